@@ -1,0 +1,3 @@
+from kkb_excel.cli import main
+
+main()

@@ -1,0 +1,206 @@
+"""The `kkb-excel` command line: a thin click layer over the library. Messages in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from kkb_excel import __version__
+from kkb_excel.errors import KkbError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# Piped output (files, CI logs) gets a wide page instead of rich's 80-column default.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, highlight=False)
+
+
+class CliError(click.ClickException):
+    """A user-facing error: 'Galat: ...' on stderr and exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        err_console.print(f"[bold red]Galat:[/] {self.format_message()}", markup=True, highlight=False)
+
+
+def user_errors(func):
+    """Turn library errors into a clean Indonesian message with exit status 2 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KkbError as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise CliError(f"Berkas/folder tidak dapat diakses: {exc.filename or ''} ({exc.strerror or exc})") from None
+
+    return wrapper
+
+
+def progress_bar(total: int, label: str):
+    """A rich progress bar that stays quiet for small jobs and in non-terminal output."""
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err_console, disable=total < 50 or not err_console.is_terminal, transient=True,
+    )  # fmt: skip
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", message="kkb-excel %(version)s")
+def main() -> None:
+    """kkb-excel: daftar tilik Kampung Keluarga Berkualitas (Lampiran 4) di Excel.
+
+    Membuat templat daftar tilik, menampilkan katalog indikator dan referensi kode wilayah
+    Kemendagri. Mulai dengan: kkb-excel demo
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Ekspor ke berkas .csv atau .xlsx.")
+@click.option("--semua", is_flag=True, help="Sertakan baris tidak aktif (duplikat palsu, placeholder).")
+@user_errors
+def katalog(output: Path | None, semua: bool) -> None:
+    """Tampilkan katalog indikator Lampiran 4, atau ekspor ke CSV/XLSX.
+
+    Contoh: kkb-excel katalog --output katalog.xlsx
+    """
+    from kkb_excel import catalogue_export
+    from kkb_excel.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    if output:
+        count = catalogue_export.export(output, include_inactive=semua)
+        console.print(f"Katalog ({count} indikator, versi {cat.version}) ditulis ke {output}")
+        return
+    table = Table(title=f"Katalog indikator Lampiran 4 (versi {cat.version})", box=box.SIMPLE_HEAD)
+    table.add_column("Kode", no_wrap=True)
+    table.add_column("Indikator", ratio=1)
+    table.add_column("Satuan", max_width=12, overflow="fold")
+    for header in ("Target", "Pol.", "Isi", "Tingkat"):
+        table.add_column(header, no_wrap=True)
+    rows = cat.all if semua else cat.active
+    for ind in rows:
+        target = "" if ind.target_2022 is None else f"{ind.target_2022:g}"
+        kode = ind.kode if ind.aktif else f"{ind.kode} (tidak aktif)"
+        satuan = "%" if ind.persentase else ind.satuan
+        table.add_row(kode, ind.indikator, satuan, target, ind.polaritas, ind.cara_isi, ind.tingkat_pengamatan)
+    console.print(table)
+    console.print(f"{len(rows)} indikator. Ekspor lengkap (termasuk catatan keputusan): kkb-excel katalog -o katalog.xlsx")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("cari")
+@click.option("--batas", default=50, show_default=True, help="Jumlah hasil maksimum (0 = semua).")
+@user_errors
+def wilayah(cari: str, batas: int) -> None:
+    """Cari kode wilayah Kemendagri berdasarkan nama atau awalan kode.
+
+    Contoh: kkb-excel wilayah semarang   |   kkb-excel wilayah 33.74
+    """
+    from kkb_excel.tingkat import LABEL
+    from kkb_excel.wilayah import ATTRIBUTION, load_wilayah, looks_like_kode
+
+    index = load_wilayah()
+    if looks_like_kode(cari):
+        index.get(cari)  # an unknown code is an error, not an empty list
+    found = index.search(cari, limit=None)
+    if not found:
+        raise CliError(f"Tidak ada wilayah yang cocok dengan '{cari}'.")
+    shown = found if batas <= 0 else found[:batas]
+    table = Table(title=f"Wilayah yang cocok dengan '{cari}'")
+    for header in ("Kode", "Nama", "Tingkat", "Induk"):
+        table.add_column(header)
+    for w in shown:
+        parents = ", ".join(p.nama for p in reversed(index.parents(w.kode)))
+        table.add_row(w.kode, w.nama, w.jenis if w.tingkat == "desa" else LABEL[w.tingkat], parents)
+    console.print(table)
+    more = f" (ditampilkan {len(shown)}; pakai --batas 0 untuk semua)" if len(shown) < len(found) else ""
+    console.print(f"{len(found)} wilayah{more}. {ATTRIBUTION}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--wilayah", "wilayah_codes", multiple=True, required=True, metavar="KODE",
+              help="Kode wilayah Kemendagri (boleh diulang), misalnya 33.74.")  # fmt: skip
+@click.option("--turunan", type=click.Choice(["desa", "kecamatan", "kabupaten"]),
+              help="Buat satu berkas per wilayah turunan pada tingkat ini (tanpa opsi: satu berkas untuk kode itu).")  # fmt: skip
+@click.option("--tahun", type=click.IntRange(2020, 2100), required=True, help="Tahun pelaporan.")
+@click.option("--target", "target_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV/XLSX dengan kolom kode_wilayah, kode_indikator, target.")  # fmt: skip
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Jumlah proses paralel.")
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder tujuan.")  # fmt: skip
+@user_errors
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> None:
+    """Buat workbook daftar tilik, satu per unit pelaporan.
+
+    Contoh: kkb-excel generate --wilayah 33.74 --turunan desa --tahun 2024 -o templat/
+    """
+    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir)
+    console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
+
+
+def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list[Path]:
+    from kkb_excel import generate as gen
+    from kkb_excel.targets import load_targets
+
+    overrides = load_targets(target_file) if target_file else {}
+    units = gen.plan_units(wilayah_codes, turunan, tahun)
+    planned = {u.kode for u in units}
+    unused = sorted(k for k in overrides if k not in planned)
+    if unused:
+        err_console.print(f"Peringatan: target untuk {len(unused)} wilayah di luar cakupan diabaikan (mis. {unused[0]}).")
+    with progress_bar(len(units), "Membuat workbook") as bar:
+        task = bar.add_task("generate", total=len(units))
+        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n))
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("workbooks/templates"), show_default=True, help="Folder templat kanonik.")  # fmt: skip
+@click.option("--tahun", type=click.IntRange(2020, 2100), default=2024, show_default=True)
+@user_errors
+def templat(out_dir: Path, tahun: int) -> None:
+    """Tulis ulang templat kosong kanonik (desa/kelurahan, kecamatan, kabupaten/kota, provinsi).
+
+    Contoh: kkb-excel templat -o workbooks/templates
+    """
+    from kkb_excel.canonical import write_canonical
+
+    for path in write_canonical(out_dir, tahun):
+        console.print(f"ditulis: {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("kkb-demo"), show_default=True, help="Folder hasil demo.")  # fmt: skip
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
+@user_errors
+def demo(out_dir: Path, jobs: int) -> None:
+    """Jalankan contoh dengan data bawaan: templat daftar tilik Kota Semarang (33.74).
+
+    Contoh: kkb-excel demo -o kkb-demo
+    """
+    from kkb_excel.wilayah import load_wilayah
+
+    kode, tahun = "33.74", 2024
+    nama = load_wilayah().get(kode).nama
+    console.print(f"Demo kkb-excel: templat daftar tilik {nama} ({kode}), tahun {tahun}")
+    total = 0
+    for turunan, sub in (("desa", "desa"), ("kecamatan", "kecamatan"), (None, "kabupaten")):
+        folder = out_dir / "templat" / sub
+        written = _generate([kode], turunan, tahun, None, jobs, folder)
+        total += len(written)
+        console.print(f"  {len(written):>4} workbook tingkat {sub:<10} -> {folder.resolve()}")
+    console.print(f"Selesai: {total} workbook. Buka salah satu berkas di Excel/LibreOffice untuk melihat daftar tilik.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

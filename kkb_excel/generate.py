@@ -1,0 +1,119 @@
+"""Generate daftar tilik workbooks for many reporting units, in parallel (spawn-safe)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kkb_excel.blueprint import Blueprint
+from kkb_excel.catalogue import Catalogue, load_catalogue
+from kkb_excel.errors import KkbError
+from kkb_excel.files import slug, write_atomic
+from kkb_excel.template import resolve_targets
+from kkb_excel.tingkat import CODE_PARTS, LABEL
+from kkb_excel.wilayah import WilayahIndex, load_wilayah
+
+TURUNAN = ("desa", "kecamatan", "kabupaten")
+CHUNK_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A reporting unit to generate a workbook for."""
+
+    kode: str
+    tingkat: str
+    identity: dict[str, str]
+    filename: str
+
+
+def unit_identity(index: WilayahIndex, kode: str) -> dict[str, str]:
+    """Names and codes of the unit and its parents; '-' for levels below the unit."""
+    chain = index.chain(kode)
+    identity = {"kode_wilayah": chain[-1].kode, "nama_wilayah": chain[-1].nama}
+    for level in CODE_PARTS:
+        found = next((w for w in chain if w.tingkat == level), None)
+        identity[f"kode_{level}"] = found.kode if found else "-"
+        identity[f"nama_{level}"] = found.nama if found else "-"
+    return identity
+
+
+def file_name(tahun: int, kode: str, nama: str) -> str:
+    return f"daftar-tilik_{tahun}_{kode}_{slug(nama)}.xlsx"
+
+
+def plan_units(kode_list: Iterable[str], turunan: str | None, tahun: int, index: WilayahIndex | None = None) -> list[Unit]:
+    """The units to generate: each code itself, or its descendants at `turunan`; sorted, unique."""
+    index = index or load_wilayah()
+    codes: set[str] = set()
+    for kode in kode_list:
+        parent = index.get(kode)
+        if turunan is None:
+            codes.add(parent.kode)
+            continue
+        if CODE_PARTS[turunan] <= CODE_PARTS[parent.tingkat]:
+            raise KkbError(
+                f"--turunan {turunan} tidak berlaku untuk {parent.kode} ({parent.nama}): "
+                f"wilayah ini sudah tingkat {LABEL[parent.tingkat].lower()}; pilih tingkat di bawahnya."
+            )
+        codes.update(w.kode for w in index.children(parent.kode, turunan))
+    units = []
+    for kode in sorted(codes):
+        wilayah = index.get(kode)
+        units.append(Unit(kode, wilayah.tingkat, unit_identity(index, kode), file_name(tahun, kode, wilayah.nama)))
+    return units
+
+
+# Worker state, set once per process by _init_worker (works under the spawn start method).
+_BLUEPRINTS: dict[str, Blueprint] = {}
+
+
+def _init_worker(blueprints: dict[str, Blueprint]) -> None:
+    _BLUEPRINTS.clear()
+    _BLUEPRINTS.update(blueprints)
+
+
+def _render_chunk(job: tuple[str, list[tuple[Unit, dict[str, float | None]]]]) -> list[str]:
+    out_dir, items = job
+    written = []
+    for unit, targets in items:
+        path = Path(out_dir) / unit.filename
+        write_atomic(path, _BLUEPRINTS[unit.tingkat].render(unit.identity, targets))
+        written.append(str(path))
+    return written
+
+
+def generate(
+    units: list[Unit],
+    tahun: int,
+    out_dir: Path,
+    overrides: dict[str, dict[str, float | None]] | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[Path]:
+    """Write one workbook per unit into `out_dir`; returns the paths in unit order."""
+    catalogue = catalogue or load_catalogue()
+    overrides = overrides or {}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    blueprints = {
+        tingkat: Blueprint.build(tingkat, tahun, resolve_targets(catalogue, tingkat), catalogue)
+        for tingkat in sorted({u.tingkat for u in units})
+    }
+    items = [(u, resolve_targets(catalogue, u.tingkat, overrides.get(u.kode))) for u in units]
+    chunks = [(str(out_dir), items[i : i + CHUNK_SIZE]) for i in range(0, len(items), CHUNK_SIZE)]
+    if jobs <= 1 or len(chunks) <= 1:
+        _init_worker(blueprints)
+        for chunk in chunks:
+            _render_chunk(chunk)
+            if progress:
+                progress(len(chunk[1]))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(blueprints,)) as pool:
+            for written in pool.imap_unordered(_render_chunk, chunks):
+                if progress:
+                    progress(len(written))
+    return [out_dir / u.filename for u in units]

@@ -1,0 +1,1 @@
+"""Excel worksheet functions (xlwings UDFs), installed as kkb_excel.udfs."""

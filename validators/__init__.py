@@ -1,0 +1,1 @@
+"""Validation rules (pandera schemas) for submitted workbooks, installed as kkb_excel.validators."""
