@@ -16,7 +16,7 @@ from kkb_excel.tingkat import CODE_PARTS, LABEL
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 TURUNAN = ("desa", "kecamatan", "kabupaten")
-CHUNK_SIZE = 64
+MAX_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ def generate(
         for tingkat in sorted({u.tingkat for u in units})
     }
     items = [(u, resolve_targets(catalogue, u.tingkat, overrides.get(u.kode))) for u in units]
-    chunks = [(str(out_dir), items[i : i + CHUNK_SIZE]) for i in range(0, len(items), CHUNK_SIZE)]
+    size = max(1, min(MAX_CHUNK, -(-len(items) // (4 * jobs))))  # several chunks per worker
+    chunks = [(str(out_dir), items[i : i + size]) for i in range(0, len(items), size)]
     if jobs <= 1 or len(chunks) <= 1:
         _init_worker(blueprints)
         for chunk in chunks:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
@@ -204,10 +205,11 @@ def _write_table_header(ws) -> None:
     ws.row_dimensions[HEADER_ROW].height = 45
 
 
-def _row_height(indicator: Indicator) -> float:
+def _row_height(indicator: Indicator, kegiatan_rows: int) -> float:
+    """Enough lines for the indicator text, and for the kegiatan text spread over its merged rows."""
     lines = max(
         math.ceil(len(indicator.indikator) / 44),
-        math.ceil(len(indicator.kegiatan) / 26),
+        math.ceil(len(indicator.kegiatan) / 26 / kegiatan_rows),
         1,
     )
     return 15.0 * lines + 2
@@ -230,6 +232,7 @@ def _style(cell, fill, protection=LOCKED, alignment=None) -> None:
 
 
 def _write_rows(ws, spec: TemplateSpec, indicators: list[Indicator]) -> None:
+    kegiatan_rows = Counter((i.program_kode, i.kegiatan_no) for i in indicators)
     for row, ind in enumerate(indicators, start=FIRST_DATA_ROW):
         is_observed = observed(ind, spec.tingkat)
         labels = _label(ind)
@@ -251,7 +254,7 @@ def _write_rows(ws, spec: TemplateSpec, indicators: list[Indicator]) -> None:
             put_text(note, locked_note(ind, spec.tingkat))
             note.font = FONT_MUTED
             _style(note, FILL_LOCKED, alignment=WRAP_TOP)
-        ws.row_dimensions[row].height = _row_height(ind)
+        ws.row_dimensions[row].height = _row_height(ind, kegiatan_rows[(ind.program_kode, ind.kegiatan_no)])
     _merge_groups(ws, indicators)
 
 

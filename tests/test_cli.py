@@ -1,0 +1,86 @@
+"""The command line as a user meets it: Indonesian messages, exit codes, no tracebacks."""
+
+import csv
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from kkb_excel.cli import main
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_every_command_has_indonesian_help(run):
+    for command in ("katalog", "wilayah", "generate", "templat", "demo"):
+        result = run(command, "-h")
+        assert result.exit_code == 0 and "Contoh:" in result.output
+
+
+def test_katalog_table_and_exports(run, tmp_path):
+    result = run("katalog")
+    assert result.exit_code == 0 and "S3.Pa.K6.b" in result.output and "71 indikator" in result.output
+    assert run("katalog", "-o", str(tmp_path / "k.csv")).exit_code == 0
+    with (tmp_path / "k.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 71 and "keputusan" in rows[0]
+    assert run("katalog", "--semua", "-o", str(tmp_path / "k.xlsx")).exit_code == 0
+    assert load_workbook(tmp_path / "k.xlsx")["Katalog"].max_row == 74
+    bad = run("katalog", "-o", str(tmp_path / "k.txt"))
+    assert bad.exit_code == 2 and "tidak didukung" in bad.output
+
+
+def test_wilayah_search(run):
+    result = run("wilayah", "semarang")
+    assert result.exit_code == 0 and "33.74" in result.output and "ODbL" in result.output
+    assert "Semarang Tengah" in run("wilayah", "33.74").output
+
+
+@pytest.mark.parametrize("args", [
+    ("wilayah", "99.99"),
+    ("generate", "--wilayah", "99.99", "--tahun", "2024", "-o", "OUT"),
+    ("generate", "--wilayah", "33.74.01", "--turunan", "kabupaten", "--tahun", "2024", "-o", "OUT"),
+])  # fmt: skip
+def test_bad_codes_exit_2_with_indonesian_message(run, tmp_path, args):
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "Galat:" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_generate_with_target_file(run, tmp_path):
+    targets = tmp_path / "target.csv"
+    targets.write_text("kode_wilayah,kode_indikator,target\n33.74.01.1001,S3.Pa.K2.a,1\n33.74.01.1001,S2.Pa.K3.b,\"60,5\"\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("generate", "--wilayah", "33.74.01", "--turunan", "desa", "--tahun", "2025", "--target", str(targets), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    files = sorted(out.iterdir())
+    assert len(files) == 15 and files[0].name.startswith("daftar-tilik_2025_33.74.01.1001_")
+    ws = load_workbook(files[0])["Daftar Tilik"]
+    targets_by_code = {ws[f"A{r}"].value: ws[f"G{r}"].value for r in range(16, 87)}
+    assert targets_by_code["S3.Pa.K2.a"] == 1 and targets_by_code["S2.Pa.K3.b"] == 60.5
+    other = load_workbook(files[1])["Daftar Tilik"]
+    assert {other[f"A{r}"].value: other[f"G{r}"].value for r in range(16, 87)}["S2.Pa.K3.b"] == 50.5
+
+
+def test_bad_target_file_generates_nothing(run, tmp_path):
+    targets = tmp_path / "target.csv"
+    targets.write_text("kode_wilayah,kode_indikator,target\n33.74.01.1001,S3.Pa.K2.a,satu\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("generate", "--wilayah", "33.74.01.1001", "--tahun", "2024", "--target", str(targets), "-o", str(out))
+    assert result.exit_code == 2
+    assert "target.csv baris 2" in result.output and "bukan angka" in result.output
+    assert not out.exists()
+
+
+def test_missing_required_option_is_a_usage_error(run):
+    assert run("generate", "--wilayah", "33.74").exit_code == 2
