@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
-from kkb_excel.template import IDENTITY_FIELDS, TemplateSpec, build_workbook, resolve_targets
+from kkb_excel.template import IDENTITY_FIELDS, TemplateSpec, build_workbook
 
 CANONICAL_TINGKAT = ("desa", "kecamatan", "kabupaten", "provinsi")
 CANONICAL_TAHUN = 2024
@@ -20,7 +20,7 @@ def canonical_name(tingkat: str) -> str:
 def canonical_spec(tingkat: str, tahun: int = CANONICAL_TAHUN) -> TemplateSpec:
     """A blank unit: identity fields show what gets filled in when a unit's workbook is generated."""
     identity = {key: f"({key.replace('_', ' ')})" for key in IDENTITY_FIELDS}
-    return TemplateSpec(tingkat, tahun, identity, resolve_targets(load_catalogue(), tingkat))
+    return TemplateSpec(tingkat, tahun, identity, load_catalogue().targets(tingkat))
 
 
 def write_canonical(out_dir: Path, tahun: int = CANONICAL_TAHUN) -> list[Path]:

@@ -86,6 +86,12 @@ class Catalogue:
         """Indicators that appear in templates (spurious rows and placeholders stay out)."""
         return [i for i in self.all if i.aktif]
 
+    def targets(self, tingkat: str, overrides: dict[str, float | None] | None = None) -> dict[str, float | None]:
+        """Target per active indicator for a unit of `tingkat`: defaults, replaced by any override."""
+        targets = {i.kode: i.default_target(tingkat) for i in self.active}
+        targets.update(overrides or {})
+        return targets
+
     def get(self, kode: str) -> Indicator:
         try:
             return self._by_code[kode]

@@ -11,12 +11,13 @@ from kkb_excel.blueprint import Blueprint
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic
-from kkb_excel.template import resolve_targets
 from kkb_excel.tingkat import CODE_PARTS, LABEL
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 TURUNAN = ("desa", "kecamatan", "kabupaten")
 MAX_CHUNK = 64
+# Starting spawn workers costs ~0.5 s; below this many units one process is faster.
+PARALLEL_MIN_UNITS = 400
 
 
 @dataclass(frozen=True)
@@ -94,18 +95,22 @@ def generate(
     progress: Callable[[int], None] | None = None,
     catalogue: Catalogue | None = None,
 ) -> list[Path]:
-    """Write one workbook per unit into `out_dir`; returns the paths in unit order."""
+    """Write one workbook per unit into `out_dir`; returns the paths in unit order.
+
+    `jobs` is an upper bound: small batches run in this process, where starting workers would cost
+    more than it saves.
+    """
     catalogue = catalogue or load_catalogue()
     overrides = overrides or {}
     out_dir.mkdir(parents=True, exist_ok=True)
     blueprints = {
-        tingkat: Blueprint.build(tingkat, tahun, resolve_targets(catalogue, tingkat), catalogue)
+        tingkat: Blueprint.build(tingkat, tahun, catalogue.targets(tingkat), catalogue)
         for tingkat in sorted({u.tingkat for u in units})
     }
-    items = [(u, resolve_targets(catalogue, u.tingkat, overrides.get(u.kode))) for u in units]
+    items = [(u, catalogue.targets(u.tingkat, overrides.get(u.kode))) for u in units]
     size = max(1, min(MAX_CHUNK, -(-len(items) // (4 * jobs))))  # several chunks per worker
     chunks = [(str(out_dir), items[i : i + size]) for i in range(0, len(items), size)]
-    if jobs <= 1 or len(chunks) <= 1:
+    if jobs <= 1 or len(items) < PARALLEL_MIN_UNITS:
         _init_worker(blueprints)
         for chunk in chunks:
             _render_chunk(chunk)

@@ -98,13 +98,6 @@ def locked_note(indicator: Indicator, tingkat: str) -> str:
     return f"Diisi pada tingkat {where}."
 
 
-def resolve_targets(catalogue: Catalogue, tingkat: str, overrides: dict[str, float | None] | None = None) -> dict[str, float | None]:
-    """Catalogue defaults for `tingkat`, replaced by any per-unit override."""
-    targets = {i.kode: i.default_target(tingkat) for i in catalogue.active}
-    targets.update(overrides or {})
-    return targets
-
-
 def status_formula(indicator: Indicator, status_ref: str) -> str:
     """Capaian of a ya/tidak unit: 100/0 for a share of units, 1/0 for a count of units."""
     yes = 100 if indicator.agregasi == "proporsi_unit" else 1

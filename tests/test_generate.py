@@ -8,14 +8,15 @@ from openpyxl import load_workbook
 from conftest import DESA, saved
 from kkb_excel.blueprint import Blueprint
 from kkb_excel.errors import KkbError
+from kkb_excel import generate as gen
 from kkb_excel.generate import generate, plan_units, unit_identity
-from kkb_excel.template import TemplateSpec, build_workbook, resolve_targets
+from kkb_excel.template import TemplateSpec, build_workbook
 from workbook_content import content
 
 
 def direct(catalogue, wilayah, kode, targets=None):
     tingkat = wilayah.get(kode).tingkat
-    spec = TemplateSpec(tingkat, 2024, unit_identity(wilayah, kode), resolve_targets(catalogue, tingkat, targets))
+    spec = TemplateSpec(tingkat, 2024, unit_identity(wilayah, kode), catalogue.targets(tingkat, targets))
     return saved(build_workbook(spec, catalogue))
 
 
@@ -27,8 +28,8 @@ def test_clone_equals_direct_build(catalogue, wilayah, kode, tmp_path):
 
 def test_clone_with_target_overrides_equals_direct_build(catalogue, wilayah):
     overrides = {"S3.Pa.K2.a": 3, "S2.Pa.K3.b": 62.5, "S3.Pa.K6.b": None, "S3.Pc.K3.a": 12800}
-    blueprint = Blueprint.build("desa", 2024, resolve_targets(catalogue, "desa"), catalogue)
-    cloned = blueprint.render(unit_identity(wilayah, DESA), resolve_targets(catalogue, "desa", overrides))
+    blueprint = Blueprint.build("desa", 2024, catalogue.targets("desa"), catalogue)
+    cloned = blueprint.render(unit_identity(wilayah, DESA), catalogue.targets("desa", overrides))
     assert content(cloned) == content(direct(catalogue, wilayah, DESA, overrides))
     ws = load_workbook(io.BytesIO(cloned))["Daftar Tilik"]
     values = {ws[f"A{r}"].value: ws[f"G{r}"].value for r in range(16, 87)}
@@ -37,7 +38,7 @@ def test_clone_with_target_overrides_equals_direct_build(catalogue, wilayah):
 
 def test_names_with_xml_characters_survive_cloning(catalogue, wilayah):
     identity = {k: "A & B <C> \"D\" =SUM(1)" for k in unit_identity(wilayah, DESA)}
-    blueprint = Blueprint.build("desa", 2024, resolve_targets(catalogue, "desa"), catalogue)
+    blueprint = Blueprint.build("desa", 2024, catalogue.targets("desa"), catalogue)
     ws = load_workbook(io.BytesIO(blueprint.render(identity, {})))["Daftar Tilik"]
     assert ws["C7"].value == "A & B <C> \"D\" =SUM(1)"
     assert ws["C7"].data_type == "s"
@@ -57,8 +58,9 @@ def test_turunan_must_be_below_the_code():
         plan_units(["33.74.01"], "kabupaten", 2024)
 
 
-def test_parallel_generation_under_spawn(tmp_path):
+def test_parallel_generation_under_spawn(tmp_path, monkeypatch):
     """jobs=2 uses the spawn start method (as on Windows) and writes the same workbooks."""
+    monkeypatch.setattr(gen, "PARALLEL_MIN_UNITS", 0)  # force workers even for a small job
     units = plan_units(["33.74.01"], "desa", 2024) + plan_units(["33.74.02"], "desa", 2024)
     serial = generate(units, 2024, tmp_path / "serial", jobs=1)
     progressed = []
