@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from dataclasses import dataclass
 from functools import cache
 
 from kkb_excel.errors import UnknownIndicatorError
-from kkb_excel.resources import data_path
+from kkb_excel.resources import read_data
 from kkb_excel.tingkat import TINGKAT
 
 CATALOGUE_FILE = "katalog.csv"
@@ -156,14 +157,13 @@ def parse_row(row: dict[str, str]) -> Indicator:
 
 def read_rows() -> list[dict[str, str]]:
     """The catalogue file as raw rows (all columns, for export)."""
-    with data_path(CATALOGUE_FILE).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return list(csv.DictReader(io.StringIO(read_data(CATALOGUE_FILE).decode("utf-8"), newline="")))
 
 
 @cache
 def load_catalogue() -> Catalogue:
     """The packaged catalogue; its version is the series plus a digest of the file."""
-    raw = data_path(CATALOGUE_FILE).read_bytes().replace(b"\r\n", b"\n")
+    raw = read_data(CATALOGUE_FILE).replace(b"\r\n", b"\n")
     digest = hashlib.sha256(raw).hexdigest()[:8]
     indicators = sorted((parse_row(r) for r in read_rows()), key=lambda i: i.urutan)
     return Catalogue(indicators, f"{CATALOGUE_SERIES}+{digest}")

@@ -202,5 +202,31 @@ def demo(out_dir: Path, jobs: int) -> None:
     console.print(f"Selesai: {total} workbook. Buka salah satu berkas di Excel/LibreOffice untuk melihat daftar tilik.")
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("kkb-addin"), show_default=True, help="Folder tujuan.")  # fmt: skip
+@click.option("--lite", is_flag=True, help="Tulis main.py mandiri untuk xlwings Lite (Excel web/Mac).")
+@click.option("--nama", default="kkb_analis", show_default=True, help="Nama workbook makro (.xlsm).")
+@user_errors
+def addin(out_dir: Path, lite: bool, nama: str) -> None:
+    """Siapkan fungsi lembar kerja KKB_* (KKB_CAPAIAN, KKB_KATEGORI, ...) untuk analis.
+
+    Tanpa --lite: workbook makro xlwings (.xlsm) dengan "UDF Modules" = kkb_excel.udfs.
+    Dengan --lite: main.py untuk ditempel di editor xlwings Lite.
+
+    Contoh: kkb-excel addin -o analis/   |   kkb-excel addin --lite -o analis/
+    """
+    from kkb_excel import addin as addin_lib
+
+    if lite:
+        path = addin_lib.write_lite(out_dir)
+        console.print(f"main.py untuk xlwings Lite ditulis ke {path.resolve()}")
+        console.print("Buka Excel > xlwings Lite > main.py, ganti seluruh isinya dengan berkas ini, lalu simpan.")
+        return
+    for path in addin_lib.write_classic(out_dir, nama):
+        console.print(f"ditulis: {path.resolve()}")
+    console.print("Langkah berikut (Windows): xlwings addin install, buka .xlsm, lalu xlwings > Import Functions.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,9 +1,8 @@
-"""Access to the data files shipped inside the package."""
+"""Access to the data files shipped inside the package (kkb_excel/data/...)."""
 
 from importlib import resources
-from pathlib import Path
 
 
-def data_path(*parts: str) -> Path:
-    """Path of a packaged data file (kkb_excel/data/...)."""
-    return Path(str(resources.files("kkb_excel").joinpath("data", *parts)))
+def read_data(*parts: str) -> bytes:
+    """Bytes of a packaged data file, e.g. read_data("wilayah", "wilayah.csv.gz")."""
+    return resources.files("kkb_excel").joinpath("data", *parts).read_bytes()

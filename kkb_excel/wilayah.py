@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kkb_excel.errors import UnknownWilayahError
-from kkb_excel.resources import data_path
+from kkb_excel.resources import read_data
 from kkb_excel.tingkat import CODE_PARTS, LABEL, TINGKAT_BY_PARTS
 
 ATTRIBUTION = (
@@ -137,7 +137,7 @@ class WilayahIndex:
 @cache
 def load_wilayah() -> WilayahIndex:
     """The packaged reference (91,599 units)."""
-    raw = gzip.decompress(data_path("wilayah", "wilayah.csv.gz").read_bytes()).decode("utf-8")
+    raw = gzip.decompress(read_data("wilayah", "wilayah.csv.gz")).decode("utf-8")
     reader = csv.reader(io.StringIO(raw))
     next(reader)
     return WilayahIndex([(kode, nama) for kode, nama in reader])

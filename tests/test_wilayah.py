@@ -49,8 +49,8 @@ def test_unknown_code_is_a_clear_error(wilayah):
 
 
 def test_packaged_attribution_present():
-    from kkb_excel.resources import data_path
+    from kkb_excel.resources import read_data
 
-    readme = data_path("wilayah", "README.md").read_text(encoding="utf-8")
+    readme = read_data("wilayah", "README.md").decode("utf-8")
     assert "ODbL" in readme and "idn-area-data" in readme
-    assert data_path("wilayah", "LICENSE.md").is_file()
+    assert b"Open Database License" in read_data("wilayah", "LICENSE.md")

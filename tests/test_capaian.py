@@ -1,0 +1,43 @@
+import pytest
+
+from capaian_cases import CASES, KATEGORI
+from kkb_excel import capaian
+
+
+@pytest.mark.parametrize("polaritas,target,realisasi,expected", CASES)
+def test_capaian_case_table(polaritas, target, realisasi, expected):
+    assert capaian.capaian(realisasi, target, polaritas) == expected
+
+
+@pytest.mark.parametrize("value,expected", [(2.675, 2.68), (-2.675, -2.68), (1.005, 1.01), (0.125, 0.13), (2.665, 2.67), (1e-12, 0.0)])
+def test_excel_round_is_half_away_from_zero(value, expected):
+    assert capaian.excel_round(value) == expected
+
+
+def test_floor_is_flagged():
+    assert capaian.is_floored(25, 10, "turun") and not capaian.is_floored(20, 10, "turun")
+    assert not capaian.is_floored(None, 10, "turun")
+
+
+def test_unknown_polarity_is_rejected():
+    with pytest.raises(ValueError):
+        capaian.capaian(1, 1, "datar")
+
+
+@pytest.mark.parametrize("persen,label", KATEGORI)
+def test_kategori_bands(persen, label):
+    assert capaian.kategori(persen) == label
+
+
+def test_other_scheme_and_unknown_scheme():
+    assert capaian.kategori(100, "tercapai") == "Tercapai"
+    assert capaian.kategori(99.99, "tercapai") == "Belum Tercapai"
+    with pytest.raises(ValueError):
+        capaian.kategori(50, "bintang")
+
+
+def test_excel_formula_is_rendered_from_the_coefficients():
+    assert capaian.excel_formula("H16", "G16", "naik") == (
+        '=IF(AND(ISNUMBER(G16),ISNUMBER(H16)),IF(G16>0,ROUND(MAX(0,(H16)/G16*100),2),""),"")'
+    )
+    assert "(2*G16-H16)/G16*100" in capaian.excel_formula("H16", "G16", "turun")
