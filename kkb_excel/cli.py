@@ -163,6 +163,52 @@ def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--laporan", type=click.Path(dir_okay=False, path_type=Path), help="Tulis laporan .xlsx (Ringkasan, Berkas, Temuan).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Tulis temuan sebagai JSON.")
+@click.option("--anotasi", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder salinan bertanda: sel bermasalah diwarnai dan diberi komentar (berkas asli tidak diubah).")  # fmt: skip
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Jumlah proses paralel.")
+@click.option("--rinci", is_flag=True, help="Tampilkan juga setiap temuan di konsol.")
+@user_errors
+def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
+    """Periksa workbook daftar tilik yang dikirim OPD dan buat daftar perbaikan per sel.
+
+    PATH boleh berkas, folder (termasuk subfolder) atau pola glob. Status keluar: 0 bila tidak ada
+    berkas bergalat, 1 bila ada, 2 untuk kesalahan pemakaian atau berkas/folder tidak dapat diakses.
+
+    Contoh: kkb-excel validate kiriman/ --laporan laporan.xlsx --anotasi koreksi/ -j 2
+    """
+    from kkb_excel import report_writers as out
+    from kkb_excel.discover import discover
+    from kkb_excel.validate import read_all, validate_submissions
+
+    files = discover(list(paths))
+    if not files:
+        raise CliError("Tidak ada berkas yang ditemukan pada PATH yang diberikan.")
+    with progress_bar(len(files), "Membaca berkas") as bar:
+        task = bar.add_task("baca", total=len(files))
+        submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
+    report = validate_submissions(submissions)
+    for result in report.files:
+        console.print(out.file_line(result), markup=False)
+        if rinci:
+            for f in result.findings:
+                console.print(f"    [{f.aturan} {f.keparahan}] {f.sel or ''} {f.pesan}", markup=False)
+    console.print(out.summary_line(report), markup=False)
+    if laporan:
+        out.write_xlsx(report, laporan)
+        console.print(f"Laporan: {laporan}", markup=False)
+    if json_path:
+        out.write_json(report, json_path)
+        console.print(f"JSON: {json_path}", markup=False)
+    if anotasi:
+        written = out.write_annotated(report, {f.berkas: f.path for f in files}, anotasi)
+        console.print(f"{len(written)} salinan bertanda di {anotasi}", markup=False)
+    sys.exit(0 if report.valid else 1)
+
+
+@main.command(context_settings=CONTEXT)
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("workbooks/templates"), show_default=True, help="Folder templat kanonik.")  # fmt: skip
 @click.option("--tahun", type=click.IntRange(2020, 2100), default=2024, show_default=True)

@@ -389,6 +389,8 @@ def _write_meta(wb: Workbook, spec: TemplateSpec, catalogue: Catalogue, indicato
         ("baris_pertama", FIRST_DATA_ROW),
         ("baris_terakhir", last_row),
         *((f"sel_{key}", identity_cell(key)) for key in ("opd", "petugas", "tanggal")),
+        *((f"sel_{line.key}", f"{IDENTITY_VALUE_COLUMN}{line.row}") for line in IDENTITY if line.key.startswith("nama_")),
+        *((f"sel_{line.kode_key}", f"{IDENTITY_KODE_COLUMN}{line.row}") for line in IDENTITY if line.kode_key),
         *((f"kolom_{c.key}", c.letter) for c in COLUMNS),
     ]
     put_text(meta["A1"], "kunci")

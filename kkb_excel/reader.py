@@ -1,0 +1,277 @@
+"""Read one submitted daftar tilik workbook into tidy records with provenance (file, sheet, cell).
+
+Values are located through the template metadata (hidden sheet `_kkb`), never by guessing from
+layout, and never taken from cached formula results. Any problem becomes a Finding; this module
+never raises for a bad file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from kkb_excel import capaian
+from kkb_excel.catalogue import Catalogue, load_catalogue
+from kkb_excel.findings import Finding
+from kkb_excel.layout import SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION
+from kkb_excel.numbers import NumberFormatError, parse_number
+from kkb_excel.template import status_formula
+from kkb_excel.xlsxscan import normalize_formula, scan_sheet, sheet_parts
+
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+LOCK_PREFIX = "~$"
+OS_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
+NUMBER_KEYS = ("target", "capaian_1", "capaian_2", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2")
+STATUS_KEYS = ("status_1", "status_2")
+VALUE_KEYS = NUMBER_KEYS + STATUS_KEYS + ("keterangan",)
+INPUT_KEYS = {
+    "angka": ("capaian_1", "capaian_2"),
+    "rasio": ("capaian_1", "capaian_2", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2"),
+    "status": STATUS_KEYS,
+}
+COLUMN_LABEL = {
+    "target": "Target", "capaian_1": "Capaian Semester I", "capaian_2": "Capaian Semester II",
+    "pembilang_1": "Pembilang Sem I", "penyebut_1": "Penyebut Sem I", "pembilang_2": "Pembilang Sem II",
+    "penyebut_2": "Penyebut Sem II", "status_1": "Status Sem I", "status_2": "Status Sem II",
+    "keterangan": "Keterangan", "persen_1": "% Capaian Sem I", "persen_2": "% Capaian Sem II",
+}  # fmt: skip
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass
+class Record:
+    """One indicator row of one submission, with its parsed values."""
+
+    kode: str
+    baris: int
+    diamati: bool
+    values: dict[str, object]
+
+
+@dataclass
+class Submission:
+    berkas: str
+    sha256: str = ""
+    kind: str = ""
+    meta: dict[str, object] = field(default_factory=dict)
+    identity: dict[str, object] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: bool = False
+
+    @property
+    def sheet(self) -> str | None:
+        return self.meta.get("lembar")  # type: ignore[return-value]
+
+    def cell(self, key: str, row: int) -> str:
+        """A1 address of a value column in an indicator row."""
+        return f"{self.meta[f'kolom_{key}']}{row}"
+
+    @property
+    def readable(self) -> bool:
+        return bool(self.records)
+
+
+class _Stop(Exception):
+    """Reading cannot go on; the finding already says why."""
+
+
+def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue | None = None) -> Submission:
+    """Read a submitted workbook. Never raises for a bad file: problems become findings."""
+    sub = Submission(berkas or path.name)
+    try:
+        _read(path, sub, catalogue or load_catalogue())
+    except _Stop:
+        pass
+    except Exception as exc:  # a damaged file must not stop the batch
+        sub.findings.append(Finding(sub.berkas, "S01", f"Berkas tidak dapat dibaca ({type(exc).__name__}: {exc})."[:300]))
+        sub.records = []
+    return sub
+
+
+def _stop(sub: Submission, rule: str, message: str, **where) -> None:
+    sub.findings.append(Finding(sub.berkas, rule, message, **where))
+    raise _Stop
+
+
+def _read(path: Path, sub: Submission, catalogue: Catalogue) -> None:
+    if path.name.startswith(LOCK_PREFIX):
+        sub.skipped = True
+        _stop(sub, "S07", "Berkas kunci sementara Microsoft Office (~$...), bukan kiriman; dilewati.")
+    if path.name.lower() in OS_FILES:
+        sub.skipped = True
+        _stop(sub, "S07", "Berkas sistem (bukan kiriman); dilewati.")
+    data = path.read_bytes()
+    sub.sha256 = hashlib.sha256(data).hexdigest()
+    if not data:
+        _stop(sub, "S01", "Berkas kosong (0 byte).")
+    if len(data) > MAX_FILE_BYTES:
+        _stop(sub, "S08", f"Berkas {len(data) / 1e6:.1f} MB melebihi batas {MAX_FILE_BYTES // 2**20} MB.")
+    archive = None
+    if data.startswith(b"PK"):
+        archive = _open_zip(sub, path)
+        sub.kind = "xlsm" if "xl/vbaProject.bin" in archive.namelist() or path.suffix.lower() == ".xlsm" else "xlsx"
+        if sub.kind == "xlsm":
+            sub.findings.append(Finding(sub.berkas, "S05", "Workbook bermakro: nilai dibaca, makro diabaikan. Simpan sebagai .xlsx."))
+    elif data.startswith(_CFB_MAGIC):
+        if _ENCRYPTION_INFO in data:
+            _stop(sub, "S02", "Workbook dilindungi kata sandi pembuka; kirim ulang tanpa kata sandi.")
+        sub.kind = "xls"
+        sub.findings.append(Finding(sub.berkas, "S06", "Format Excel 97-2003 (.xls): nilai dibaca, rumus tidak dapat diperiksa. Simpan sebagai .xlsx."))
+    else:
+        _stop(sub, "S01", "Bukan berkas Excel (.xlsx/.xlsm/.xls).")
+    _read_workbook(path, sub, catalogue, archive)
+
+
+def _open_zip(sub: Submission, path: Path) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(path)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        _stop(sub, "S01", "Berkas rusak (arsip zip tidak utuh); minta OPD mengirim ulang.")
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+        _stop(sub, "S08", f"Isi arsip tidak wajar ({total / 1e6:.0f} MB setelah dibuka, rasio {total / packed:.0f}x); tidak dibaca.")
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        _stop(sub, "S01", "Arsip zip ini bukan workbook Excel (tidak ada xl/workbook.xml).")
+    return archive
+
+
+def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: zipfile.ZipFile | None) -> None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        _stop(sub, "S01", f"Workbook tidak dapat dibuka ({type(exc).__name__}).")
+    if SHEET_META not in workbook.sheet_names:
+        _stop(sub, "S03", "Workbook ini bukan daftar tilik kkb-excel (lembar metadata '_kkb' tidak ada).")
+    meta_rows = workbook.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
+    sub.meta = {str(r[0]): _meta_value(r[1]) for r in meta_rows[1:] if len(r) > 1 and r[0] not in ("", None)}
+    meta_sheet = {"lembar": SHEET_META}
+    if sub.meta.get("template_id") != TEMPLATE_ID:
+        _stop(sub, "S03", "Workbook ini bukan daftar tilik kkb-excel (id templat tidak dikenal).", **meta_sheet, sel="B2")
+    version = str(sub.meta.get("template_versi", ""))
+    if version != TEMPLATE_VERSION:
+        _stop(sub, "S04", f"Templat versi {version or '?'}; kkb-excel ini membaca versi {TEMPLATE_VERSION}. "
+              "Minta OPD mengisi ulang templat terbaru (kkb-excel generate).", **meta_sheet, sel="B3", nilai=version)  # fmt: skip
+    if sub.meta.get("katalog_versi") != catalogue.version:
+        sub.findings.append(Finding(sub.berkas, "S13", f"Dibuat dengan katalog {sub.meta.get('katalog_versi')}; "
+                                    f"katalog sekarang {catalogue.version}.", **meta_sheet, sel="B4"))  # fmt: skip
+    sheet = str(sub.meta.get("lembar", ""))
+    if sheet not in workbook.sheet_names:
+        _stop(sub, "S09", f"Lembar '{sheet}' tidak ditemukan (lembar yang ada: {', '.join(workbook.sheet_names)}).")
+    grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    indicator_rows = [(str(r[3]), int(r[4]), str(r[5]) == "ya") for r in meta_rows[1:] if len(r) > 5 and r[3] not in ("", None)]
+    scan = None
+    if archive is not None:
+        part = sheet_parts(archive).get(sheet)
+        scan = scan_sheet(archive.read(part)) if part else None
+    _read_identity(sub, grid)
+    _read_rows(sub, grid, indicator_rows, catalogue)
+    if scan is not None:
+        _check_scan(sub, scan, catalogue)
+
+
+def _meta_value(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _at(grid: list[list], ref: str):
+    letters = ref.rstrip("0123456789")
+    return _value(grid, int(ref[len(letters) :]), _column_index(letters))
+
+
+def _value(grid: list[list], row: int, col: int):
+    """Cell value by 1-based row and 0-based column; '' outside the used area."""
+    if row - 1 < len(grid) and col < len(grid[row - 1]):
+        return grid[row - 1][col]
+    return ""
+
+
+def _read_identity(sub: Submission, grid: list[list]) -> None:
+    for key, ref in sub.meta.items():
+        if key.startswith("sel_"):
+            value = _at(grid, str(ref))
+            if isinstance(value, datetime):
+                value = value.date()
+            sub.identity[key[4:]] = value.isoformat() if isinstance(value, date) else value
+            sub.identity[f"sel_{key[4:]}"] = ref
+
+
+def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Catalogue) -> None:
+    columns = {key: _column_index(str(sub.meta[f"kolom_{key}"])) for key in ("kode", *VALUE_KEYS)}
+    for kode, row, diamati in indicator_rows:
+        found = _value(grid, row, columns["kode"])
+        if found != kode:
+            sub.findings.append(Finding(sub.berkas, "S10", f"Baris {row} seharusnya indikator {kode}, berisi '{found}'.",
+                                        lembar=sub.sheet, sel=sub.cell("kode", row), kode_indikator=kode, nilai=str(found)))  # fmt: skip
+            continue
+        if kode in catalogue:
+            values = {key: _parse(sub, key, _value(grid, row, columns[key]), kode, row) for key in VALUE_KEYS}
+            sub.records.append(Record(kode, row, diamati, values))
+
+
+def _parse(sub: Submission, key: str, raw, kode: str, row: int):
+    if raw == "" or raw is None:
+        return None
+    if key == "keterangan":
+        return str(raw)
+    if key in STATUS_KEYS:
+        return str(raw).strip().lower() or None
+    if isinstance(raw, float):
+        return raw
+    try:
+        parsed = parse_number(raw)
+    except NumberFormatError:
+        sub.findings.append(Finding(sub.berkas, "N01", f"'{raw}' bukan angka.", nilai=str(raw), **_where(sub, key, kode, row)))
+        return None
+    if parsed.ambiguous:
+        sub.findings.append(Finding(sub.berkas, "N02", f"'{raw}' dibaca sebagai {parsed.value:g} (titik = pemisah ribuan).",
+                                    nilai=str(raw), **_where(sub, key, kode, row)))  # fmt: skip
+    return parsed.value
+
+
+def _where(sub: Submission, key: str, kode: str, row: int) -> dict:
+    return {"lembar": sub.sheet, "sel": sub.cell(key, row), "kode_indikator": kode, "kolom": COLUMN_LABEL[key]}
+
+
+def _check_scan(sub: Submission, scan, catalogue: Catalogue) -> None:
+    """Locked formulas unchanged, and no Excel error values (dqchecks-style template check)."""
+    where = {"lembar": sub.sheet}
+    for ref, error in sorted(scan.errors.items()):
+        sub.findings.append(Finding(sub.berkas, "S12", f"Sel berisi galat Excel {error}.", sel=ref, nilai=error, **where))
+    for record in sub.records:
+        ind = catalogue.get(record.kode)
+        expected = {}
+        for sem in (1, 2):
+            value_ref, target_ref = sub.cell(f"capaian_{sem}", record.baris), sub.cell("target", record.baris)
+            expected[f"persen_{sem}"] = capaian.excel_formula(value_ref, target_ref, ind.polaritas)
+            if record.diamati and ind.cara_isi == "status":
+                expected[f"capaian_{sem}"] = status_formula(ind, sub.cell(f"status_{sem}", record.baris))
+        for key, formula in expected.items():
+            ref = sub.cell(key, record.baris)
+            found = scan.formulas.get(ref)
+            if found is None:
+                message = f"Rumus {COLUMN_LABEL[key]} di {ref} ditimpa dengan nilai; kembalikan dari templat asli."
+            elif normalize_formula(found) != normalize_formula(formula):
+                message = f"Rumus {COLUMN_LABEL[key]} di {ref} diubah (='{found}')."
+            else:
+                continue
+            sub.findings.append(Finding(sub.berkas, "S11", message, sel=ref, kode_indikator=record.kode,
+                                        kolom=COLUMN_LABEL[key], nilai=found, **where))  # fmt: skip

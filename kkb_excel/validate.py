@@ -1,0 +1,218 @@
+"""Validate submitted daftar tilik workbooks: read (in parallel), check all rows at once, report per file."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+
+from kkb_excel.catalogue import Catalogue, load_catalogue
+from kkb_excel.discover import Discovered
+from kkb_excel.findings import FileResult, Finding, Report
+from kkb_excel.reader import COLUMN_LABEL, INPUT_KEYS, NUMBER_KEYS, STATUS_KEYS, Submission, read_submission
+from kkb_excel.tingkat import CODE_PARTS
+from kkb_excel.validators import schemas
+from kkb_excel.wilayah import WilayahIndex, load_wilayah
+
+PARALLEL_MIN_FILES = 200
+MAX_CHUNK = 100
+SUPPORT_KEYS = ("pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "status_1", "status_2")
+
+
+def _read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
+    from pathlib import Path
+
+    return [read_submission(Path(path), berkas) for path, berkas in items]
+
+
+def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Submission]:
+    """Read every file, in order; with jobs > 1 and enough files, in spawn-safe worker processes."""
+    items = [(str(f.path), f.berkas) for f in files]
+    size = max(1, min(MAX_CHUNK, -(-len(items) // (4 * max(jobs, 1)))))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    results: list[Submission] = []
+    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
+        for chunk in chunks:
+            results.extend(_read_chunk(chunk))
+            if progress:
+                progress(len(chunk))
+        return results
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for chunk_result in pool.imap(_read_chunk, chunks):
+            results.extend(chunk_result)
+            if progress:
+                progress(len(chunk_result))
+    return results
+
+
+def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """All observed indicator rows of all readable submissions, with (submission, record) positions."""
+    rows, positions = [], []
+    for s_index, sub in enumerate(submissions):
+        for r_index, rec in enumerate(sub.records):
+            if rec.diamati:
+                ind = catalogue.get(rec.kode)
+                rows.append((ind.cara_isi, ind.persentase, ind.kumulatif, *(rec.values[k] for k in NUMBER_KEYS + STATUS_KEYS)))
+                positions.append((s_index, r_index))
+    columns = ["cara_isi", "persentase", "kumulatif", *NUMBER_KEYS, *STATUS_KEYS]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for key in NUMBER_KEYS:
+        frame[key] = frame[key].astype(float)
+    for key in STATUS_KEYS:
+        frame[key] = frame[key].astype(object)
+    return frame, positions
+
+
+def _fmt(value) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _value_message(code: str, key: str, values: dict) -> str:
+    sem = key.rsplit("_", 1)[-1]
+    v = {k: _fmt(x) for k, x in values.items()}
+    messages = {
+        "V01": f"{COLUMN_LABEL.get(key, key)} bernilai negatif ({v.get(key)}).",
+        "V02": f"Persentase {v.get(key)} di luar 0-100.",
+        "V03": f"Pembilang {v.get(f'pembilang_{sem}')} melebihi penyebut {v.get(f'penyebut_{sem}')}.",
+        "V04": f"Persentase {v.get(f'capaian_{sem}')} tidak sesuai pembilang/penyebut "
+        f"{v.get(f'pembilang_{sem}')}/{v.get(f'penyebut_{sem}')}"
+        f" = {_ratio(values, sem)} (toleransi {schemas.TOLERANCE_PP:g} poin).",
+        "V05": f"Status '{v.get(key)}' tidak sah; isi 'ya' atau 'tidak'.",
+        "V06": f"Capaian Semester II ({v.get('capaian_2')}) lebih kecil dari Semester I ({v.get('capaian_1')}) "
+        "padahal indikator ini kumulatif.",
+        "V07": f"Capaian {v.get(key)} lebih dari 3 x target {v.get('target')}; periksa kembali.",
+        "V08": f"Target 0 tetapi capaian {v.get(key)}.",
+        "V09": f"Persentase {v.get(key)} diisi tanpa pembilang/penyebut Semester {sem}; isi keduanya agar dapat direkap.",
+    }
+    return messages[code]
+
+
+def _ratio(values: dict, sem: str) -> str:
+    num, den = values.get(f"pembilang_{sem}"), values.get(f"penyebut_{sem}")
+    return f"{num / den * 100:.2f}" if num is not None and den else "-"
+
+
+def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list[Finding]:
+    """The pandera rules over every observed row of every file, mapped back to cells."""
+    frame, positions = values_frame(submissions, catalogue)
+    found = []
+    for code, key, index in schemas.failures(schemas.VALUES, frame):
+        sub = submissions[positions[index][0]]
+        rec = sub.records[positions[index][1]]
+        found.append(Finding(
+            sub.berkas, code, _value_message(code, key, rec.values), lembar=sub.sheet, sel=sub.cell(key, rec.baris),
+            kode_indikator=rec.kode, kolom=COLUMN_LABEL[key], nilai=_fmt(rec.values.get(key)),
+        ))  # fmt: skip
+    return found
+
+
+def _required(rec, catalogue: Catalogue) -> tuple[str, ...]:
+    return INPUT_KEYS[catalogue.get(rec.kode).cara_isi]
+
+
+def completeness(sub: Submission, catalogue: Catalogue) -> tuple[int, int, list[Finding]]:
+    """(required, filled, findings): K02 when nothing is filled, K01 listing empty inputs.
+
+    Semester II counts only once any semester II value is present (a semester I report is complete
+    without it).
+    """
+    observed = [r for r in sub.records if r.diamati]
+    has_sem2 = any(r.values[k] is not None for r in observed for k in _required(r, catalogue) if k.endswith("_2"))
+    keys = [(r, k) for r in observed for k in _required(r, catalogue) if has_sem2 or k.endswith("_1")]
+    empty = [(r, k) for r, k in keys if r.values[k] is None]
+    findings = []
+    if keys and len(empty) == len(keys):
+        findings.append(Finding(sub.berkas, "K02", "Belum ada capaian yang diisi; workbook dikirim kosong.", lembar=sub.sheet))
+    elif empty:
+        cells = ", ".join(sub.cell(k, r.baris) for r, k in empty[:10]) + (", ..." if len(empty) > 10 else "")
+        findings.append(Finding(sub.berkas, "K01", f"{len(empty)} dari {len(keys)} isian wajib kosong: {cells}.", lembar=sub.sheet))
+    return len(keys), len(keys) - len(empty), findings
+
+
+def ignored_inputs(sub: Submission) -> list[Finding]:
+    """V10: values typed into rows this tingkat does not fill (possible only after unprotecting)."""
+    found = []
+    for rec in sub.records:
+        if rec.diamati:
+            continue
+        for key in ("capaian_1", "capaian_2", *SUPPORT_KEYS):
+            if rec.values[key] is not None:
+                found.append(Finding(sub.berkas, "V10", f"Isian {COLUMN_LABEL[key]} pada indikator yang tidak diisi di tingkat ini diabaikan.",
+                                     lembar=sub.sheet, sel=sub.cell(key, rec.baris), kode_indikator=rec.kode,
+                                     kolom=COLUMN_LABEL[key], nilai=_fmt(rec.values[key])))  # fmt: skip
+    return found
+
+
+def _valid_date(text) -> bool:
+    try:
+        date.fromisoformat(str(text))
+        return True
+    except ValueError:
+        return False
+
+
+def identity_frame(subs: list[Submission], index: WilayahIndex) -> pd.DataFrame:
+    rows = []
+    for sub in subs:
+        kode, tingkat = str(sub.meta.get("kode_wilayah", "")), sub.meta.get("tingkat")
+        known = kode in index
+        chain = {w.tingkat: w for w in index.chain(kode)} if known else {}
+        names_ok = all(
+            sub.identity.get(f"nama_{level}") in (None, "-", chain[level].nama) for level in CODE_PARTS if level in chain
+        )
+        tahun = sub.meta.get("tahun")
+        rows.append({
+            "kode_dikenal": known,
+            "tingkat_sesuai": known and index.get(kode).tingkat == tingkat,
+            "nama_sesuai": names_ok,
+            "tahun": float(tahun) if isinstance(tahun, int | float) else float("nan"),
+            "opd": str(sub.identity.get("opd") or "").strip(),
+            "petugas_tanggal_ada": bool(str(sub.identity.get("petugas") or "").strip()) and _valid_date(sub.identity.get("tanggal")),
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=["kode_dikenal", "tingkat_sesuai", "nama_sesuai", "tahun", "opd", "petugas_tanggal_ada"])
+
+
+def _identity_message(code: str, sub: Submission) -> tuple[str, str | None, str | None]:
+    ident, meta = sub.identity, sub.meta
+    kode = str(meta.get("kode_wilayah"))
+    options = {
+        "I01": (f"Kode wilayah {kode} tidak ada dalam referensi Kemendagri.", ident.get("sel_kode_desa"), kode),
+        "I02": (f"Kode wilayah {kode} bukan wilayah tingkat {meta.get('tingkat')}.", None, kode),
+        "I03": (f"Nama wilayah pada blok identitas tidak sesuai kode {kode} (referensi Kemendagri).", ident.get("sel_nama_desa"), None),
+        "I04": (f"Tahun {meta.get('tahun')} tidak wajar.", "C9", str(meta.get("tahun"))),
+        "I05": ("OPD/instansi pengisi belum diisi.", ident.get("sel_opd"), None),
+        "I06": ("Nama petugas atau tanggal pengisian belum diisi dengan benar.", ident.get("sel_petugas"), _fmt(ident.get("tanggal"))),
+    }
+    return options[code]
+
+
+def identity_findings(subs: list[Submission], index: WilayahIndex) -> list[Finding]:
+    found = []
+    for code, _, i in schemas.failures(schemas.IDENTITY, identity_frame(subs, index)):
+        message, cell, value = _identity_message(code, subs[i])
+        found.append(Finding(subs[i].berkas, code, message, lembar=subs[i].sheet, sel=cell, nilai=value))
+    return found
+
+
+def validate_submissions(submissions: list[Submission], catalogue: Catalogue | None = None, index: WilayahIndex | None = None) -> Report:
+    """Apply every rule to already-read submissions; one pandera call per schema for the whole batch."""
+    catalogue = catalogue or load_catalogue()
+    index = index or load_wilayah()
+    readable = [s for s in submissions if s.readable]
+    by_file: dict[str, list[Finding]] = {s.berkas: list(s.findings) for s in submissions}
+    for finding in value_findings(readable, catalogue) + identity_findings(readable, index):
+        by_file[finding.berkas].append(finding)
+    results = []
+    for sub in submissions:
+        result = FileResult(sub.berkas, skipped=sub.skipped)
+        if sub.readable:
+            required, filled, found = completeness(sub, catalogue)
+            by_file[sub.berkas].extend(found + ignored_inputs(sub))
+            result.isian_wajib, result.isian_terisi = required, filled
+            result.kode_wilayah, result.tingkat = sub.meta.get("kode_wilayah"), sub.meta.get("tingkat")
+            result.tahun, result.opd = sub.meta.get("tahun"), (str(sub.identity.get("opd") or "") or None)
+        result.findings = by_file[sub.berkas]
+        results.append(result)
+    return Report(results)

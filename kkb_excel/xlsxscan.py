@@ -1,0 +1,104 @@
+"""What a value reader cannot see in an .xlsx: formula text (including shared formulas) and error cells.
+
+Works on the raw sheet XML, as written by Excel, LibreOffice, WPS or openpyxl.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from xml.etree import ElementTree
+from xml.sax.saxutils import unescape
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_FORMULA = re.compile(rb"<(?:\w+:)?f(\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_REF = re.compile(rb'\sr="([A-Z]+[0-9]+)"')
+_ERROR_TYPE = re.compile(rb'\st="e"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_XML_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    formulas: dict[str, str]  # cell -> formula text without '='
+    errors: dict[str, str]  # cell -> error value such as '#DIV/0!'
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> part name inside the package (e.g. 'xl/worksheets/sheet1.xml')."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return parts
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return dict(_ATTR.findall(raw))
+
+
+def _cell_start(xml: bytes, pos: int) -> int:
+    """Start of the <c ...> element enclosing `pos` (plain or namespace-prefixed tag)."""
+    window = max(0, pos - 4096)  # a <c> start tag is never far before its <f>/<v>
+    return max(xml.rfind(b"<c ", window, pos), xml.rfind(b":c ", window, pos))
+
+
+def _cell_ref(xml: bytes, start: int) -> tuple[str, dict[bytes, bytes]]:
+    attrs = _attrs(xml[start : xml.find(b">", start)])
+    return attrs.get(b"r", b"").decode(), attrs
+
+
+def scan_sheet(xml: bytes) -> SheetScan:
+    """Formula text of every formula cell (shared formulas expanded) and every error cell.
+
+    Only the few formula and error cells are visited: each is found by its <f> element or
+    t="e" attribute, then traced back to its <c> element.
+    """
+    formulas: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    shared_masters: dict[bytes, tuple[str, str]] = {}
+    shared_children: list[tuple[str, bytes]] = []
+    for f in _FORMULA.finditer(xml):
+        ref = _REF.search(xml, _cell_start(xml, f.start()), f.start())
+        if not ref:
+            continue
+        ref = ref.group(1).decode()
+        f_attrs = _attrs(f.group(1)) if f.group(1) else {}
+        text = (f.group(2) or b"").decode("utf-8")
+        if "&" in text:
+            text = unescape(text, _XML_ENTITIES)
+        if f_attrs.get(b"t") == b"shared":
+            if not text:
+                shared_children.append((ref, f_attrs.get(b"si", b"")))
+                continue
+            shared_masters[f_attrs.get(b"si", b"")] = (ref, text)
+        formulas[ref] = text
+    for hit in _ERROR_TYPE.finditer(xml):
+        start = _cell_start(xml, hit.start())
+        ref, attrs = _cell_ref(xml, start)
+        if attrs.get(b"t") != b"e":
+            continue
+        following = xml.find(b"<c ", start + 3)
+        value = _VALUE.search(xml, start, following if following > 0 else len(xml))
+        errors[ref] = value.group(1).decode() if value else "#?"
+    if shared_children:
+        from openpyxl.formula.translate import Translator
+
+        for ref, si in shared_children:
+            if si in shared_masters:
+                origin, text = shared_masters[si]
+                formulas[ref] = Translator("=" + text, origin=origin).translate_formula(ref)[1:]
+    return SheetScan(formulas, errors)
+
+
+def normalize_formula(text: str) -> str:
+    """Compare formulas ignoring '=', whitespace, case and Excel's _xlfn. prefixes."""
+    return re.sub(r"\s+", "", text.lstrip("=")).replace("_xlfn.", "").upper()
