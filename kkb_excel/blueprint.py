@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from xml.sax.saxutils import escape
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
@@ -55,35 +56,55 @@ class Blueprint:
         cells = {ind.kode: f"{COL['target']}{row}" for row, ind in enumerate(catalogue.active, start=FIRST_DATA_ROW)}
         return cls(tingkat, tahun, parts, dict(targets), cells)
 
-    def render(self, identity: dict[str, str], targets: dict[str, float | None]) -> bytes:
-        """The .xlsx bytes for one unit."""
+    def render(self, identity: dict[str, str], targets: dict[str, float | None], cells: dict[str, object] | None = None) -> bytes:
+        """The .xlsx bytes for one unit; `cells` optionally fills main-sheet cells (A1 ref -> value)."""
         values = {key: escape(text).encode("utf-8") for key, text in identity.items()}
-        changed = {k: v for k, v in targets.items() if v != self.targets.get(k)}
+        patch = {self.target_cells[k]: v for k, v in targets.items() if v != self.targets.get(k)}
+        patch.update(cells or {})
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for info, data in self.parts:
                 if b"@@KKB:" in data:
                     data = _fill(data, values)
-                if changed and info.filename == MAIN_SHEET_PART:
-                    data = self._patch_targets(data, changed)
+                if patch and info.filename == MAIN_SHEET_PART:
+                    data = patch_cells(data, patch)
                 archive.writestr(info, data)
         return out.getvalue()
-
-    def _patch_targets(self, sheet: bytes, changed: dict[str, float | None]) -> bytes:
-        for kode, value in changed.items():
-            ref = self.target_cells[kode]
-            pattern = re.compile(rb'<c r="' + ref.encode() + rb'"( s="\d+")?[^>]*?(/>|>.*?</c>)')
-            content = b"" if value is None else b"<v>" + _number_text(value).encode() + b"</v>"
-
-            def cell(match, content=content, ref=ref):
-                style = match.group(1) or b""
-                return b'<c r="' + ref.encode() + b'"' + style + b' t="n">' + content + b"</c>"
-
-            sheet, count = pattern.subn(cell, sheet, count=1)
-            if count != 1:
-                raise RuntimeError(f"target cell {ref} not found in blueprint")
-        return sheet
 
 
 def _fill(data: bytes, values: dict[str, bytes]) -> bytes:
     return _TOKEN_RE.sub(lambda m: values[m.group(1).decode()], data)
+
+
+_CELL_RE = re.compile(rb'<c r="([A-Z]+[0-9]+)"( s="[0-9]+")?[^>]*?(?:/>|>.*?</c>)', re.S)
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _cell_xml(ref: bytes, style: bytes, value: object) -> bytes:
+    head = b'<c r="' + ref + b'"' + style
+    if value is None:
+        return head + b"/>"
+    if isinstance(value, date):
+        value = (value - _EXCEL_EPOCH).days
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return head + b' t="n"><v>' + _number_text(value).encode() + b"</v></c>"
+    text = escape(str(value)).encode("utf-8")
+    return head + b' t="inlineStr"><is><t xml:space="preserve">' + text + b"</t></is></c>"
+
+
+def patch_cells(sheet: bytes, values: dict[str, object]) -> bytes:
+    """Rewrite the given cells of a sheet's XML in one pass (keeping each cell's style)."""
+    wanted = {ref.encode(): value for ref, value in values.items()}
+    seen: set[bytes] = set()
+
+    def replace(match: re.Match) -> bytes:
+        ref = match.group(1)
+        if ref not in wanted:
+            return match.group(0)
+        seen.add(ref)
+        return _cell_xml(ref, match.group(2) or b"", wanted[ref])
+
+    patched = _CELL_RE.sub(replace, sheet)
+    if len(seen) != len(wanted):
+        raise RuntimeError(f"cells not found in blueprint: {sorted(set(wanted) - seen)}")
+    return patched

@@ -67,6 +67,16 @@ def excel_formula(realisasi_ref: str, target_ref: str, polaritas: str, decimals:
     )
 
 
+def status_value(status: str | None, yes: float) -> float | None:
+    """Capaian of one unit with a ya/tidak status: `yes` (100 for a share, 1 for a count), 0, or None."""
+    return {"ya": yes, "tidak": 0}.get(status or "")
+
+
+def status_excel_formula(status_ref: str, yes: float) -> str:
+    """The Excel formula computing status_value() from a status cell."""
+    return f'=IF({status_ref}="ya",{yes:g},IF({status_ref}="tidak",0,""))'
+
+
 @dataclass(frozen=True)
 class Band:
     """A category: values strictly above `above` (and not in a higher band); None = the rest."""

@@ -63,6 +63,11 @@ class Indicator:
     keputusan: str
     keraguan: str
 
+    @property
+    def status_yes(self) -> int:
+        """Capaian of one unit with status ya: 100 for a share of units, 1 for a count of units."""
+        return 100 if self.agregasi == "proporsi_unit" else 1
+
     def default_target(self, tingkat: str) -> float | None:
         """The catalogue target that applies to a unit of `tingkat`.
 

@@ -11,15 +11,16 @@ import hashlib
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import Finding
 from kkb_excel.layout import SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION
 from kkb_excel.numbers import NumberFormatError, parse_number
-from kkb_excel.template import status_formula
-from kkb_excel.xlsxscan import normalize_formula, scan_sheet, sheet_parts
+from kkb_excel.xlsxscan import formulas_at, has_error_cells, normalize_formula, scan_sheet, sheet_parts
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -44,14 +45,22 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 
-@dataclass
-class Record:
-    """One indicator row of one submission, with its parsed values."""
+_VALUE_INDEX = {key: i for i, key in enumerate(VALUE_KEYS)}
+
+
+class Record(NamedTuple):
+    """One indicator row of one submission; `values` in VALUE_KEYS order (a tuple pickles fast)."""
 
     kode: str
     baris: int
     diamati: bool
-    values: dict[str, object]
+    values: tuple
+
+    def value(self, key: str):
+        return self.values[_VALUE_INDEX[key]]
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(zip(VALUE_KEYS, self.values, strict=True))
 
 
 @dataclass
@@ -80,6 +89,11 @@ class Submission:
 
 class _Stop(Exception):
     """Reading cannot go on; the finding already says why."""
+
+
+def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
+    """Worker entry point: read (path, berkas) pairs. Lives here so workers never import pandas."""
+    return [read_submission(Path(path), berkas) for path, berkas in items]
 
 
 def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue | None = None) -> Submission:
@@ -171,14 +185,12 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
         _stop(sub, "S09", f"Lembar '{sheet}' tidak ditemukan (lembar yang ada: {', '.join(workbook.sheet_names)}).")
     grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     indicator_rows = [(str(r[3]), int(r[4]), str(r[5]) == "ya") for r in meta_rows[1:] if len(r) > 5 and r[3] not in ("", None)]
-    scan = None
-    if archive is not None:
-        part = sheet_parts(archive).get(sheet)
-        scan = scan_sheet(archive.read(part)) if part else None
     _read_identity(sub, grid)
     _read_rows(sub, grid, indicator_rows, catalogue)
-    if scan is not None:
-        _check_scan(sub, scan, catalogue)
+    if archive is not None:
+        part = sheet_parts(archive).get(sheet)
+        if part:
+            _check_formulas(sub, archive.read(part), catalogue)
 
 
 def _meta_value(value):
@@ -215,27 +227,40 @@ def _read_identity(sub: Submission, grid: list[list]) -> None:
 
 
 def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Catalogue) -> None:
-    columns = {key: _column_index(str(sub.meta[f"kolom_{key}"])) for key in ("kode", *VALUE_KEYS)}
+    kode_col = _column_index(str(sub.meta["kolom_kode"]))
+    columns = [(key, _column_index(str(sub.meta[f"kolom_{key}"]))) for key in VALUE_KEYS]
     for kode, row, diamati in indicator_rows:
-        found = _value(grid, row, columns["kode"])
+        cells = grid[row - 1] if 0 < row <= len(grid) else []
+        found = cells[kode_col] if kode_col < len(cells) else ""
         if found != kode:
             sub.findings.append(Finding(sub.berkas, "S10", f"Baris {row} seharusnya indikator {kode}, berisi '{found}'.",
                                         lembar=sub.sheet, sel=sub.cell("kode", row), kode_indikator=kode, nilai=str(found)))  # fmt: skip
             continue
-        if kode in catalogue:
-            values = {key: _parse(sub, key, _value(grid, row, columns[key]), kode, row) for key in VALUE_KEYS}
-            sub.records.append(Record(kode, row, diamati, values))
+        if kode not in catalogue:
+            continue
+        values = []
+        for key, col in columns:
+            raw = cells[col] if col < len(cells) else ""
+            if raw == "" or raw is None:
+                values.append(None)
+            elif type(raw) is float and key in NUMBER_KEYS:
+                values.append(raw)
+            else:
+                values.append(_parse(sub, key, raw, kode, row))
+        ind = catalogue.get(kode)
+        if diamati and ind.cara_isi == "status":  # capaian cells hold formulas: recompute, never trust the cache
+            for sem in (1, 2):
+                status = values[_VALUE_INDEX[f"status_{sem}"]]
+                values[_VALUE_INDEX[f"capaian_{sem}"]] = capaian.status_value(status, ind.status_yes)
+        sub.records.append(Record(kode, row, diamati, tuple(values)))
 
 
 def _parse(sub: Submission, key: str, raw, kode: str, row: int):
-    if raw == "" or raw is None:
-        return None
+    """A non-empty cell value as the column expects it; N01/N02 findings for number text."""
     if key == "keterangan":
         return str(raw)
     if key in STATUS_KEYS:
         return str(raw).strip().lower() or None
-    if isinstance(raw, float):
-        return raw
     try:
         parsed = parse_number(raw)
     except NumberFormatError:
@@ -251,27 +276,42 @@ def _where(sub: Submission, key: str, kode: str, row: int) -> dict:
     return {"lembar": sub.sheet, "sel": sub.cell(key, row), "kode_indikator": kode, "kolom": COLUMN_LABEL[key]}
 
 
-def _check_scan(sub: Submission, scan, catalogue: Catalogue) -> None:
+@lru_cache(maxsize=64)
+def _expected_formulas(columns: tuple[tuple[str, str], ...], rows: tuple[tuple[str, int, bool], ...], version: str) -> dict[str, tuple[str, str, str]]:
+    """Every locked formula a pristine workbook holds: cell -> (formula, indicator code, column key).
+
+    Cached per layout (same columns, rows and catalogue), so a batch computes it once.
+    """
+    cols = dict(columns)
+    catalogue = load_catalogue()
+    expected = {}
+    for kode, row, diamati in rows:
+        ind = catalogue.get(kode)
+        for sem in (1, 2):
+            target, value, status = (f"{cols[k]}{row}" for k in ("target", f"capaian_{sem}", f"status_{sem}"))
+            expected[f"{cols[f'persen_{sem}']}{row}"] = (capaian.excel_formula(value, target, ind.polaritas), kode, f"persen_{sem}")
+            if diamati and ind.cara_isi == "status":
+                expected[value] = (capaian.status_excel_formula(status, ind.status_yes), kode, f"capaian_{sem}")
+    order = {c: i for i, c in enumerate(sorted(set(cols.values()), key=lambda c: (len(c), c)))}
+    return dict(sorted(expected.items(), key=lambda item: (int(item[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), order[item[0].rstrip("0123456789")])))
+
+
+def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     """Locked formulas unchanged, and no Excel error values (dqchecks-style template check)."""
     where = {"lembar": sub.sheet}
-    for ref, error in sorted(scan.errors.items()):
-        sub.findings.append(Finding(sub.berkas, "S12", f"Sel berisi galat Excel {error}.", sel=ref, nilai=error, **where))
-    for record in sub.records:
-        ind = catalogue.get(record.kode)
-        expected = {}
-        for sem in (1, 2):
-            value_ref, target_ref = sub.cell(f"capaian_{sem}", record.baris), sub.cell("target", record.baris)
-            expected[f"persen_{sem}"] = capaian.excel_formula(value_ref, target_ref, ind.polaritas)
-            if record.diamati and ind.cara_isi == "status":
-                expected[f"capaian_{sem}"] = status_formula(ind, sub.cell(f"status_{sem}", record.baris))
-        for key, formula in expected.items():
-            ref = sub.cell(key, record.baris)
-            found = scan.formulas.get(ref)
-            if found is None:
-                message = f"Rumus {COLUMN_LABEL[key]} di {ref} ditimpa dengan nilai; kembalikan dari templat asli."
-            elif normalize_formula(found) != normalize_formula(formula):
-                message = f"Rumus {COLUMN_LABEL[key]} di {ref} diubah (='{found}')."
-            else:
-                continue
-            sub.findings.append(Finding(sub.berkas, "S11", message, sel=ref, kode_indikator=record.kode,
-                                        kolom=COLUMN_LABEL[key], nilai=found, **where))  # fmt: skip
+    if has_error_cells(xml):
+        for ref, error in sorted(scan_sheet(xml).errors.items()):
+            sub.findings.append(Finding(sub.berkas, "S12", f"Sel berisi galat Excel {error}.", sel=ref, nilai=error, **where))
+    columns = tuple(sorted((k[6:], str(v)) for k, v in sub.meta.items() if k.startswith("kolom_")))
+    rows = tuple((r.kode, r.baris, r.diamati) for r in sub.records)
+    expected = _expected_formulas(columns, rows, catalogue.version)
+    found = formulas_at(xml, list(expected))
+    for ref, (formula, kode, key) in expected.items():
+        text = found[ref]
+        if text is not None and (text == formula[1:] or normalize_formula(text) == normalize_formula(formula)):
+            continue
+        if text is None:
+            message = f"Rumus {COLUMN_LABEL[key]} di {ref} ditimpa dengan nilai; kembalikan dari templat asli."
+        else:
+            message = f"Rumus {COLUMN_LABEL[key]} di {ref} diubah (='{text}')."
+        sub.findings.append(Finding(sub.berkas, "S11", message, sel=ref, kode_indikator=kode, kolom=COLUMN_LABEL[key], nilai=text, **where))

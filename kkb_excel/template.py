@@ -98,12 +98,6 @@ def locked_note(indicator: Indicator, tingkat: str) -> str:
     return f"Diisi pada tingkat {where}."
 
 
-def status_formula(indicator: Indicator, status_ref: str) -> str:
-    """Capaian of a ya/tidak unit: 100/0 for a share of units, 1/0 for a count of units."""
-    yes = 100 if indicator.agregasi == "proporsi_unit" else 1
-    return f'=IF({status_ref}="ya",{yes},IF({status_ref}="tidak",0,""))'
-
-
 def build_workbook(spec: TemplateSpec, catalogue: Catalogue | None = None) -> Workbook:
     """The complete, protected daftar tilik workbook for one unit."""
     catalogue = catalogue or load_catalogue()
@@ -255,7 +249,7 @@ def _write_semester(ws, row: int, sem: int, ind: Indicator, is_observed: bool) -
     value = ws[f"{COL[f'capaian_{sem}']}{row}"]
     status_ref = f"{COL[f'status_{sem}']}{row}"
     if is_observed and ind.cara_isi == "status":
-        value.value = status_formula(ind, status_ref)
+        value.value = capaian.status_excel_formula(status_ref, ind.status_yes)
         _style(value, FILL_FORMULA)
     elif is_observed:
         _style(value, FILL_INPUT, UNLOCKED)

@@ -11,20 +11,15 @@ import pandas as pd
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.discover import Discovered
 from kkb_excel.findings import FileResult, Finding, Report
-from kkb_excel.reader import COLUMN_LABEL, INPUT_KEYS, NUMBER_KEYS, STATUS_KEYS, Submission, read_submission
+from kkb_excel.reader import COLUMN_LABEL, INPUT_KEYS, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk
 from kkb_excel.tingkat import CODE_PARTS
 from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 PARALLEL_MIN_FILES = 200
 MAX_CHUNK = 100
+FRAME_VALUES = len(NUMBER_KEYS) + len(STATUS_KEYS)  # VALUE_KEYS starts with these, in this order
 SUPPORT_KEYS = ("pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "status_1", "status_2")
-
-
-def _read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
-    from pathlib import Path
-
-    return [read_submission(Path(path), berkas) for path, berkas in items]
 
 
 def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Submission]:
@@ -35,12 +30,12 @@ def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], N
     results: list[Submission] = []
     if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
         for chunk in chunks:
-            results.extend(_read_chunk(chunk))
+            results.extend(read_chunk(chunk))
             if progress:
                 progress(len(chunk))
         return results
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for chunk_result in pool.imap(_read_chunk, chunks):
+        for chunk_result in pool.imap(read_chunk, chunks):
             results.extend(chunk_result)
             if progress:
                 progress(len(chunk_result))
@@ -54,7 +49,7 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
         for r_index, rec in enumerate(sub.records):
             if rec.diamati:
                 ind = catalogue.get(rec.kode)
-                rows.append((ind.cara_isi, ind.persentase, ind.kumulatif, *(rec.values[k] for k in NUMBER_KEYS + STATUS_KEYS)))
+                rows.append((ind.cara_isi, ind.persentase, ind.kumulatif, *rec.values[:FRAME_VALUES]))
                 positions.append((s_index, r_index))
     columns = ["cara_isi", "persentase", "kumulatif", *NUMBER_KEYS, *STATUS_KEYS]
     frame = pd.DataFrame.from_records(rows, columns=columns)
@@ -102,8 +97,8 @@ def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list[
         sub = submissions[positions[index][0]]
         rec = sub.records[positions[index][1]]
         found.append(Finding(
-            sub.berkas, code, _value_message(code, key, rec.values), lembar=sub.sheet, sel=sub.cell(key, rec.baris),
-            kode_indikator=rec.kode, kolom=COLUMN_LABEL[key], nilai=_fmt(rec.values.get(key)),
+            sub.berkas, code, _value_message(code, key, rec.as_dict()), lembar=sub.sheet, sel=sub.cell(key, rec.baris),
+            kode_indikator=rec.kode, kolom=COLUMN_LABEL[key], nilai=_fmt(rec.value(key)),
         ))  # fmt: skip
     return found
 
@@ -119,9 +114,9 @@ def completeness(sub: Submission, catalogue: Catalogue) -> tuple[int, int, list[
     without it).
     """
     observed = [r for r in sub.records if r.diamati]
-    has_sem2 = any(r.values[k] is not None for r in observed for k in _required(r, catalogue) if k.endswith("_2"))
+    has_sem2 = any(r.value(k) is not None for r in observed for k in _required(r, catalogue) if k.endswith("_2"))
     keys = [(r, k) for r in observed for k in _required(r, catalogue) if has_sem2 or k.endswith("_1")]
-    empty = [(r, k) for r, k in keys if r.values[k] is None]
+    empty = [(r, k) for r, k in keys if r.value(k) is None]
     findings = []
     if keys and len(empty) == len(keys):
         findings.append(Finding(sub.berkas, "K02", "Belum ada capaian yang diisi; workbook dikirim kosong.", lembar=sub.sheet))
@@ -138,10 +133,10 @@ def ignored_inputs(sub: Submission) -> list[Finding]:
         if rec.diamati:
             continue
         for key in ("capaian_1", "capaian_2", *SUPPORT_KEYS):
-            if rec.values[key] is not None:
+            if rec.value(key) is not None:
                 found.append(Finding(sub.berkas, "V10", f"Isian {COLUMN_LABEL[key]} pada indikator yang tidak diisi di tingkat ini diabaikan.",
                                      lembar=sub.sheet, sel=sub.cell(key, rec.baris), kode_indikator=rec.kode,
-                                     kolom=COLUMN_LABEL[key], nilai=_fmt(rec.values[key])))  # fmt: skip
+                                     kolom=COLUMN_LABEL[key], nilai=_fmt(rec.value(key))))  # fmt: skip
     return found
 
 

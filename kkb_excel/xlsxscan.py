@@ -10,7 +10,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
-from xml.sax.saxutils import unescape
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -20,7 +19,7 @@ _REF = re.compile(rb'\sr="([A-Z]+[0-9]+)"')
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
-_XML_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))  # &amp; last
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,14 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = targets.get(sheet.get(f"{_NS_REL}id"), "")
         parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
     return parts
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    for entity, char in _ENTITIES:
+        text = text.replace(entity, char)
+    return text
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
@@ -72,9 +79,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
             continue
         ref = ref.group(1).decode()
         f_attrs = _attrs(f.group(1)) if f.group(1) else {}
-        text = (f.group(2) or b"").decode("utf-8")
-        if "&" in text:
-            text = unescape(text, _XML_ENTITIES)
+        text = _unescape((f.group(2) or b"").decode("utf-8"))
         if f_attrs.get(b"t") == b"shared":
             if not text:
                 shared_children.append((ref, f_attrs.get(b"si", b"")))
@@ -97,6 +102,39 @@ def scan_sheet(xml: bytes) -> SheetScan:
                 origin, text = shared_masters[si]
                 formulas[ref] = Translator("=" + text, origin=origin).translate_formula(ref)[1:]
     return SheetScan(formulas, errors)
+
+
+def formulas_at(xml: bytes, refs: list[str]) -> dict[str, str | None]:
+    """Formula text (None if the cell holds no formula) of the given cells, in document order.
+
+    Walks forward through the XML once, cell by cell; falls back to the full scan_sheet when a
+    cell is written in a form this walk does not handle (shared formulas, prefixed tags, order).
+    """
+    found: dict[str, str | None] = {}
+    pos = 0
+    for ref in refs:
+        start = xml.find(b'<c r="' + ref.encode() + b'"', pos)
+        if start < 0:
+            return _from_full_scan(xml, refs)
+        head_end = xml.find(b">", start)
+        pos = head_end
+        if xml[head_end - 1 : head_end] == b"/" or not xml.startswith(b"<f", head_end + 1):
+            found[ref] = None
+            continue
+        f = _FORMULA.match(xml, head_end + 1)
+        if f is None or (f.group(1) and b"shared" in f.group(1)):
+            return _from_full_scan(xml, refs)
+        found[ref] = _unescape((f.group(2) or b"").decode("utf-8"))
+    return found
+
+
+def _from_full_scan(xml: bytes, refs: list[str]) -> dict[str, str | None]:
+    formulas = scan_sheet(xml).formulas
+    return {ref: formulas.get(ref) for ref in refs}
+
+
+def has_error_cells(xml: bytes) -> bool:
+    return b't="e"' in xml
 
 
 def normalize_formula(text: str) -> str:
