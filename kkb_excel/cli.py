@@ -190,12 +190,13 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
         task = bar.add_task("baca", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
     report = validate_submissions(submissions)
+    lines = []
     for result in report.files:
-        console.print(out.file_line(result), markup=False)
+        lines.append(out.file_line(result))
         if rinci:
-            for f in result.findings:
-                console.print(f"    [{f.aturan} {f.keparahan}] {f.sel or ''} {f.pesan}", markup=False)
-    console.print(out.summary_line(report), markup=False)
+            lines.extend(f"    [{f.aturan} {f.keparahan}] {f.sel or ''} {f.pesan}" for f in result.findings)
+    lines.append(out.summary_line(report))
+    click.echo("\n".join(lines))
     if laporan:
         out.write_xlsx(report, laporan)
         console.print(f"Laporan: {laporan}", markup=False)

@@ -26,7 +26,7 @@ def _display(path: Path, root: Path | None) -> str:
 
 def discover(arguments: list[str]) -> list[Discovered]:
     """Every regular file under the arguments, each once, in a stable order (nothing left out)."""
-    found: dict[Path, Discovered] = {}
+    found: dict[str, Discovered] = {}
     missing = []
     for argument in arguments:
         path = Path(argument)
@@ -42,7 +42,8 @@ def discover(arguments: list[str]) -> list[Discovered]:
             missing.append(argument)
             continue
         for file, root in candidates:
-            found.setdefault(file.resolve(), Discovered(file, _display(file, root)))
+            key = os.path.normcase(os.path.abspath(file))
+            found.setdefault(key, Discovered(file, _display(file, root)))
     if missing:
         raise KkbError("Tidak ditemukan: " + ", ".join(missing))
     return list(found.values())

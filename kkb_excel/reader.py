@@ -20,7 +20,7 @@ from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import Finding
 from kkb_excel.layout import SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION
 from kkb_excel.numbers import NumberFormatError, parse_number
-from kkb_excel.xlsxscan import formulas_at, has_error_cells, normalize_formula, scan_sheet, sheet_parts
+from kkb_excel.xlsxscan import column_index, formulas_at, has_error_cells, normalize_formula, scan_sheet, sheet_parts
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -41,6 +41,7 @@ COLUMN_LABEL = {
     "penyebut_2": "Penyebut Sem II", "status_1": "Status Sem I", "status_2": "Status Sem II",
     "keterangan": "Keterangan", "persen_1": "% Capaian Sem I", "persen_2": "% Capaian Sem II",
 }  # fmt: skip
+_UNREADABLE = {"S01", "S02", "S03", "S04", "S07", "S08", "S09"}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
@@ -73,6 +74,9 @@ class Submission:
     records: list[Record] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     skipped: bool = False
+    isian_wajib: int = 0
+    isian_terisi: int = 0
+    checked: bool = False  # per-file rules applied (kkb_excel.filechecks)
 
     @property
     def sheet(self) -> str | None:
@@ -84,7 +88,7 @@ class Submission:
 
     @property
     def readable(self) -> bool:
-        return bool(self.records)
+        return bool(self.meta) and not any(f.aturan in _UNREADABLE for f in self.findings)
 
 
 class _Stop(Exception):
@@ -92,8 +96,11 @@ class _Stop(Exception):
 
 
 def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
-    """Worker entry point: read (path, berkas) pairs. Lives here so workers never import pandas."""
-    return [read_submission(Path(path), berkas) for path, berkas in items]
+    """Worker entry point: read and check (path, berkas) pairs; workers never import pandas."""
+    from kkb_excel.filechecks import check_file
+
+    catalogue = load_catalogue()
+    return [check_file(read_submission(Path(path), berkas, catalogue), catalogue) for path, berkas in items]
 
 
 def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue | None = None) -> Submission:
@@ -168,6 +175,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
         _stop(sub, "S01", f"Workbook tidak dapat dibuka ({type(exc).__name__}).")
     if SHEET_META not in workbook.sheet_names:
         _stop(sub, "S03", "Workbook ini bukan daftar tilik kkb-excel (lembar metadata '_kkb' tidak ada).")
+    parts = sheet_parts(archive) if archive is not None else {}
     meta_rows = workbook.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
     sub.meta = {str(r[0]): _meta_value(r[1]) for r in meta_rows[1:] if len(r) > 1 and r[0] not in ("", None)}
     meta_sheet = {"lembar": SHEET_META}
@@ -187,26 +195,17 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     indicator_rows = [(str(r[3]), int(r[4]), str(r[5]) == "ya") for r in meta_rows[1:] if len(r) > 5 and r[3] not in ("", None)]
     _read_identity(sub, grid)
     _read_rows(sub, grid, indicator_rows, catalogue)
-    if archive is not None:
-        part = sheet_parts(archive).get(sheet)
-        if part:
-            _check_formulas(sub, archive.read(part), catalogue)
+    if sheet in parts:
+        _check_formulas(sub, archive.read(parts[sheet]), catalogue)
 
 
 def _meta_value(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
-
-
 def _at(grid: list[list], ref: str):
     letters = ref.rstrip("0123456789")
-    return _value(grid, int(ref[len(letters) :]), _column_index(letters))
+    return _value(grid, int(ref[len(letters) :]), column_index(letters))
 
 
 def _value(grid: list[list], row: int, col: int):
@@ -227,8 +226,8 @@ def _read_identity(sub: Submission, grid: list[list]) -> None:
 
 
 def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Catalogue) -> None:
-    kode_col = _column_index(str(sub.meta["kolom_kode"]))
-    columns = [(key, _column_index(str(sub.meta[f"kolom_{key}"]))) for key in VALUE_KEYS]
+    kode_col = column_index(str(sub.meta["kolom_kode"]))
+    columns = [(key, column_index(str(sub.meta[f"kolom_{key}"]))) for key in VALUE_KEYS]
     for kode, row, diamati in indicator_rows:
         cells = grid[row - 1] if 0 < row <= len(grid) else []
         found = cells[kode_col] if kode_col < len(cells) else ""

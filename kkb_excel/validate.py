@@ -10,8 +10,10 @@ import pandas as pd
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.discover import Discovered
+from kkb_excel.filechecks import check_file
+from kkb_excel.filechecks import fmt as _fmt
 from kkb_excel.findings import FileResult, Finding, Report
-from kkb_excel.reader import COLUMN_LABEL, INPUT_KEYS, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk
+from kkb_excel.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk
 from kkb_excel.tingkat import CODE_PARTS
 from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
@@ -19,7 +21,6 @@ from kkb_excel.wilayah import WilayahIndex, load_wilayah
 PARALLEL_MIN_FILES = 200
 MAX_CHUNK = 100
 FRAME_VALUES = len(NUMBER_KEYS) + len(STATUS_KEYS)  # VALUE_KEYS starts with these, in this order
-SUPPORT_KEYS = ("pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "status_1", "status_2")
 
 
 def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Submission]:
@@ -44,12 +45,12 @@ def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], N
 
 def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
     """All observed indicator rows of all readable submissions, with (submission, record) positions."""
+    kinds = {i.kode: (i.cara_isi, i.persentase, i.kumulatif) for i in catalogue.active}
     rows, positions = [], []
     for s_index, sub in enumerate(submissions):
         for r_index, rec in enumerate(sub.records):
             if rec.diamati:
-                ind = catalogue.get(rec.kode)
-                rows.append((ind.cara_isi, ind.persentase, ind.kumulatif, *rec.values[:FRAME_VALUES]))
+                rows.append(kinds[rec.kode] + rec.values[:FRAME_VALUES])
                 positions.append((s_index, r_index))
     columns = ["cara_isi", "persentase", "kumulatif", *NUMBER_KEYS, *STATUS_KEYS]
     frame = pd.DataFrame.from_records(rows, columns=columns)
@@ -60,8 +61,6 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
     return frame, positions
 
 
-def _fmt(value) -> str:
-    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _value_message(code: str, key: str, values: dict) -> str:
@@ -100,43 +99,6 @@ def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list[
             sub.berkas, code, _value_message(code, key, rec.as_dict()), lembar=sub.sheet, sel=sub.cell(key, rec.baris),
             kode_indikator=rec.kode, kolom=COLUMN_LABEL[key], nilai=_fmt(rec.value(key)),
         ))  # fmt: skip
-    return found
-
-
-def _required(rec, catalogue: Catalogue) -> tuple[str, ...]:
-    return INPUT_KEYS[catalogue.get(rec.kode).cara_isi]
-
-
-def completeness(sub: Submission, catalogue: Catalogue) -> tuple[int, int, list[Finding]]:
-    """(required, filled, findings): K02 when nothing is filled, K01 listing empty inputs.
-
-    Semester II counts only once any semester II value is present (a semester I report is complete
-    without it).
-    """
-    observed = [r for r in sub.records if r.diamati]
-    has_sem2 = any(r.value(k) is not None for r in observed for k in _required(r, catalogue) if k.endswith("_2"))
-    keys = [(r, k) for r in observed for k in _required(r, catalogue) if has_sem2 or k.endswith("_1")]
-    empty = [(r, k) for r, k in keys if r.value(k) is None]
-    findings = []
-    if keys and len(empty) == len(keys):
-        findings.append(Finding(sub.berkas, "K02", "Belum ada capaian yang diisi; workbook dikirim kosong.", lembar=sub.sheet))
-    elif empty:
-        cells = ", ".join(sub.cell(k, r.baris) for r, k in empty[:10]) + (", ..." if len(empty) > 10 else "")
-        findings.append(Finding(sub.berkas, "K01", f"{len(empty)} dari {len(keys)} isian wajib kosong: {cells}.", lembar=sub.sheet))
-    return len(keys), len(keys) - len(empty), findings
-
-
-def ignored_inputs(sub: Submission) -> list[Finding]:
-    """V10: values typed into rows this tingkat does not fill (possible only after unprotecting)."""
-    found = []
-    for rec in sub.records:
-        if rec.diamati:
-            continue
-        for key in ("capaian_1", "capaian_2", *SUPPORT_KEYS):
-            if rec.value(key) is not None:
-                found.append(Finding(sub.berkas, "V10", f"Isian {COLUMN_LABEL[key]} pada indikator yang tidak diisi di tingkat ini diabaikan.",
-                                     lembar=sub.sheet, sel=sub.cell(key, rec.baris), kode_indikator=rec.kode,
-                                     kolom=COLUMN_LABEL[key], nilai=_fmt(rec.value(key))))  # fmt: skip
     return found
 
 
@@ -195,6 +157,7 @@ def validate_submissions(submissions: list[Submission], catalogue: Catalogue | N
     """Apply every rule to already-read submissions; one pandera call per schema for the whole batch."""
     catalogue = catalogue or load_catalogue()
     index = index or load_wilayah()
+    submissions = [check_file(s, catalogue) for s in submissions]
     readable = [s for s in submissions if s.readable]
     by_file: dict[str, list[Finding]] = {s.berkas: list(s.findings) for s in submissions}
     for finding in value_findings(readable, catalogue) + identity_findings(readable, index):
@@ -203,9 +166,7 @@ def validate_submissions(submissions: list[Submission], catalogue: Catalogue | N
     for sub in submissions:
         result = FileResult(sub.berkas, skipped=sub.skipped)
         if sub.readable:
-            required, filled, found = completeness(sub, catalogue)
-            by_file[sub.berkas].extend(found + ignored_inputs(sub))
-            result.isian_wajib, result.isian_terisi = required, filled
+            result.isian_wajib, result.isian_terisi = sub.isian_wajib, sub.isian_terisi
             result.kode_wilayah, result.tingkat = sub.meta.get("kode_wilayah"), sub.meta.get("tingkat")
             result.tahun, result.opd = sub.meta.get("tahun"), (str(sub.identity.get("opd") or "") or None)
         result.findings = by_file[sub.berkas]

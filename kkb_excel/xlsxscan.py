@@ -137,6 +137,14 @@ def has_error_cells(xml: bytes) -> bool:
     return b't="e"' in xml
 
 
+def column_index(letters: str) -> int:
+    """0-based column index of 'A', 'Z', 'AA', ..."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
 def normalize_formula(text: str) -> str:
     """Compare formulas ignoring '=', whitespace, case and Excel's _xlfn. prefixes."""
     return re.sub(r"\s+", "", text.lstrip("=")).replace("_xlfn.", "").upper()
