@@ -210,6 +210,51 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="ROLLUP.xlsx yang ditulis.")
+@click.option("--tingkat", type=click.Choice(["kecamatan", "kabupaten", "provinsi", "nasional"]), required=True,
+              help="Tingkat tertinggi rekap.")  # fmt: skip
+@click.option("--wilayah", "wilayah_code", metavar="KODE", help="Batasi pada wilayah ini (misalnya 33.74).")
+@click.option("--tahun", type=click.IntRange(2020, 2100), required=True)
+@click.option("--semester", type=click.IntRange(1, 2), help="Hanya semester ini (tanpa opsi: semester I dan II).")
+@click.option("--target", "target_file", type=click.Path(dir_okay=False, path_type=Path), help="CSV/XLSX target per wilayah.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--parquet", type=click.Path(dir_okay=False, path_type=Path), help="Rekaman panjang untuk analis (.parquet).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Rekaman panjang untuk analis (.csv).")
+@user_errors
+def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_file, jobs, parquet, csv_path) -> None:
+    """Rekap berjenjang daftar tilik (desa -> kecamatan -> kabupaten/kota -> provinsi -> nasional).
+
+    Membaca, memvalidasi, menyaring kiriman ganda, lalu menjumlahkan sesuai aturan agregasi tiap
+    indikator (persentase = jumlah pembilang / jumlah penyebut). Setiap berkas tercatat di Manifest.
+
+    Contoh: kkb-excel consolidate kiriman/ -o rekap-33.74.xlsx --tingkat kabupaten --wilayah 33.74 --tahun 2024
+    """
+    from kkb_excel import rollup_writer
+    from kkb_excel.consolidate import consolidate as run
+    from kkb_excel.targets import load_targets
+
+    overrides = load_targets(target_file) if target_file else {}
+    files_hint = len(paths)
+    with progress_bar(max(files_hint, 100), "Membaca berkas") as bar:
+        task = bar.add_task("baca", total=None)
+        rollup = run(list(paths), tingkat, tahun, wilayah_code, semester, overrides, jobs, progress=lambda n: bar.advance(task, n))
+    rollup_writer.write_xlsx(rollup, output)
+    if csv_path:
+        rollup_writer.write_csv(rollup, csv_path)
+    if parquet:
+        rollup_writer.write_parquet(rollup, parquet)
+    c = rollup.counts()
+    lines = [
+        f"{c['ditemukan']} berkas ditemukan = {c['diterima']} diterima + {c['ditolak']} ditolak + "
+        f"{c['digantikan']} digantikan + {c['dilewati']} dilewati",
+        f"Konflik antar-OPD: {len(rollup.conflicts)}; desa/kelurahan belum masuk: {len(rollup.not_reported)}",
+        f"Rekap: {output}" + (f"; CSV: {csv_path}" if csv_path else "") + (f"; Parquet: {parquet}" if parquet else ""),
+    ]
+    click.echo("\n".join(lines))
+
+
+@main.command(context_settings=CONTEXT)
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("workbooks/templates"), show_default=True, help="Folder templat kanonik.")  # fmt: skip
 @click.option("--tahun", type=click.IntRange(2020, 2100), default=2024, show_default=True)

@@ -57,7 +57,7 @@ def ignored_inputs(sub: Submission) -> list[Finding]:
 
 def check_file(sub: Submission, catalogue: Catalogue) -> Submission:
     """Apply the per-file rules, then keep only observed rows (all that batch rules need)."""
-    if sub.readable and not sub.checked:
+    if sub.readable and not sub.checked and not sub.is_rollup:
         sub.checked = True
         sub.isian_wajib, sub.isian_terisi, found = completeness(sub, catalogue)
         sub.findings.extend(found + ignored_inputs(sub))

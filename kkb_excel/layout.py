@@ -7,6 +7,10 @@ from dataclasses import dataclass
 TEMPLATE_ID = "kkb-daftar-tilik"
 TEMPLATE_VERSION = "1"
 
+ROLLUP_ID = "kkb-rekap"
+ROLLUP_VERSION = "1"
+SHEET_ROLLUP_DATA = "_kkb_rekap"
+
 SHEET_MAIN = "Daftar Tilik"
 SHEET_GUIDE = "Petunjuk"
 SHEET_META = "_kkb"

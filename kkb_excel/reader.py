@@ -18,7 +18,7 @@ from typing import NamedTuple
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import Finding
-from kkb_excel.layout import SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION
+from kkb_excel.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION
 from kkb_excel.numbers import NumberFormatError, parse_number
 from kkb_excel.xlsxscan import column_index, formulas_at, has_error_cells, normalize_formula, scan_sheet, sheet_parts
 
@@ -77,6 +77,7 @@ class Submission:
     isian_wajib: int = 0
     isian_terisi: int = 0
     checked: bool = False  # per-file rules applied (kkb_excel.filechecks)
+    rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
 
     @property
     def sheet(self) -> str | None:
@@ -85,6 +86,10 @@ class Submission:
     def cell(self, key: str, row: int) -> str:
         """A1 address of a value column in an indicator row."""
         return f"{self.meta[f'kolom_{key}']}{row}"
+
+    @property
+    def is_rollup(self) -> bool:
+        return self.kind == "rekap"
 
     @property
     def readable(self) -> bool:
@@ -179,6 +184,9 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     meta_rows = workbook.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
     sub.meta = {str(r[0]): _meta_value(r[1]) for r in meta_rows[1:] if len(r) > 1 and r[0] not in ("", None)}
     meta_sheet = {"lembar": SHEET_META}
+    if sub.meta.get("template_id") == ROLLUP_ID:
+        _read_rollup(workbook, sub, meta_sheet)
+        return
     if sub.meta.get("template_id") != TEMPLATE_ID:
         _stop(sub, "S03", "Workbook ini bukan daftar tilik kkb-excel (id templat tidak dikenal).", **meta_sheet, sel="B2")
     version = str(sub.meta.get("template_versi", ""))
@@ -197,6 +205,18 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     _read_rows(sub, grid, indicator_rows, catalogue)
     if sheet in parts:
         _check_formulas(sub, archive.read(parts[sheet]), catalogue)
+
+
+def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
+    """A rollup made by `kkb-excel consolidate`: its machine sheet of per-unit partial sums."""
+    sub.kind = "rekap"
+    version = str(sub.meta.get("template_versi", ""))
+    if version != ROLLUP_VERSION:
+        _stop(sub, "S04", f"Rekap versi {version or '?'}; kkb-excel ini membaca versi {ROLLUP_VERSION}.", **meta_sheet, sel="B3")
+    if SHEET_ROLLUP_DATA not in workbook.sheet_names:
+        _stop(sub, "S09", f"Lembar data rekap '{SHEET_ROLLUP_DATA}' tidak ditemukan.")
+    rows = workbook.get_sheet_by_name(SHEET_ROLLUP_DATA).to_python(skip_empty_area=False)
+    sub.rekap = [tuple(r) for r in rows[1:] if r and r[0] not in ("", None)]
 
 
 def _meta_value(value):

@@ -158,7 +158,7 @@ def validate_submissions(submissions: list[Submission], catalogue: Catalogue | N
     catalogue = catalogue or load_catalogue()
     index = index or load_wilayah()
     submissions = [check_file(s, catalogue) for s in submissions]
-    readable = [s for s in submissions if s.readable]
+    readable = [s for s in submissions if s.readable and not s.is_rollup]
     by_file: dict[str, list[Finding]] = {s.berkas: list(s.findings) for s in submissions}
     for finding in value_findings(readable, catalogue) + identity_findings(readable, index):
         by_file[finding.berkas].append(finding)

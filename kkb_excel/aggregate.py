@@ -1,0 +1,95 @@
+"""Aggregation up the tiers, as each indicator declares it (DHIS2-style: ratios after summing).
+
+A Partial holds what a unit contributes for one indicator: sums that combine by addition, so a
+kecamatan's partial plus its siblings' equals the kabupaten's (rollups of rollups are exact).
+Capaian is derived from a partial at each tier, never averaged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kkb_excel import capaian as rules
+from kkb_excel.catalogue import Indicator
+
+SEMESTERS = (1, 2)
+FIELDS = ("jumlah", "pembilang", "penyebut", "ya", "berstatus", "laporan")
+FLAG_ONLY_PERCENT = "persen_tanpa_rincian"  # a unit gave % but no pembilang/penyebut: left out of the ratio
+FLAG_CONFLICT = "konflik_opd"  # two OPDs gave different values for the same unit and indicator
+FLAG_NOT_AGGREGATABLE = "tidak_dapat_diagregasi"
+FLAG_FLOORED = "capaian_turun_dibatasi_0"
+FLAG_LABEL = {
+    FLAG_ONLY_PERCENT: "sebagian unit hanya mengisi persentase tanpa pembilang/penyebut (tidak ikut dihitung)",
+    FLAG_CONFLICT: "nilai berbeda dari beberapa OPD untuk unit yang sama (tidak dipakai)",
+    FLAG_NOT_AGGREGATABLE: "indikator ini tidak dapat diagregasi dari tingkat di bawahnya",
+    FLAG_FLOORED: "capaian melebihi 2 x target pada polaritas turun; % capaian dibatasi 0",
+}
+
+
+@dataclass
+class Partial:
+    """Additive contributions per semester: key '<field>_<semester>' -> value."""
+
+    sums: dict[str, float] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+
+    def add(self, key: str, value: float) -> None:
+        self.sums[key] = self.sums.get(key, 0.0) + value
+
+    def merge(self, other: Partial) -> None:
+        for key in sorted(other.sums):
+            self.add(key, other.sums[key])
+        self.flags |= other.flags
+
+
+def leaf(ind: Indicator, values: dict[str, object]) -> Partial:
+    """The partial of one unit that observes `ind` itself, from its submitted values."""
+    part = Partial()
+    for s in SEMESTERS:
+        if ind.cara_isi == "status":
+            status = values.get(f"status_{s}")
+            if status in ("ya", "tidak"):
+                part.add(f"ya_{s}", 1.0 if status == "ya" else 0.0)
+                part.add(f"berstatus_{s}", 1.0)
+                part.add(f"laporan_{s}", 1.0)
+        elif ind.cara_isi == "rasio":
+            num, den, pct = values.get(f"pembilang_{s}"), values.get(f"penyebut_{s}"), values.get(f"capaian_{s}")
+            if num is not None and den is not None:
+                part.add(f"pembilang_{s}", float(num))  # type: ignore[arg-type]
+                part.add(f"penyebut_{s}", float(den))  # type: ignore[arg-type]
+                part.add(f"laporan_{s}", 1.0)
+            elif pct is not None:
+                part.flags.add(FLAG_ONLY_PERCENT)
+        else:
+            value = values.get(f"capaian_{s}")
+            if value is not None:
+                part.add(f"jumlah_{s}", float(value))  # type: ignore[arg-type]
+                part.add(f"laporan_{s}", 1.0)
+    return part
+
+
+def value(ind: Indicator, part: Partial, s: int) -> float | None:
+    """The capaian of a partial for semester `s`, computed as the indicator's aggregation says."""
+    sums = part.sums
+    if not sums.get(f"laporan_{s}"):
+        return None
+    if ind.cara_isi == "rasio":
+        den = sums.get(f"penyebut_{s}", 0.0)
+        return rules.excel_round(sums.get(f"pembilang_{s}", 0.0) / den * 100, 4) if den > 0 else None
+    if ind.cara_isi == "status":
+        ya = sums.get(f"ya_{s}", 0.0)
+        if ind.agregasi == "proporsi_unit":
+            return rules.excel_round(ya / sums[f"berstatus_{s}"] * 100, 4)
+        return ya
+    return sums.get(f"jumlah_{s}")
+
+
+def combine(ind: Indicator, children: list[tuple[str, Partial]]) -> Partial:
+    """The partial of a parent from its children's, added in code order (deterministic)."""
+    parent = Partial()
+    if ind.agregasi == "tidak_diagregasi":
+        parent.flags.add(FLAG_NOT_AGGREGATABLE)
+        return parent
+    for _, child in sorted(children, key=lambda item: item[0]):
+        parent.merge(child)
+    return parent
