@@ -276,22 +276,18 @@ def templat(out_dir: Path, tahun: int) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
 @user_errors
 def demo(out_dir: Path, jobs: int) -> None:
-    """Jalankan contoh dengan data bawaan: templat daftar tilik Kota Semarang (33.74).
+    """Jalankan seluruh siklus dengan data bawaan untuk Kota Semarang (33.74).
+
+    Membuat templat, mengisi kiriman OPD sintetis (dengan beberapa cacat, kiriman ulang, OPD yang
+    berbeda nilai, desa yang belum mengirim), memvalidasi, lalu merekap ke kecamatan dan kabupaten/kota.
 
     Contoh: kkb-excel demo -o kkb-demo
     """
-    from kkb_excel.wilayah import load_wilayah
+    from kkb_excel import demo as demo_lib
 
-    kode, tahun = "33.74", 2024
-    nama = load_wilayah().get(kode).nama
-    console.print(f"Demo kkb-excel: templat daftar tilik {nama} ({kode}), tahun {tahun}")
-    total = 0
-    for turunan, sub in (("desa", "desa"), ("kecamatan", "kecamatan"), (None, "kabupaten")):
-        folder = out_dir / "templat" / sub
-        written = _generate([kode], turunan, tahun, None, jobs, folder)
-        total += len(written)
-        console.print(f"  {len(written):>4} workbook tingkat {sub:<10} -> {folder.resolve()}")
-    console.print(f"Selesai: {total} workbook. Buka salah satu berkas di Excel/LibreOffice untuk melihat daftar tilik.")
+    click.echo(f"Demo kkb-excel: siklus daftar tilik Kota Semarang (33.74), tahun {demo_lib.TAHUN}")
+    demo_lib.run(out_dir, jobs, say=click.echo)
+    click.echo(f"Selesai. Semua hasil ada di {out_dir.resolve()}")
 
 
 @main.command(context_settings=CONTEXT)

@@ -188,8 +188,6 @@ def consolidate(
         wilayah = unit.kode
         if rank(unit.tingkat) < rank(tingkat):
             raise KkbError(f"{unit.kode} ({unit.nama}) adalah {LABEL[unit.tingkat].lower()}; tidak dapat direkap ke tingkat {tingkat}.")
-        if rank(unit.tingkat) > rank(tingkat):
-            raise KkbError(f"--wilayah {unit.kode} berada di atas tingkat {tingkat}; pilih wilayah tingkat {tingkat} atau lebih rendah.")
     files = discover(paths)
     mtimes = {f.berkas: os.path.getmtime(f.path) for f in files}
     subs = read_all(files, jobs, progress)
