@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from common import peak_memory_mb
 from kkb_excel.blueprint import Blueprint
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
@@ -73,14 +74,6 @@ def naive(paths: list[Path]) -> float:
     data["kecamatan"] = data["kode_wilayah"].str.rsplit(".", n=1).str[0]
     data.groupby(["kecamatan", "Kode"])[["Pembilang Sem I", "Penyebut Sem I"]].sum()
     return len(paths) / (time.perf_counter() - start)
-
-
-def peak_memory_mb() -> str:
-    try:
-        import resource
-    except ImportError:  # Windows
-        return "n/a"
-    return f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB (proses anak terbesar)"
 
 
 def run(n: int) -> None:

@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import peak_memory_mb
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.generate import generate, plan_units
 from kkb_excel.template import TemplateSpec, build_workbook
@@ -25,17 +26,6 @@ from kkb_excel.wilayah import load_wilayah
 
 TAHUN = 2024
 NAIVE_SAMPLE = 40
-
-
-def peak_memory_mb() -> str:
-    """Peak resident memory of this process and its (finished) workers, where the OS reports it."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return "n/a"
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return f"{own:.0f} MB (proses utama), {children:.0f} MB (pekerja terbesar)"
 
 
 def naive_rate(units, out: Path) -> float:

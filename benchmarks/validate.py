@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from common import peak_memory_mb
 from kkb_excel.discover import discover
 from kkb_excel.generate import plan_units
 from kkb_excel.synthetic import write_synthetic
@@ -40,16 +41,6 @@ NAIVE_SCHEMA = pa.DataFrameSchema(
     },
     checks=[pa.Check(lambda d: ~(d["Pembilang Sem I"] > d["Penyebut Sem I"]))],
 )
-
-
-def peak_memory_mb() -> str:
-    try:
-        import resource
-    except ImportError:  # Windows
-        return "n/a"
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return f"{own:.0f} MB (proses utama), {children:.0f} MB (pekerja terbesar)"
 
 
 def naive(paths: list[Path]) -> float:

@@ -37,35 +37,36 @@ class Partial:
         self.sums[key] = self.sums.get(key, 0.0) + value
 
     def merge(self, other: Partial) -> None:
-        for key in sorted(other.sums):
-            self.add(key, other.sums[key])
+        sums = self.sums
+        for key, value in other.sums.items():
+            sums[key] = sums.get(key, 0.0) + value
         self.flags |= other.flags
+
+
+_KEYS = {s: {f: f"{f}_{s}" for f in (*FIELDS, "status", "capaian")} for s in SEMESTERS}
 
 
 def leaf(ind: Indicator, values: dict[str, object]) -> Partial:
     """The partial of one unit that observes `ind` itself, from its submitted values."""
-    part = Partial()
+    sums: dict[str, float] = {}
+    flags: set[str] = set()
     for s in SEMESTERS:
+        k = _KEYS[s]
         if ind.cara_isi == "status":
-            status = values.get(f"status_{s}")
-            if status in ("ya", "tidak"):
-                part.add(f"ya_{s}", 1.0 if status == "ya" else 0.0)
-                part.add(f"berstatus_{s}", 1.0)
-                part.add(f"laporan_{s}", 1.0)
+            status = values.get(k["status"])
+            if status == "ya" or status == "tidak":
+                sums[k["ya"]], sums[k["berstatus"]], sums[k["laporan"]] = float(status == "ya"), 1.0, 1.0
         elif ind.cara_isi == "rasio":
-            num, den, pct = values.get(f"pembilang_{s}"), values.get(f"penyebut_{s}"), values.get(f"capaian_{s}")
+            num, den = values.get(k["pembilang"]), values.get(k["penyebut"])
             if num is not None and den is not None:
-                part.add(f"pembilang_{s}", float(num))  # type: ignore[arg-type]
-                part.add(f"penyebut_{s}", float(den))  # type: ignore[arg-type]
-                part.add(f"laporan_{s}", 1.0)
-            elif pct is not None:
-                part.flags.add(FLAG_ONLY_PERCENT)
+                sums[k["pembilang"]], sums[k["penyebut"]], sums[k["laporan"]] = float(num), float(den), 1.0  # type: ignore[arg-type]
+            elif values.get(k["capaian"]) is not None:
+                flags.add(FLAG_ONLY_PERCENT)
         else:
-            value = values.get(f"capaian_{s}")
+            value = values.get(k["capaian"])
             if value is not None:
-                part.add(f"jumlah_{s}", float(value))  # type: ignore[arg-type]
-                part.add(f"laporan_{s}", 1.0)
-    return part
+                sums[k["jumlah"]], sums[k["laporan"]] = float(value), 1.0  # type: ignore[arg-type]
+    return Partial(sums, flags)
 
 
 def value(ind: Indicator, part: Partial, s: int) -> float | None:

@@ -18,13 +18,15 @@ from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.discover import discover
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, FileResult
-from kkb_excel.reader import Submission
+from kkb_excel.reader import NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS, Submission
 from kkb_excel.tingkat import CODE_PARTS, LABEL, TINGKAT, rank
 from kkb_excel.validate import read_all, validate_submissions
 from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 DIGANTIKAN = "digantikan"
+INPUT_VALUE_KEYS = tuple(k for k in NUMBER_KEYS + STATUS_KEYS if k != "target")
+_INPUTS_END = VALUE_KEYS.index("keterangan")  # values[1:_INPUTS_END] are the inputs (values[0] is the target)
 NASIONAL = "ID"  # code of the national unit (Kemendagri codes start at provinsi)
 KONSOLIDASI_TINGKAT = ("kecamatan", "kabupaten", "provinsi", "nasional")
 SUPERSEDE_RULE = (
@@ -128,21 +130,23 @@ def _merge_opds(subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str,
         sources: dict[str, list[tuple[str, dict]]] = defaultdict(list)
         for sub in sorted(by_unit[kode], key=lambda s: s.berkas):
             for rec in sub.records:
-                values = rec.as_dict()
-                inputs = {k: values[k] for k in values if k != "keterangan" and k != "target"}
-                if rec.diamati and any(v is not None for v in inputs.values()):
-                    sources[rec.kode].append((sub.berkas, inputs))
+                if rec.diamati and any(v is not None for v in rec.values[1:_INPUTS_END]):
+                    sources[rec.kode].append((sub.berkas, rec.as_dict()))
         for ind_kode, given in sources.items():
             ind = catalogue.get(ind_kode)
-            distinct = {tuple(sorted(v.items(), key=lambda kv: kv[0])) for _, v in given}
-            if len(distinct) > 1:
+            if len(given) > 1 and len({_inputs(v) for _, v in given}) > 1:
                 unit[ind_kode] = Partial(flags={aggregate.FLAG_CONFLICT})
-                shown = "; ".join(f"{b}: {_brief(v)}" for b, v in given)
+                shown = "; ".join(f"{b}: {_brief(dict(_inputs(v)))}" for b, v in given)
                 conflicts.append(Conflict(kode, ind_kode, tuple(b for b, _ in given), shown))
             else:
                 unit[ind_kode] = aggregate.leaf(ind, given[0][1])
         leaves[kode] = unit
     return leaves, conflicts
+
+
+def _inputs(values: dict) -> tuple:
+    """What an OPD entered for an indicator (target and keterangan are not inputs)."""
+    return tuple((k, values[k]) for k in INPUT_VALUE_KEYS)
 
 
 def _brief(values: dict) -> str:

@@ -77,21 +77,20 @@ def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, pa
     return rec
 
 
-def _text(ws, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever it starts with
-    return cell
+def _cell(ws, value, bold: bool = False):
+    """A plain value, or a cell object where a string would otherwise be taken as a formula."""
+    if bold or (isinstance(value, str) and value.startswith("=")):
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever it starts with
+        if bold:
+            cell.font = Font(bold=True)
+        return cell
+    return value
 
 
 def _append(ws, values, bold: bool = False) -> None:
-    cells = []
-    for v in values:
-        cell = _text(ws, v)
-        if bold:
-            cell.font = Font(bold=True)
-        cells.append(cell)
-    ws.append(cells)
+    ws.append([_cell(ws, v, bold) for v in values])
 
 
 def _sheet_title(level: str) -> str:
@@ -256,14 +255,15 @@ def _machine_sheets(wb, rollup: Rollup, catalogue: Catalogue) -> None:
     data = wb.create_sheet(SHEET_ROLLUP_DATA)
     data.sheet_state = "hidden"
     _append(data, ["jenis", "tingkat", "kode_wilayah", "kode_indikator", "catatan", *ROLLUP_FIELDS, *COMPLETENESS_FIELDS])
-    for level in rollup.levels():
+    top = rollup.tingkat  # the top tier carries everything the next consolidation needs
+    for level in [top] if top in rollup.partials else []:
         for kode in sorted(rollup.partials[level]):
             for ind_kode, part in sorted(rollup.partials[level][kode].items()):
                 _append(data, ["nilai", level, kode, ind_kode, ",".join(sorted(part.flags)),
                                *(part.sums.get(f) for f in ROLLUP_FIELDS), *([None] * len(COMPLETENESS_FIELDS))])  # fmt: skip
     for level, units in rollup.completeness.items():
         for kode, c in sorted(units.items()):
-            if level != "desa":
+            if level == top:
                 _append(data, ["kelengkapan", level, kode, "", "", *([None] * len(ROLLUP_FIELDS)), *(c[f] for f in COMPLETENESS_FIELDS)])
 
 
