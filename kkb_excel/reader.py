@@ -20,7 +20,7 @@ from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import Finding
 from kkb_excel.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION
 from kkb_excel.numbers import NumberFormatError, parse_number
-from kkb_excel.xlsxscan import column_index, formulas_at, has_error_cells, normalize_formula, scan_sheet, sheet_parts
+from kkb_excel.xlsxscan import changed_formulas, column_index, has_error_cells, scan_sheet, sheet_parts
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -324,11 +324,9 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     columns = tuple(sorted((k[6:], str(v)) for k, v in sub.meta.items() if k.startswith("kolom_")))
     rows = tuple((r.kode, r.baris, r.diamati) for r in sub.records)
     expected = _expected_formulas(columns, rows, catalogue.version)
-    found = formulas_at(xml, list(expected))
-    for ref, (formula, kode, key) in expected.items():
-        text = found[ref]
-        if text is not None and (text == formula[1:] or normalize_formula(text) == normalize_formula(formula)):
-            continue
+    changed = changed_formulas(xml, {ref: item[0] for ref, item in expected.items()})
+    for ref, text in changed.items():
+        _, kode, key = expected[ref]
         if text is None:
             message = f"Rumus {COLUMN_LABEL[key]} di {ref} ditimpa dengan nilai; kembalikan dari templat asli."
         else:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from functools import lru_cache
 from dataclasses import dataclass
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -104,33 +106,53 @@ def scan_sheet(xml: bytes) -> SheetScan:
     return SheetScan(formulas, errors)
 
 
-def formulas_at(xml: bytes, refs: list[str]) -> dict[str, str | None]:
-    """Formula text (None if the cell holds no formula) of the given cells, in document order.
+@lru_cache(maxsize=16384)
+def _cell_tag(ref: str) -> bytes:
+    return b'<c r="' + ref.encode() + b'"'
 
-    Walks forward through the XML once, cell by cell; falls back to the full scan_sheet when a
-    cell is written in a form this walk does not handle (shared formulas, prefixed tags, order).
+
+@lru_cache(maxsize=16384)
+def _formula_element(formula: str) -> bytes:
+    """<f>...</f> as openpyxl and Excel write it (only &, < and > escaped)."""
+    return b"<f>" + escape(formula.lstrip("=")).encode("utf-8") + b"</f>"
+
+
+def changed_formulas(xml: bytes, expected: dict[str, str]) -> dict[str, str | None]:
+    """Cells whose formula is not the expected one: ref -> formula found (None: no formula at all).
+
+    `expected` must be in document order. An untouched cell is recognised by one byte comparison;
+    anything else is parsed and compared ignoring case, spaces and escaping. Shared formulas,
+    prefixed tags or another cell order fall back to the full scan_sheet.
     """
-    found: dict[str, str | None] = {}
+    changed: dict[str, str | None] = {}
     pos = 0
-    for ref in refs:
-        start = xml.find(b'<c r="' + ref.encode() + b'"', pos)
+    for ref, formula in expected.items():
+        start = xml.find(_cell_tag(ref), pos)
         if start < 0:
-            return _from_full_scan(xml, refs)
+            return _changed_by_full_scan(xml, expected)
         head_end = xml.find(b">", start)
         pos = head_end
+        if xml.startswith(_formula_element(formula), head_end + 1):
+            continue
         if xml[head_end - 1 : head_end] == b"/" or not xml.startswith(b"<f", head_end + 1):
-            found[ref] = None
+            changed[ref] = None
             continue
         f = _FORMULA.match(xml, head_end + 1)
         if f is None or (f.group(1) and b"shared" in f.group(1)):
-            return _from_full_scan(xml, refs)
-        found[ref] = _unescape((f.group(2) or b"").decode("utf-8"))
-    return found
+            return _changed_by_full_scan(xml, expected)
+        text = _unescape((f.group(2) or b"").decode("utf-8"))
+        if normalize_formula(text) != normalize_formula(formula):
+            changed[ref] = text
+    return changed
 
 
-def _from_full_scan(xml: bytes, refs: list[str]) -> dict[str, str | None]:
+def _changed_by_full_scan(xml: bytes, expected: dict[str, str]) -> dict[str, str | None]:
     formulas = scan_sheet(xml).formulas
-    return {ref: formulas.get(ref) for ref in refs}
+    return {
+        ref: formulas.get(ref)
+        for ref, formula in expected.items()
+        if formulas.get(ref) is None or normalize_formula(formulas[ref]) != normalize_formula(formula)
+    }
 
 
 def has_error_cells(xml: bytes) -> bool:

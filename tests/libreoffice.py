@@ -22,8 +22,8 @@ def soffice() -> str | None:
     return found
 
 
-def recalculate(paths: list[Path], work: Path) -> list[Path]:
-    """Open each workbook in LibreOffice (always recalculating on load) and save it as .xlsx."""
+def recalculate(paths: list[Path], work: Path, fmt: str = "xlsx") -> list[Path]:
+    """Open each workbook in LibreOffice (always recalculating on load) and save it as `fmt`."""
     profile = work / "lo-profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE, encoding="utf-8")
@@ -31,10 +31,10 @@ def recalculate(paths: list[Path], work: Path) -> list[Path]:
     out.mkdir(exist_ok=True)
     subprocess.run(
         [soffice(), f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
-         "--convert-to", "xlsx", "--outdir", str(out), *map(str, paths)],
+         "--convert-to", fmt, "--outdir", str(out), *map(str, paths)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    results = [out / p.name for p in paths]
+    results = [out / p.with_suffix("." + fmt).name for p in paths]
     missing = [p for p in results if not p.exists()]
     if missing:
         raise RuntimeError(f"LibreOffice did not write {missing}")

@@ -243,6 +243,21 @@ def test_libreoffice_saved_submission_reads_back_the_same(catalogue, tmp_path):
     assert validate_submissions([b]).files[0].count("galat") == validate_submissions([a]).files[0].count("galat")
 
 
+@pytest.mark.libreoffice
+def test_xls_saved_by_libreoffice_is_read_with_a_warning(catalogue, tmp_path):
+    from libreoffice import recalculate, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    filled = tmp_path / "lama.xlsx"
+    filled.write_bytes(render(catalogue, DESA))
+    [xls] = recalculate([filled], tmp_path, fmt="xls")
+    a, b = read_all(discover([str(filled), str(xls)]))
+    assert b.kind == "xls" and "S06" in {f.aturan for f in b.findings}
+    assert a.records == b.records
+    assert validate_submissions([b]).files[0].status == "diterima"
+
+
 def test_cli_outputs_and_exit_codes(clean, catalogue, tmp_path):
     bad = tmp_path / "buruk.xlsx"
     bad.write_bytes(render(catalogue, DESA, {"H16": 150, "L17": "=1+1"}))
