@@ -13,9 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kkb_excel import __version__
+from kkb_excel.cli_bahasa import use_bahasa_indonesia
 from kkb_excel.errors import KkbError
 
+use_bahasa_indonesia()
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+COMMAND = {"context_settings": CONTEXT, "options_metavar": "[OPSI]"}
 # Piped output (files, CI logs) gets a wide page instead of rich's 80-column default.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, highlight=False)
@@ -53,17 +57,18 @@ def progress_bar(total: int, label: str):
     )  # fmt: skip
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, options_metavar="[OPSI]", subcommand_metavar="PERINTAH [ARGUMEN]...")
 @click.version_option(__version__, "--version", message="kkb-excel %(version)s")
 def main() -> None:
     """kkb-excel: daftar tilik Kampung Keluarga Berkualitas (Lampiran 4) di Excel.
 
-    Membuat templat daftar tilik, menampilkan katalog indikator dan referensi kode wilayah
-    Kemendagri. Mulai dengan: kkb-excel demo
+    Membuat templat daftar tilik, memvalidasi kiriman OPD, merekap berjenjang (desa sampai
+    nasional), menyiapkan fungsi KKB_* untuk analis, serta menampilkan katalog indikator dan
+    referensi kode wilayah Kemendagri. Mulai dengan: kkb-excel demo
     """
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Ekspor ke berkas .csv atau .xlsx.")
 @click.option("--semua", is_flag=True, help="Sertakan baris tidak aktif (duplikat palsu, placeholder).")
 @user_errors
@@ -96,7 +101,7 @@ def katalog(output: Path | None, semua: bool) -> None:
     console.print(f"{len(rows)} indikator. Ekspor lengkap (termasuk catatan keputusan): kkb-excel katalog -o katalog.xlsx")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.argument("cari")
 @click.option("--batas", default=50, show_default=True, help="Jumlah hasil maksimum (0 = semua).")
 @user_errors
@@ -126,7 +131,7 @@ def wilayah(cari: str, batas: int) -> None:
     console.print(f"{len(found)} wilayah{more}. {ATTRIBUTION}")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.option("--wilayah", "wilayah_codes", multiple=True, required=True, metavar="KODE",
               help="Kode wilayah Kemendagri (boleh diulang), misalnya 33.74.")  # fmt: skip
 @click.option("--turunan", type=click.Choice(["desa", "kecamatan", "kabupaten"]),
@@ -162,7 +167,7 @@ def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list
         return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--laporan", type=click.Path(dir_okay=False, path_type=Path), help="Tulis laporan .xlsx (Ringkasan, Berkas, Temuan).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Tulis temuan sebagai JSON.")
@@ -209,7 +214,7 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     sys.exit(0 if report.valid else 1)
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="ROLLUP.xlsx yang ditulis.")
 @click.option("--tingkat", type=click.Choice(["kecamatan", "kabupaten", "provinsi", "nasional"]), required=True,
@@ -254,7 +259,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     click.echo("\n".join(lines))
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("workbooks/templates"), show_default=True, help="Folder templat kanonik.")  # fmt: skip
 @click.option("--tahun", type=click.IntRange(2020, 2100), default=2024, show_default=True)
@@ -270,7 +275,7 @@ def templat(out_dir: Path, tahun: int) -> None:
         console.print(f"ditulis: {path}")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("kkb-demo"), show_default=True, help="Folder hasil demo.")  # fmt: skip
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
@@ -290,7 +295,7 @@ def demo(out_dir: Path, jobs: int) -> None:
     click.echo(f"Selesai. Semua hasil ada di {out_dir.resolve()}")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(**COMMAND)
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("kkb-addin"), show_default=True, help="Folder tujuan.")  # fmt: skip
 @click.option("--lite", is_flag=True, help="Tulis main.py mandiri untuk xlwings Lite (Excel web/Mac).")

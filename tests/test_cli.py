@@ -20,7 +20,7 @@ def run():
 
 
 def test_every_command_has_indonesian_help(run):
-    for command in ("katalog", "wilayah", "generate", "templat", "demo"):
+    for command in ("katalog", "wilayah", "generate", "validate", "consolidate", "addin", "templat", "demo"):
         result = run(command, "-h")
         assert result.exit_code == 0 and "Contoh:" in result.output
 
@@ -83,4 +83,12 @@ def test_bad_target_file_generates_nothing(run, tmp_path):
 
 
 def test_missing_required_option_is_a_usage_error(run):
-    assert run("generate", "--wilayah", "33.74").exit_code == 2
+    result = run("generate", "--wilayah", "33.74")
+    assert result.exit_code == 2
+    assert "Galat: Opsi wajib belum diisi '--tahun'" in result.output and "Pemakaian:" in result.output
+
+
+def test_click_help_is_indonesian(run):
+    text = run("-h").output
+    assert "Opsi:" in text and "Perintah:" in text and "Tampilkan bantuan ini lalu keluar." in text
+    assert "Options" not in text and "Show this message" not in text
