@@ -194,3 +194,12 @@ def test_demo_runs_the_whole_cycle(tmp_path):
     assert "4. Rekap kabupaten" in result.output and "1 konflik" in result.output and "9 belum masuk" in result.output
     assert (tmp_path / "demo" / "rekap" / "rekap-kabupaten-33.74-2024.xlsx").is_file()
     assert (tmp_path / "demo" / "validasi" / "laporan-validasi.xlsx").is_file()
+
+
+def test_targets_per_tier_and_semester_filter(fixture_dir):
+    overrides = {"33.74.01": {SUM: 14.0}, "33.74": {SUM: 24.0}}
+    rollup = consolidate([str(fixture_dir)], "kabupaten", 2024, "33.74", semester=1, target_overrides=overrides)
+    assert rec(rollup, "kecamatan", "33.74.01", SUM)["persen_1"] == 50.0  # 7 of 14
+    assert rec(rollup, "kabupaten", "33.74", SUM)["persen_1"] == 50.0  # 12 of 24
+    assert rec(rollup, "kecamatan", "33.74.02", SUM)["target"] is None  # no count target below nasional
+    assert all(r["capaian_2"] is None for r in records(rollup))
