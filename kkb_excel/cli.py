@@ -15,6 +15,7 @@ from rich.table import Table
 from kkb_excel import __version__
 from kkb_excel.cli_bahasa import use_bahasa_indonesia
 from kkb_excel.errors import KkbError
+from kkb_excel.runtime import paused_gc
 
 use_bahasa_indonesia()
 
@@ -191,10 +192,10 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     files = discover(list(paths))
     if not files:
         raise CliError("Tidak ada berkas yang ditemukan pada PATH yang diberikan.")
-    with progress_bar(len(files), "Membaca berkas") as bar:
+    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
         task = bar.add_task("baca", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
-    report = validate_submissions(submissions)
+        report = validate_submissions(submissions)
     lines = []
     for result in report.files:
         lines.append(out.file_line(result))
@@ -241,10 +242,10 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
 
     overrides = load_targets(target_file) if target_file else {}
     files_hint = len(paths)
-    with progress_bar(max(files_hint, 100), "Membaca berkas") as bar:
+    with paused_gc(), progress_bar(max(files_hint, 100), "Membaca berkas") as bar:
         task = bar.add_task("baca", total=None)
         rollup = run(list(paths), tingkat, tahun, wilayah_code, semester, overrides, jobs, progress=lambda n: bar.advance(task, n))
-    rollup_writer.write_xlsx(rollup, output)
+        rollup_writer.write_xlsx(rollup, output)
     if csv_path:
         rollup_writer.write_csv(rollup, csv_path)
     if parquet:

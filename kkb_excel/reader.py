@@ -103,9 +103,11 @@ class _Stop(Exception):
 def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
     """Worker entry point: read and check (path, berkas) pairs; workers never import pandas."""
     from kkb_excel.filechecks import check_file
+    from kkb_excel.runtime import paused_gc
 
     catalogue = load_catalogue()
-    return [check_file(read_submission(Path(path), berkas, catalogue), catalogue) for path, berkas in items]
+    with paused_gc():
+        return [check_file(read_submission(Path(path), berkas, catalogue), catalogue) for path, berkas in items]
 
 
 def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue | None = None) -> Submission:
