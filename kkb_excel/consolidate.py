@@ -130,7 +130,7 @@ def _merge_opds(subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str,
         sources: dict[str, list[tuple[str, dict]]] = defaultdict(list)
         for sub in sorted(by_unit[kode], key=lambda s: s.berkas):
             for rec in sub.records:
-                if rec.diamati and any(v is not None for v in rec.values[1:_INPUTS_END]):
+                if rec.diamati and rec.values[1:_INPUTS_END].count(None) < _INPUTS_END - 1:
                     sources[rec.kode].append((sub.berkas, rec.as_dict()))
         for ind_kode, given in sources.items():
             ind = catalogue.get(ind_kode)

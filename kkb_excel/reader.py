@@ -110,6 +110,12 @@ def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
         return [check_file(read_submission(Path(path), berkas, catalogue), catalogue) for path, berkas in items]
 
 
+def read_numbered_chunk(job: tuple[int, list[tuple[str, str]]]) -> tuple[int, list[Submission]]:
+    """read_chunk for imap_unordered: the chunk number comes back with the results."""
+    number, items = job
+    return number, read_chunk(items)
+
+
 def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue | None = None) -> Submission:
     """Read a submitted workbook. Never raises for a bad file: problems become findings."""
     sub = Submission(berkas or path.name)

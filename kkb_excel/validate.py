@@ -13,7 +13,7 @@ from kkb_excel.discover import Discovered
 from kkb_excel.filechecks import check_file
 from kkb_excel.filechecks import fmt as _fmt
 from kkb_excel.findings import FileResult, Finding, Report
-from kkb_excel.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk
+from kkb_excel.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk, read_numbered_chunk
 from kkb_excel.tingkat import CODE_PARTS
 from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
@@ -35,12 +35,13 @@ def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], N
             if progress:
                 progress(len(chunk))
         return results
+    done: dict[int, list[Submission]] = {}
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for chunk_result in pool.imap(read_chunk, chunks):
-            results.extend(chunk_result)
+        for number, chunk_result in pool.imap_unordered(read_numbered_chunk, enumerate(chunks)):
+            done[number] = chunk_result
             if progress:
                 progress(len(chunk_result))
-    return results
+    return [sub for number in sorted(done) for sub in done[number]]
 
 
 def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
