@@ -21,13 +21,6 @@ AGREGASI = ("jumlah", "rasio", "proporsi_unit", "jumlah_unit", "tidak_diagregasi
 LINGKUP_TARGET = ("semua_tingkat", "nasional")
 YA_TIDAK = ("ya", "tidak")
 
-AGREGASI_LABEL = {
-    "jumlah": "dijumlahkan",
-    "rasio": "rasio jumlah pembilang / jumlah penyebut x 100",
-    "proporsi_unit": "persentase unit berstatus ya",
-    "jumlah_unit": "jumlah unit berstatus ya",
-    "tidak_diagregasi": "tidak dapat diagregasi",
-}
 CARA_ISI_LABEL = {
     "angka": "angka capaian",
     "rasio": "pembilang dan penyebut",

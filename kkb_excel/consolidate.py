@@ -10,7 +10,6 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kkb_excel import aggregate
 from kkb_excel.aggregate import Partial
@@ -19,7 +18,7 @@ from kkb_excel.discover import discover
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, FileResult
 from kkb_excel.reader import NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS, Submission
-from kkb_excel.tingkat import CODE_PARTS, LABEL, TINGKAT, rank
+from kkb_excel.tingkat import LABEL, TINGKAT, rank
 from kkb_excel.validate import read_all, validate_submissions
 from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
@@ -341,11 +340,3 @@ def _names(rollup: Rollup, index: WilayahIndex) -> None:
 def tier_target(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind_kode: str) -> float | None:
     override = rollup.targets.get(kode, {})
     return override[ind_kode] if ind_kode in override else catalogue.get(ind_kode).default_target(level)
-
-
-def unit_codes(rollup: Rollup, level: str) -> list[str]:
-    return sorted(rollup.partials.get(level, {}))
-
-
-def code_parts(level: str) -> int:
-    return CODE_PARTS.get(level, 0)

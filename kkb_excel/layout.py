@@ -91,7 +91,3 @@ IDENTITY_KODE_COLUMN = "F"
 
 def identity_cell(key: str) -> str:
     return f"{IDENTITY_VALUE_COLUMN}{IDENTITY_BY_KEY[key].row}"
-
-
-def data_rows(count: int) -> range:
-    return range(FIRST_DATA_ROW, FIRST_DATA_ROW + count)
