@@ -6,6 +6,7 @@ import multiprocessing
 from collections.abc import Callable
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
@@ -54,14 +55,13 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
                 rows.append(kinds[rec.kode] + rec.values[:FRAME_VALUES])
                 positions.append((s_index, r_index))
     columns = ["cara_isi", "persentase", "kumulatif", *NUMBER_KEYS, *STATUS_KEYS]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    for key in NUMBER_KEYS:
-        frame[key] = frame[key].astype(float)
-    for key in STATUS_KEYS:
-        frame[key] = frame[key].astype(object)
+    transposed = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    dtypes = {"persentase": bool, "kumulatif": bool, **dict.fromkeys(NUMBER_KEYS, float)}
+    frame = pd.DataFrame({
+        name: pd.Series(np.array(values, dtype=dtypes.get(name, object)), dtype=dtypes.get(name, object))
+        for name, values in zip(columns, transposed, strict=True)
+    })  # fmt: skip
     return frame, positions
-
-
 
 
 def _value_message(code: str, key: str, values: dict) -> str:
