@@ -7,6 +7,7 @@ Capaian is derived from a partial at each tier, never averaged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kkb_excel import capaian as rules
@@ -46,24 +47,24 @@ class Partial:
 _KEYS = {s: {f: f"{f}_{s}" for f in (*FIELDS, "status", "capaian")} for s in SEMESTERS}
 
 
-def leaf(ind: Indicator, values: dict[str, object]) -> Partial:
-    """The partial of one unit that observes `ind` itself, from its submitted values."""
+def leaf(ind: Indicator, value_of: Callable[[str], object]) -> Partial:
+    """The partial of one unit that observes `ind` itself; `value_of(key)` gives a submitted value."""
     sums: dict[str, float] = {}
     flags: set[str] = set()
     for s in SEMESTERS:
         k = _KEYS[s]
         if ind.cara_isi == "status":
-            status = values.get(k["status"])
+            status = value_of(k["status"])
             if status == "ya" or status == "tidak":
                 sums[k["ya"]], sums[k["berstatus"]], sums[k["laporan"]] = float(status == "ya"), 1.0, 1.0
         elif ind.cara_isi == "rasio":
-            num, den = values.get(k["pembilang"]), values.get(k["penyebut"])
+            num, den = value_of(k["pembilang"]), value_of(k["penyebut"])
             if num is not None and den is not None:
                 sums[k["pembilang"]], sums[k["penyebut"]], sums[k["laporan"]] = float(num), float(den), 1.0  # type: ignore[arg-type]
-            elif values.get(k["capaian"]) is not None:
+            elif value_of(k["capaian"]) is not None:
                 flags.add(FLAG_ONLY_PERCENT)
         else:
-            value = values.get(k["capaian"])
+            value = value_of(k["capaian"])
             if value is not None:
                 sums[k["jumlah"]], sums[k["laporan"]] = float(value), 1.0  # type: ignore[arg-type]
     return Partial(sums, flags)

@@ -17,7 +17,7 @@ from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.discover import discover
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, FileResult
-from kkb_excel.reader import NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS, Submission
+from kkb_excel.reader import NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS, Record, Submission
 from kkb_excel.tingkat import LABEL, TINGKAT, rank
 from kkb_excel.validate import read_all, validate_submissions
 from kkb_excel.validators.rules import GALAT
@@ -126,26 +126,26 @@ def _merge_opds(subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str,
     conflicts = []
     for kode in sorted(by_unit):
         unit: dict[str, Partial] = {}
-        sources: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+        sources: dict[str, list[tuple[str, Record]]] = defaultdict(list)
         for sub in sorted(by_unit[kode], key=lambda s: s.berkas):
             for rec in sub.records:
                 if rec.diamati and rec.values[1:_INPUTS_END].count(None) < _INPUTS_END - 1:
-                    sources[rec.kode].append((sub.berkas, rec.as_dict()))
+                    sources[rec.kode].append((sub.berkas, rec))
         for ind_kode, given in sources.items():
             ind = catalogue.get(ind_kode)
-            if len(given) > 1 and len({_inputs(v) for _, v in given}) > 1:
+            if len(given) > 1 and len({_inputs(r) for _, r in given}) > 1:
                 unit[ind_kode] = Partial(flags={aggregate.FLAG_CONFLICT})
-                shown = "; ".join(f"{b}: {_brief(dict(_inputs(v)))}" for b, v in given)
+                shown = "; ".join(f"{b}: {_brief(dict(_inputs(r)))}" for b, r in given)
                 conflicts.append(Conflict(kode, ind_kode, tuple(b for b, _ in given), shown))
             else:
-                unit[ind_kode] = aggregate.leaf(ind, given[0][1])
+                unit[ind_kode] = aggregate.leaf(ind, given[0][1].value)
         leaves[kode] = unit
     return leaves, conflicts
 
 
-def _inputs(values: dict) -> tuple:
+def _inputs(rec: Record) -> tuple:
     """What an OPD entered for an indicator (target and keterangan are not inputs)."""
-    return tuple((k, values[k]) for k in INPUT_VALUE_KEYS)
+    return tuple((k, rec.value(k)) for k in INPUT_VALUE_KEYS)
 
 
 def _brief(values: dict) -> str:

@@ -50,10 +50,9 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
     kinds = {i.kode: (i.cara_isi, i.persentase, i.kumulatif) for i in catalogue.active}
     rows, positions = [], []
     for s_index, sub in enumerate(submissions):
-        for r_index, rec in enumerate(sub.records):
-            if rec.diamati:
-                rows.append(kinds[rec.kode] + rec.values[:FRAME_VALUES])
-                positions.append((s_index, r_index))
+        observed = [i for i, rec in enumerate(sub.records) if rec.diamati]
+        rows.extend(kinds[sub.records[i].kode] + sub.records[i].values[:FRAME_VALUES] for i in observed)
+        positions.extend((s_index, i) for i in observed)
     columns = ["cara_isi", "persentase", "kumulatif", *NUMBER_KEYS, *STATUS_KEYS]
     transposed = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     dtypes = {"persentase": bool, "kumulatif": bool, **dict.fromkeys(NUMBER_KEYS, float)}
