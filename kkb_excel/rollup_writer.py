@@ -7,14 +7,11 @@ escaped in the CSV so spreadsheet programs do not run it.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill
+import xlsxwriter
 
 from kkb_excel import __version__, aggregate, capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
@@ -77,20 +74,30 @@ def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, pa
     return rec
 
 
-def _cell(ws, value, bold: bool = False):
-    """A plain value, or a cell object where a string would otherwise be taken as a formula."""
-    if bold or (isinstance(value, str) and value.startswith("=")):
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever it starts with
-        if bold:
-            cell.font = Font(bold=True)
-        return cell
-    return value
+class _Sheet:
+    """A worksheet written row by row (XlsxWriter, constant memory). Text is always written as text."""
 
+    def __init__(self, book, name: str, bold):
+        self.ws = book.add_worksheet(name)
+        self.row = 0
+        self.bold = bold
 
-def _append(ws, values, bold: bool = False) -> None:
-    ws.append([_cell(ws, v, bold) for v in values])
+    def append(self, values, bold: bool = False) -> None:
+        fmt = self.bold if bold else None
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                self.ws.write_string(self.row, col, value, fmt)  # never a formula, whatever it starts with
+            elif isinstance(value, bool):
+                self.ws.write_boolean(self.row, col, value, fmt)
+            else:
+                self.ws.write_number(self.row, col, value, fmt)
+        self.row += 1
+
+    def widths(self, widths: dict[int, float]) -> None:
+        for col, width in widths.items():
+            self.ws.set_column(col, col, width)
 
 
 def _sheet_title(level: str) -> str:
@@ -99,18 +106,20 @@ def _sheet_title(level: str) -> str:
 
 def write_xlsx(rollup: Rollup, path: Path, catalogue: Catalogue | None = None) -> None:
     catalogue = catalogue or load_catalogue()
-    wb = Workbook(write_only=True)
-    shown = [lv for lv in rollup.levels() if lv != "desa" or rollup.tingkat == "desa"]
-    _ringkasan(wb, rollup, catalogue)
-    for level in shown:
-        _tier_sheet(wb, rollup, catalogue, level)
-    _kelengkapan(wb, rollup)
-    _konflik(wb, rollup)
-    _ditolak(wb, rollup)
-    _manifest(wb, rollup)
-    _machine_sheets(wb, rollup, catalogue)
     buffer = io.BytesIO()
-    wb.save(buffer)
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    bold = book.add_format({"bold": True})
+    sheet = functools.partial(_Sheet, book, bold=bold)
+    shown = [lv for lv in rollup.levels() if lv != "desa" or rollup.tingkat == "desa"]
+    _ringkasan(book, sheet("Ringkasan"), rollup, catalogue)
+    for level in shown:
+        _tier_sheet(book, sheet(_sheet_title(level)), rollup, catalogue, level)
+    _kelengkapan(sheet("Kelengkapan"), sheet("Belum Masuk"), rollup)
+    _konflik(sheet("Konflik"), rollup)
+    _ditolak(sheet("Ditolak"), rollup)
+    _manifest(sheet("Manifest"), rollup)
+    _machine_sheets(sheet(SHEET_META), sheet(SHEET_ROLLUP_DATA), rollup, catalogue)
+    book.close()
     write_atomic(path, buffer.getvalue())
 
 
@@ -131,140 +140,124 @@ def _headline(rollup: Rollup, catalogue: Catalogue) -> tuple[str, int, list[tupl
     return units[0], semester, rows
 
 
-def _ringkasan(wb, rollup: Rollup, catalogue: Catalogue) -> None:
-    ws = wb.create_sheet("Ringkasan")
-    ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 16
-    ws.column_dimensions["C"].width = 16
+def _bar_chart(book, sheet: _Sheet, title: str, first: int, last: int, anchor: str) -> None:
+    """A horizontal bar chart of column C against the labels in column A (0-based rows)."""
+    chart = book.add_chart({"type": "bar"})
+    name = sheet.ws.get_name()
+    chart.add_series({"name": title, "categories": [name, first, 0, last, 0], "values": [name, first, 2, last, 2]})
+    chart.set_title({"name": title})
+    chart.set_legend({"none": True})
+    sheet.ws.insert_chart(anchor, chart, {"x_scale": 1.3, "y_scale": 1.2})
+
+
+def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
+    sheet.widths({0: 48, 1: 16, 2: 16})
     scope = rollup.names.get(rollup.wilayah, rollup.wilayah) if rollup.wilayah else "semua wilayah dalam kiriman"
-    _append(ws, [f"Rekap daftar tilik Kampung Keluarga Berkualitas - tingkat {LABEL[rollup.tingkat]}"], bold=True)
-    _append(ws, [f"Cakupan: {scope} ({rollup.wilayah or '-'}); tahun {rollup.tahun}; "
-                 f"semester {rollup.semester or 'I dan II'}; dibuat dengan kkb-excel {__version__}"])  # fmt: skip
+    sheet.append([f"Rekap daftar tilik Kampung Keluarga Berkualitas - tingkat {LABEL[rollup.tingkat]}"], bold=True)
+    sheet.append([f"Cakupan: {scope} ({rollup.wilayah or '-'}); tahun {rollup.tahun}; "
+                  f"semester {rollup.semester or 'I dan II'}; dibuat dengan kkb-excel {__version__}"])  # fmt: skip
     counts = rollup.counts()
-    _append(ws, [f"Berkas: {counts['ditemukan']} ditemukan = {counts['diterima']} diterima + {counts['ditolak']} ditolak "
-                 f"+ {counts['digantikan']} digantikan + {counts['dilewati']} dilewati"])  # fmt: skip
-    _append(ws, [SUPERSEDE_RULE])
-    _append(ws, [f"Konflik antar-OPD: {len(rollup.conflicts)}; unit belum masuk: {len(rollup.not_reported)}"])
-    _append(ws, [])
+    sheet.append([f"Berkas: {counts['ditemukan']} ditemukan = {counts['diterima']} diterima + {counts['ditolak']} ditolak "
+                  f"+ {counts['digantikan']} digantikan + {counts['dilewati']} dilewati"])  # fmt: skip
+    sheet.append([SUPERSEDE_RULE])
+    sheet.append([f"Konflik antar-OPD: {len(rollup.conflicts)}; unit belum masuk: {len(rollup.not_reported)}"])
+    sheet.append([])
     unit, semester, rows = _headline(rollup, catalogue)
-    _append(ws, [f"Capaian per sasaran - {rollup.names.get(unit, unit)} (rata-rata % capaian indikator, semester {semester})"], bold=True)
-    _append(ws, ["Sasaran", "Indikator berisi", "Rata-rata % capaian"], bold=True)
-    first = 9
+    sheet.append([f"Capaian per sasaran - {rollup.names.get(unit, unit)} (rata-rata % capaian indikator, semester {semester})"], bold=True)
+    sheet.append(["Sasaran", "Indikator berisi", "Rata-rata % capaian"], bold=True)
+    first = sheet.row
     for row in rows:
-        _append(ws, list(row))
+        sheet.append(list(row))
     if rows:
-        chart = BarChart()
-        chart.type, chart.title, chart.height, chart.width = "bar", "Capaian per sasaran (%)", 7, 16
-        chart.add_data(Reference(ws, min_col=3, min_row=first - 1, max_row=first + len(rows) - 1), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=first + len(rows) - 1))
-        ws.add_chart(chart, "E2")
-    _append(ws, [])
+        _bar_chart(book, sheet, "Capaian per sasaran (%)", first, sheet.row - 1, "E2")
+    sheet.append([])
     below = TINGKAT[TINGKAT.index(rollup.tingkat) - 1] if rollup.tingkat != "desa" else "desa"
     units = rollup.completeness.get(below, {})
-    start = first + len(rows) + 2
-    _append(ws, [f"Kelengkapan per {LABEL[below].lower()} (% desa/kelurahan diterima)"], bold=True)
-    _append(ws, ["Wilayah", "Diharapkan", "% diterima"], bold=True)
+    sheet.append([f"Kelengkapan per {LABEL[below].lower()} (% desa/kelurahan diterima)"], bold=True)
+    sheet.append(["Wilayah", "Diharapkan", "% diterima"], bold=True)
+    first = sheet.row
     for kode in sorted(units)[:200]:
         c = units[kode]
         pct = round(c["diterima"] / c["diharapkan"] * 100, 1) if c["diharapkan"] else None
-        _append(ws, [f"{kode} {rollup.names.get(kode, '')}", c["diharapkan"], pct])
+        sheet.append([f"{kode} {rollup.names.get(kode, '')}", c["diharapkan"], pct])
     if units:
-        n = min(len(units), 200)
-        chart = BarChart()
-        chart.type, chart.title, chart.height, chart.width = "bar", "Kelengkapan (% diterima)", 9, 16
-        chart.add_data(Reference(ws, min_col=3, min_row=start + 1, max_row=start + 1 + n), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=start + 2, max_row=start + 1 + n))
-        ws.add_chart(chart, "E20")
-    _append(ws, [])
-    _append(ws, [ATTRIBUTION])
+        _bar_chart(book, sheet, "Kelengkapan (% diterima)", first, sheet.row - 1, "E20")
+    sheet.append([])
+    sheet.append([ATTRIBUTION])
 
 
-def _tier_sheet(wb, rollup: Rollup, catalogue: Catalogue, level: str) -> None:
-    ws = wb.create_sheet(_sheet_title(level))
-    for letter, width in zip("ABCDEFGHIJ", (12, 14, 24, 12, 8, 50, 14, 9, 14, 10), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "D2"
+def _tier_sheet(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue, level: str) -> None:
+    sheet.widths(dict(enumerate((12, 14, 24, 12, 8, 50, 14, 9, 14, 10))))
+    sheet.ws.freeze_panes(1, 3)
     recs = records(rollup, catalogue, [level])
-    _append(ws, list(TIER_HEADERS), bold=True)
+    sheet.append(list(TIER_HEADERS), bold=True)
     for r in recs:
-        _append(ws, [LABEL[level]] + [r[c] for c in RECORD_COLUMNS[1:]])
-    last = len(recs) + 1
-    ws.auto_filter.ref = f"A1:AA{max(last, 2)}"
+        sheet.append([LABEL[level]] + [r[c] for c in RECORD_COLUMNS[1:]])
+    last = max(len(recs), 1)
+    sheet.ws.autofilter(0, 0, last, len(TIER_HEADERS) - 1)
     for letter in ("L", "O"):
         for band, condition in capaian.band_conditions(f"{letter}2"):
-            ws.conditional_formatting.add(f"{letter}2:{letter}{max(last, 2)}",
-                                          FormulaRule(formula=[condition], fill=PatternFill("solid", bgColor=band.fill)))  # fmt: skip
+            fill = book.add_format({"bg_color": f"#{band.fill}"})
+            sheet.ws.conditional_format(f"{letter}2:{letter}{last + 1}", {"type": "formula", "criteria": f"={condition}", "format": fill})
 
 
-def _kelengkapan(wb, rollup: Rollup) -> None:
-    ws = wb.create_sheet("Kelengkapan")
-    ws.column_dimensions["C"].width = 30
-    _append(ws, ["Tingkat", "Kode wilayah", "Nama wilayah", "Jumlah diharapkan", "Masuk", "Diterima", "Ditolak",
-                 "Belum masuk", "% diterima"], bold=True)  # fmt: skip
+def _kelengkapan(sheet: _Sheet, missing: _Sheet, rollup: Rollup) -> None:
+    sheet.widths({2: 30})
+    sheet.append(["Tingkat", "Kode wilayah", "Nama wilayah", "Jumlah diharapkan", "Masuk", "Diterima", "Ditolak",
+                  "Belum masuk", "% diterima"], bold=True)  # fmt: skip
     for level in TINGKAT:
         if level == "desa":
             continue
         for kode, c in sorted(rollup.completeness.get(level, {}).items()):
             pct = round(c["diterima"] / c["diharapkan"] * 100, 2) if c["diharapkan"] else None
-            _append(ws, [LABEL[level], kode, rollup.names.get(kode, kode), c["diharapkan"], c["masuk"], c["diterima"],
-                         c["ditolak"], c["diharapkan"] - c["masuk"], pct])  # fmt: skip
-    ws2 = wb.create_sheet("Belum Masuk")
-    _append(ws2, ["Kode wilayah", "Nama desa/kelurahan"], bold=True)
+            sheet.append([LABEL[level], kode, rollup.names.get(kode, kode), c["diharapkan"], c["masuk"], c["diterima"],
+                          c["ditolak"], c["diharapkan"] - c["masuk"], pct])  # fmt: skip
+    missing.append(["Kode wilayah", "Nama desa/kelurahan"], bold=True)
     for kode, nama in sorted(rollup.not_reported):
-        _append(ws2, [kode, nama])
+        missing.append([kode, nama])
 
 
-def _konflik(wb, rollup: Rollup) -> None:
-    ws = wb.create_sheet("Konflik")
-    _append(ws, ["Kode wilayah", "Kode indikator", "Berkas", "Nilai yang berbeda"], bold=True)
+def _konflik(sheet: _Sheet, rollup: Rollup) -> None:
+    sheet.append(["Kode wilayah", "Kode indikator", "Berkas", "Nilai yang berbeda"], bold=True)
     for c in rollup.conflicts:
-        _append(ws, [c.kode_wilayah, c.kode_indikator, "; ".join(c.berkas), c.nilai])
+        sheet.append([c.kode_wilayah, c.kode_indikator, "; ".join(c.berkas), c.nilai])
 
 
-def _ditolak(wb, rollup: Rollup) -> None:
-    ws = wb.create_sheet("Ditolak")
-    ws.column_dimensions["A"].width = 50
-    ws.column_dimensions["D"].width = 100
-    _append(ws, ["Berkas", "Kode wilayah", "Jumlah galat", "Alasan"], bold=True)
+def _ditolak(sheet: _Sheet, rollup: Rollup) -> None:
+    sheet.widths({0: 50, 3: 100})
+    sheet.append(["Berkas", "Kode wilayah", "Jumlah galat", "Alasan"], bold=True)
     for r in sorted(rollup.rejected, key=lambda r: r.berkas):
         reasons = " | ".join(f"[{f.aturan}] {f.sel + ': ' if f.sel else ''}{f.pesan}" for f in r.findings if f.keparahan == GALAT)
-        _append(ws, [r.berkas, r.kode_wilayah or "", r.count(GALAT), reasons])
+        sheet.append([r.berkas, r.kode_wilayah or "", r.count(GALAT), reasons])
 
 
-def _manifest(wb, rollup: Rollup) -> None:
-    ws = wb.create_sheet("Manifest")
-    ws.column_dimensions["A"].width = 50
-    ws.column_dimensions["B"].width = 66
-    _append(ws, ["Berkas", "SHA-256", "Status", "Jenis", "Kode wilayah", "Tingkat", "OPD", "Tanggal pengisian", "Keterangan"], bold=True)
+def _manifest(sheet: _Sheet, rollup: Rollup) -> None:
+    sheet.widths({0: 50, 1: 66})
+    sheet.append(["Berkas", "SHA-256", "Status", "Jenis", "Kode wilayah", "Tingkat", "OPD", "Tanggal pengisian", "Keterangan"], bold=True)
     for m in rollup.manifest:
-        _append(ws, [m.berkas, m.sha256, m.status, m.jenis, m.kode_wilayah, m.tingkat, m.opd, m.tanggal, m.alasan])
+        sheet.append([m.berkas, m.sha256, m.status, m.jenis, m.kode_wilayah, m.tingkat, m.opd, m.tanggal, m.alasan])
     counts = rollup.counts()
-    _append(ws, [])
-    _append(ws, [f"ditemukan {counts['ditemukan']} = diterima {counts['diterima']} + ditolak {counts['ditolak']} "
-                 f"+ digantikan {counts['digantikan']} + dilewati {counts['dilewati']}"])  # fmt: skip
+    sheet.append([])
+    sheet.append([f"ditemukan {counts['ditemukan']} = diterima {counts['diterima']} + ditolak {counts['ditolak']} "
+                  f"+ digantikan {counts['digantikan']} + dilewati {counts['dilewati']}"])  # fmt: skip
 
 
-def _machine_sheets(wb, rollup: Rollup, catalogue: Catalogue) -> None:
-    meta = wb.create_sheet(SHEET_META)
-    meta.sheet_state = "hidden"
-    _append(meta, ["kunci", "nilai"])
+def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
+    meta.ws.hide()
+    meta.append(["kunci", "nilai"])
     for key, value in (("template_id", ROLLUP_ID), ("template_versi", ROLLUP_VERSION), ("katalog_versi", catalogue.version),
                        ("kode_wilayah", rollup.wilayah or NASIONAL), ("tingkat", rollup.tingkat), ("tahun", rollup.tahun),
                        ("jenis_berkas", "rekap"), ("semester", rollup.semester or ""), ("dibuat_oleh", f"kkb-excel {__version__}")):  # fmt: skip
-        _append(meta, [key, value])
-    data = wb.create_sheet(SHEET_ROLLUP_DATA)
-    data.sheet_state = "hidden"
-    _append(data, ["jenis", "tingkat", "kode_wilayah", "kode_indikator", "catatan", *ROLLUP_FIELDS, *COMPLETENESS_FIELDS])
+        meta.append([key, value])
+    data.ws.hide()
+    data.append(["jenis", "tingkat", "kode_wilayah", "kode_indikator", "catatan", *ROLLUP_FIELDS, *COMPLETENESS_FIELDS])
     top = rollup.tingkat  # the top tier carries everything the next consolidation needs
-    for level in [top] if top in rollup.partials else []:
-        for kode in sorted(rollup.partials[level]):
-            for ind_kode, part in sorted(rollup.partials[level][kode].items()):
-                _append(data, ["nilai", level, kode, ind_kode, ",".join(sorted(part.flags)),
-                               *(part.sums.get(f) for f in ROLLUP_FIELDS), *([None] * len(COMPLETENESS_FIELDS))])  # fmt: skip
-    for level, units in rollup.completeness.items():
-        for kode, c in sorted(units.items()):
-            if level == top:
-                _append(data, ["kelengkapan", level, kode, "", "", *([None] * len(ROLLUP_FIELDS)), *(c[f] for f in COMPLETENESS_FIELDS)])
+    for kode in sorted(rollup.partials.get(top, {})):
+        for ind_kode, part in sorted(rollup.partials[top][kode].items()):
+            data.append(["nilai", top, kode, ind_kode, ",".join(sorted(part.flags)),
+                         *(part.sums.get(f) for f in ROLLUP_FIELDS), *([None] * len(COMPLETENESS_FIELDS))])  # fmt: skip
+    for kode, c in sorted(rollup.completeness.get(top, {}).items()):
+        data.append(["kelengkapan", top, kode, "", "", *([None] * len(ROLLUP_FIELDS)), *(c[f] for f in COMPLETENESS_FIELDS)])
 
 
 def safe_csv(value):
