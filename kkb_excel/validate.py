@@ -15,7 +15,7 @@ from kkb_excel.filechecks import check_file
 from kkb_excel.filechecks import fmt as _fmt
 from kkb_excel.findings import FileResult, Finding, Report
 from kkb_excel.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk, read_numbered_chunk
-from kkb_excel.tingkat import CODE_PARTS
+from kkb_excel.tingkat import CODE_PARTS, TINGKAT_BY_PARTS
 from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
@@ -110,19 +110,26 @@ def _valid_date(text) -> bool:
         return False
 
 
+def tingkat_of_code(kode: str) -> str:
+    return TINGKAT_BY_PARTS[kode.count(".") + 1]
+
+
 def identity_frame(subs: list[Submission], index: WilayahIndex) -> pd.DataFrame:
     rows = []
+    chains: dict[str, dict] = {}  # many files share a wilayah (OPDs, resubmissions): look each up once
     for sub in subs:
         kode, tingkat = str(sub.meta.get("kode_wilayah", "")), sub.meta.get("tingkat")
         known = kode in index
-        chain = {w.tingkat: w for w in index.chain(kode)} if known else {}
+        if known and kode not in chains:
+            chains[kode] = {w.tingkat: w for w in index.chain(kode)}
+        chain = chains.get(kode, {})
         names_ok = all(
             sub.identity.get(f"nama_{level}") in (None, "-", chain[level].nama) for level in CODE_PARTS if level in chain
         )
         tahun = sub.meta.get("tahun")
         rows.append({
             "kode_dikenal": known,
-            "tingkat_sesuai": known and index.get(kode).tingkat == tingkat,
+            "tingkat_sesuai": known and tingkat_of_code(kode) == tingkat,
             "nama_sesuai": names_ok,
             "tahun": float(tahun) if isinstance(tahun, int | float) else float("nan"),
             "opd": str(sub.identity.get("opd") or "").strip(),
