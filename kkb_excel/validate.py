@@ -171,6 +171,10 @@ def validate_submissions(submissions: list[Submission], catalogue: Catalogue | N
         by_file[finding.berkas].append(finding)
     results = []
     for sub in submissions:
+        if sub.is_rollup and sub.readable:
+            sub.skipped = True
+            by_file[sub.berkas].append(Finding(sub.berkas, "S14", "Rekap hasil kkb-excel consolidate; "
+                                               "periksa kiriman daftar tilik aslinya, bukan rekapnya."))  # fmt: skip
         result = FileResult(sub.berkas, skipped=sub.skipped)
         if sub.readable:
             result.isian_wajib, result.isian_terisi = sub.isian_wajib, sub.isian_terisi

@@ -203,3 +203,13 @@ def test_targets_per_tier_and_semester_filter(fixture_dir):
     assert rec(rollup, "kabupaten", "33.74", SUM)["persen_1"] == 50.0  # 12 of 24
     assert rec(rollup, "kecamatan", "33.74.02", SUM)["target"] is None  # no count target below nasional
     assert all(r["capaian_2"] is None for r in records(rollup))
+
+
+def test_validate_skips_a_rollup_with_a_note(kab, tmp_path):
+    from kkb_excel.validate import read_all, validate_submissions
+    from kkb_excel.discover import discover
+
+    path = tmp_path / "rekap.xlsx"
+    write_xlsx(kab, path)
+    [result] = validate_submissions(read_all(discover([str(path)]))).files
+    assert result.status == "dilewati" and [f.aturan for f in result.findings] == ["S14"]

@@ -35,6 +35,7 @@ _RULES = [
     Rule("S11", GALAT, "Rumus terkunci diubah atau ditimpa"),
     Rule("S12", GALAT, "Nilai galat Excel di sel"),
     Rule("S13", PERINGATAN, "Katalog indikator versi lain"),
+    Rule("S14", INFO, "Berkas rekap kkb-excel, bukan kiriman daftar tilik (dilewati)"),
     # Identity (I): who reports, for which wilayah and year.
     Rule("I01", GALAT, "Kode wilayah tidak dikenal"),
     Rule("I02", GALAT, "Kode wilayah tidak sesuai tingkat"),
