@@ -241,10 +241,10 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     from kkb_excel.targets import load_targets
 
     overrides = load_targets(target_file) if target_file else {}
-    files_hint = len(paths)
-    with paused_gc(), progress_bar(max(files_hint, 100), "Membaca berkas") as bar:
+    with paused_gc(), progress_bar(100, "Membaca berkas") as bar:
         task = bar.add_task("baca", total=None)
-        rollup = run(list(paths), tingkat, tahun, wilayah_code, semester, overrides, jobs, progress=lambda n: bar.advance(task, n))
+        rollup = run(list(paths), tingkat, tahun, wilayah_code, semester, overrides, jobs,
+                     progress=lambda n: bar.advance(task, n), discovered=lambda n: bar.update(task, total=n))  # fmt: skip
         rollup_writer.write_xlsx(rollup, output)
     if csv_path:
         rollup_writer.write_csv(rollup, csv_path)

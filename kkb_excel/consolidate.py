@@ -180,8 +180,12 @@ def consolidate(
     progress: Callable[[int], None] | None = None,
     catalogue: Catalogue | None = None,
     index: WilayahIndex | None = None,
+    discovered: Callable[[int], None] | None = None,
 ) -> Rollup:
-    """Consolidate the files under `paths` up to `tingkat` (within `wilayah`, for `tahun`)."""
+    """Consolidate the files under `paths` up to `tingkat` (within `wilayah`, for `tahun`).
+
+    `discovered(n)` is told how many files were found; `progress(k)` as each batch is read.
+    """
     catalogue = catalogue or load_catalogue()
     index = index or load_wilayah()
     if tingkat not in KONSOLIDASI_TINGKAT:
@@ -192,6 +196,8 @@ def consolidate(
         if rank(unit.tingkat) < rank(tingkat):
             raise KkbError(f"{unit.kode} ({unit.nama}) adalah {LABEL[unit.tingkat].lower()}; tidak dapat direkap ke tingkat {tingkat}.")
     files = discover(paths)
+    if discovered:
+        discovered(len(files))
     mtimes = {f.berkas: os.path.getmtime(f.path) for f in files}
     subs = read_all(files, jobs, progress)
     report = validate_submissions([s for s in subs if not s.is_rollup], catalogue, index)
