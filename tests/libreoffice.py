@@ -22,6 +22,17 @@ def soffice() -> str | None:
     return found
 
 
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+def uno_python() -> Path | None:
+    """The system python3 with LibreOffice's UNO bridge (Debian python3-uno), if installed."""
+    found = SYSTEM_PYTHON.exists() and subprocess.run([str(SYSTEM_PYTHON), "-c", "import uno"], capture_output=True).returncode == 0
+    if not found and os.environ.get("KKB_REQUIRE_LIBREOFFICE") == "1":
+        raise RuntimeError("KKB_REQUIRE_LIBREOFFICE=1 but python3-uno (LibreOffice's Python bridge) is not installed")
+    return SYSTEM_PYTHON if found else None
+
+
 def recalculate(paths: list[Path], work: Path, fmt: str = "xlsx") -> list[Path]:
     """Open each workbook in LibreOffice (always recalculating on load) and save it as `fmt`."""
     profile = work / "lo-profile"

@@ -8,6 +8,7 @@ import json
 import random
 import shutil
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,34 @@ def test_cli_outputs_and_exit_codes(clean, catalogue, tmp_path):
     assert cell.comment is not None and "V02" in cell.comment.text
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before  # the original is never modified
     assert runner.invoke(main, ["validate", str(tmp_path / "tidak-ada")]).exit_code == 2
+
+
+@pytest.mark.libreoffice
+def test_submission_filled_in_libreoffice_reads_back_like_openpyxl(catalogue, desa_workbook, tmp_path):
+    """LibreOffice as the OPD's client: values typed through UNO into the protected template."""
+    import subprocess
+
+    from libreoffice import soffice, uno_python
+
+    python = uno_python() if soffice() else None
+    if python is None:
+        pytest.skip("LibreOffice with the Python UNO bridge (python3-uno) is not installed")
+    [unit] = plan_units([DESA], None, 2024)
+    targets = catalogue.targets("desa")
+    cells = plausible_values(catalogue, "desa", random.Random(4), targets)
+    cells = {ref: ((v - date(1899, 12, 30)).days if isinstance(v, date) else v) for ref, v in cells.items()}
+    reference = tmp_path / "openpyxl.xlsx"
+    reference.write_bytes(Blueprint.build("desa", 2024, targets, catalogue).render(unit.identity, targets, cells))
+    spec = tmp_path / "cells.json"
+    spec.write_text(json.dumps({f"Daftar Tilik!{ref}": v for ref, v in cells.items()}), encoding="utf-8")
+    filled = tmp_path / "libreoffice.xlsx"
+    helper = Path(__file__).with_name("lo_fill.py")
+    subprocess.run([str(python), str(helper), str(desa_workbook), str(filled), str(spec), str(tmp_path / "profile")],
+                   check=True, timeout=180, capture_output=True)  # fmt: skip
+    with zipfile.ZipFile(filled) as saved:
+        assert b"LibreOffice" in saved.read("docProps/app.xml")  # really written by LibreOffice
+    a, b = read_all(discover([str(reference), str(filled)]))
+    assert a.records == b.records and a.records
+    assert {k: v for k, v in a.identity.items()} == {k: v for k, v in b.identity.items()}
+    assert [f.aturan for f in b.findings] == [f.aturan for f in a.findings]
+    assert validate_submissions([b]).files[0].status == "diterima"
