@@ -247,7 +247,8 @@ def consolidate(
     for kode, unit in leaves.items():
         rollup.partials.setdefault(tingkat_of(kode), {})[kode] = unit
     _aggregate_up(rollup, catalogue, tingkat)
-    _completeness(rollup, index, kept, {m.kode_wilayah for m in rollup.manifest if m.kode_wilayah}, tingkat)
+    received = {m.kode_wilayah for m in rollup.manifest if m.kode_wilayah and m.status != DILEWATI}
+    _completeness(rollup, index, kept, received, tingkat, set(covered))
     _names(rollup, index)
     return rollup
 
@@ -283,7 +284,7 @@ def _aggregate_up(rollup: Rollup, catalogue: Catalogue, top: str) -> None:
         children: dict[str, list[tuple[str, dict[str, Partial]]]] = defaultdict(list)
         for kode, unit in rollup.partials.get(below, {}).items():
             parent = parent_of(kode)
-            if rollup.wilayah is None or in_scope(parent, rollup.wilayah) or level == "nasional":
+            if in_scope(parent, rollup.wilayah) or level == "nasional":
                 children[parent].append((kode, unit))
         current = rollup.partials.setdefault(level, {})
         for parent in sorted(children):
@@ -296,8 +297,11 @@ def _aggregate_up(rollup: Rollup, catalogue: Catalogue, top: str) -> None:
                     unit[ind.kode] = aggregate.combine(ind, parts)
 
 
-def _completeness(rollup: Rollup, index: WilayahIndex, kept: list[Submission], seen: set[str], top: str) -> None:
-    """Expected desa (from the wilayah reference) vs received, per unit of every tier up to `top`."""
+def _completeness(rollup: Rollup, index: WilayahIndex, kept: list[Submission], seen: set[str], top: str, covered: set[str]) -> None:
+    """Expected desa (from the wilayah reference) vs received, per unit of every tier up to `top`.
+
+    Desa under a unit that a rollup input already covers are counted by that rollup, not again.
+    """
     accepted = {str(s.meta["kode_wilayah"]) for s in kept}
     lowest = [s for s in kept if s.meta.get("tingkat") == "desa"]
     if not lowest and rollup.completeness:
@@ -312,6 +316,8 @@ def _completeness(rollup: Rollup, index: WilayahIndex, kept: list[Submission], s
         expected = [w.kode for w in index.level("desa") if everywhere or w.kode.split(".")[0] in provinces]
     desa_counts = {}
     for kode in expected:
+        if covered and any(prefix in covered for prefix in _ancestors(kode)):
+            continue
         received = kode in seen
         ok = kode in accepted
         desa_counts[kode] = {"diharapkan": 1, "masuk": int(received), "diterima": int(ok), "ditolak": int(received and not ok)}
@@ -321,13 +327,18 @@ def _completeness(rollup: Rollup, index: WilayahIndex, kept: list[Submission], s
     _sum_completeness_up(rollup, top)
 
 
+def _ancestors(kode: str) -> list[str]:
+    parts = kode.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
 def _sum_completeness_up(rollup: Rollup, top: str) -> None:
     for level in TINGKAT[1 : rank(top) + 1]:
         below = rollup.completeness.get(TINGKAT[rank(level) - 1], {})
         current = rollup.completeness.setdefault(level, {})
         for kode in sorted(below):
             parent = parent_of(kode)
-            if rollup.wilayah is not None and not in_scope(parent, rollup.wilayah) and level != "nasional":
+            if not in_scope(parent, rollup.wilayah) and level != "nasional":
                 continue
             counts = current.setdefault(parent, dict.fromkeys(COMPLETENESS_FIELDS, 0))
             for f in COMPLETENESS_FIELDS:

@@ -213,3 +213,17 @@ def test_validate_skips_a_rollup_with_a_note(kab, tmp_path):
     write_xlsx(kab, path)
     [result] = validate_submissions(read_all(discover([str(path)]))).files
     assert result.status == "dilewati" and [f.aturan for f in result.findings] == ["S14"]
+
+
+def test_desa_files_and_a_rollup_together(fixture_dir, kab, tmp_path):
+    """Kecamatan 33.74.02 arrives as a rollup, 33.74.01 as desa files: same kabupaten numbers."""
+    part = tmp_path / "kec02"
+    part.mkdir()
+    for name in ("d.xlsx", "e_ditolak.xlsx"):
+        (part / name).write_bytes((fixture_dir / name).read_bytes())
+    rekap = tmp_path / "rekap-33.74.02.xlsx"
+    write_xlsx(consolidate([str(part)], "kecamatan", 2024, "33.74.02"), rekap)
+    desa = [str(fixture_dir / n) for n in ("a_lama.xlsx", "a.xlsx", "b.xlsx", "c_desa.xlsx", "c_puskesmas.xlsx")]
+    mixed = consolidate([*desa, str(rekap)], "kabupaten", 2024, "33.74")
+    assert records(mixed, levels=["kabupaten"]) == records(kab, levels=["kabupaten"])
+    assert mixed.completeness["kabupaten"] == kab.completeness["kabupaten"]
