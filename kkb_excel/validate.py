@@ -12,6 +12,7 @@ import pandas as pd
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.discover import Discovered
 from kkb_excel.filechecks import check_file
+from kkb_excel.layout import identity_cell
 from kkb_excel.filechecks import fmt as _fmt
 from kkb_excel.findings import FileResult, Finding, Report
 from kkb_excel.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk, read_numbered_chunk
@@ -145,7 +146,7 @@ def _identity_message(code: str, sub: Submission) -> tuple[str, str | None, str 
         "I01": (f"Kode wilayah {kode} tidak ada dalam referensi Kemendagri.", ident.get("sel_kode_desa"), kode),
         "I02": (f"Kode wilayah {kode} bukan wilayah tingkat {meta.get('tingkat')}.", None, kode),
         "I03": (f"Nama wilayah pada blok identitas tidak sesuai kode {kode} (referensi Kemendagri).", ident.get("sel_nama_desa"), None),
-        "I04": (f"Tahun {meta.get('tahun')} tidak wajar.", "C9", str(meta.get("tahun"))),
+        "I04": (f"Tahun {meta.get('tahun')} tidak wajar.", identity_cell("tahun"), str(meta.get("tahun"))),
         "I05": ("OPD/instansi pengisi belum diisi.", ident.get("sel_opd"), None),
         "I06": ("Nama petugas atau tanggal pengisian belum diisi dengan benar.", ident.get("sel_petugas"), _fmt(ident.get("tanggal"))),
     }
