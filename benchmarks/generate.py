@@ -20,8 +20,8 @@ from pathlib import Path
 
 from common import peak_memory_mb
 from kkb_excel.catalogue import load_catalogue
-from kkb_excel.generate import generate, plan_units
-from kkb_excel.template import TemplateSpec, build_workbook
+from kkb_excel.template.generate import generate, plan_units
+from kkb_excel.template.workbook import TemplateSpec, build_workbook
 from kkb_excel.wilayah import load_wilayah
 
 TAHUN = 2024

@@ -78,7 +78,7 @@ def katalog(output: Path | None, semua: bool) -> None:
 
     Contoh: kkb-excel katalog --output katalog.xlsx
     """
-    from kkb_excel import catalogue_export
+    from kkb_excel.output import catalogue_export
     from kkb_excel.catalogue import load_catalogue
 
     cat = load_catalogue()
@@ -154,7 +154,7 @@ def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> None:
 
 
 def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list[Path]:
-    from kkb_excel import generate as gen
+    from kkb_excel.template import generate as gen
     from kkb_excel.targets import load_targets
 
     overrides = load_targets(target_file) if target_file else {}
@@ -185,9 +185,9 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
 
     Contoh: kkb-excel validate kiriman/ --laporan laporan.xlsx --anotasi koreksi/ -j 2
     """
-    from kkb_excel import report_writers as out
-    from kkb_excel.discover import discover
-    from kkb_excel.validate import read_all, validate_submissions
+    from kkb_excel.output import laporan as out
+    from kkb_excel.read.discover import discover
+    from kkb_excel.validators.run import read_all, validate_submissions
 
     files = discover(list(paths))
     if not files:
@@ -236,8 +236,8 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
 
     Contoh: kkb-excel consolidate kiriman/ -o rekap-33.74.xlsx --tingkat kabupaten --wilayah 33.74 --tahun 2024
     """
-    from kkb_excel import rollup_writer
-    from kkb_excel.consolidate import consolidate as run
+    from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.consolidate.run import consolidate as run
     from kkb_excel.targets import load_targets
 
     overrides = load_targets(target_file) if target_file else {}
@@ -270,7 +270,7 @@ def templat(out_dir: Path, tahun: int) -> None:
 
     Contoh: kkb-excel templat -o workbooks/templates
     """
-    from kkb_excel.canonical import write_canonical
+    from kkb_excel.template.canonical import write_canonical
 
     for path in write_canonical(out_dir, tahun):
         console.print(f"ditulis: {path}")
@@ -310,7 +310,7 @@ def addin(out_dir: Path, lite: bool, nama: str) -> None:
 
     Contoh: kkb-excel addin -o analis/   |   kkb-excel addin --lite -o analis/
     """
-    from kkb_excel import addin as addin_lib
+    from kkb_excel.addin import classic as addin_lib
 
     if lite:
         path = addin_lib.write_lite(out_dir)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kkb_excel.blueprint import Blueprint
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
-from kkb_excel.generate import generate, plan_units
-from kkb_excel.layout import COL, FIRST_DATA_ROW, identity_cell
+from kkb_excel.template.generate import generate, plan_units
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
 from kkb_excel.synthetic import plausible_values, write_synthetic
 
 KODE, TAHUN = "33.74", 2024
@@ -75,10 +75,11 @@ def fill_submissions(out: Path, seed: int = 2024) -> list[str]:
 
 
 def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> DemoResult:
-    from kkb_excel import report_writers, rollup_writer
-    from kkb_excel.consolidate import consolidate
-    from kkb_excel.discover import discover
-    from kkb_excel.validate import read_all, validate_submissions
+    from kkb_excel.output import laporan as report_writers
+    from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.consolidate.run import consolidate
+    from kkb_excel.read.discover import discover
+    from kkb_excel.validators.run import read_all, validate_submissions
 
     folders = {name: out_dir / name for name in ("templat", "kiriman", "validasi", "rekap")}
     for name in ("kiriman", "validasi", "rekap"):

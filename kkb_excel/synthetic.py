@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from kkb_excel.blueprint import Blueprint
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.files import write_atomic
-from kkb_excel.generate import Unit
-from kkb_excel.layout import COL, FIRST_DATA_ROW, identity_cell
+from kkb_excel.template.generate import Unit
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
 
 NAMES = ("Sri Wahyuni", "Budi Santoso", "Siti Aminah", "Agus Salim", "Dewi Lestari", "Rahmat Hidayat", "Nur Aisyah")
 OPD = ("Dinas Pengendalian Penduduk dan KB", "Pemerintah Desa", "Puskesmas", "Kantor Urusan Agama", "Dinas Sosial")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kkb_excel.catalogue import load_catalogue
-from kkb_excel.generate import generate, plan_units
+from kkb_excel.template.generate import generate, plan_units
 from kkb_excel.wilayah import load_wilayah
 
 REPO = Path(__file__).resolve().parents[1]

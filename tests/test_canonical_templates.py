@@ -5,8 +5,8 @@ import io
 import pytest
 
 from conftest import REPO
-from kkb_excel.canonical import CANONICAL_TINGKAT, canonical_name, canonical_spec
-from kkb_excel.template import build_workbook
+from kkb_excel.template.canonical import CANONICAL_TINGKAT, canonical_name, canonical_spec
+from kkb_excel.template.workbook import build_workbook
 from workbook_content import content
 
 

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from kkb_excel.blueprint import Blueprint
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.cli import main
-from kkb_excel.consolidate import consolidate
-from kkb_excel.generate import plan_units
-from kkb_excel.layout import COL, FIRST_DATA_ROW, identity_cell
-from kkb_excel.rollup_writer import records, write_csv, write_xlsx
+from kkb_excel.consolidate.run import consolidate
+from kkb_excel.template.generate import plan_units
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
+from kkb_excel.output.rollup_workbook import records, write_csv, write_xlsx
 from kkb_excel.synthetic import write_synthetic
 
 A, B, C, D, E = "33.74.01.1001", "33.74.01.1002", "33.74.01.1003", "33.74.02.1001", "33.74.02.1002"
@@ -206,8 +206,8 @@ def test_targets_per_tier_and_semester_filter(fixture_dir):
 
 
 def test_validate_skips_a_rollup_with_a_note(kab, tmp_path):
-    from kkb_excel.validate import read_all, validate_submissions
-    from kkb_excel.discover import discover
+    from kkb_excel.validators.run import read_all, validate_submissions
+    from kkb_excel.read.discover import discover
 
     path = tmp_path / "rekap.xlsx"
     write_xlsx(kab, path)

@@ -7,7 +7,7 @@ from formulas import Parser
 from openpyxl import load_workbook
 
 from capaian_cases import CASES
-from kkb_excel.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
 
 
 @pytest.fixture(scope="module")

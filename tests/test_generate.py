@@ -6,11 +6,11 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import DESA, saved
-from kkb_excel.blueprint import Blueprint
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.errors import KkbError
-from kkb_excel import generate as gen
-from kkb_excel.generate import generate, plan_units, unit_identity
-from kkb_excel.template import TemplateSpec, build_workbook
+from kkb_excel.template import generate as gen
+from kkb_excel.template.generate import generate, plan_units, unit_identity
+from kkb_excel.template.workbook import TemplateSpec, build_workbook
 from workbook_content import content
 
 

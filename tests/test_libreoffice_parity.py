@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from capaian_cases import CASES
 from kkb_excel import capaian
-from kkb_excel.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
 from libreoffice import recalculate, soffice
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")]

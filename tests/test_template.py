@@ -4,7 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kkb_excel import capaian
-from kkb_excel.layout import COL, FIRST_DATA_ROW, HEADER_ROW, SHEET_GUIDE, SHEET_MAIN, SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, HEADER_ROW, SHEET_GUIDE, SHEET_MAIN, SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from capaian_cases import CASES, KATEGORI
-from kkb_excel.lite import lite_main
+from kkb_excel.addin.lite import lite_main
 
 FUNCTIONS = {
     "KKB_CAPAIAN", "KKB_CAPAIAN_INDIKATOR", "KKB_KATEGORI", "KKB_TARGET", "KKB_INDIKATOR",

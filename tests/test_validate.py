@@ -16,14 +16,14 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from conftest import DESA
-from kkb_excel import reader as reader_module
-from kkb_excel import validate as validate_module
-from kkb_excel.blueprint import Blueprint
+from kkb_excel.read import reader as reader_module
+from kkb_excel.validators import run as validate_module
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.cli import main
-from kkb_excel.discover import discover
-from kkb_excel.generate import plan_units
+from kkb_excel.read.discover import discover
+from kkb_excel.template.generate import plan_units
 from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
-from kkb_excel.validate import read_all, validate_submissions
+from kkb_excel.validators.run import read_all, validate_submissions
 
 TINGKAT = {"desa": DESA, "kabupaten": "33.74"}
 

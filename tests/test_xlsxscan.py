@@ -1,6 +1,6 @@
 """Formula and error cells read from sheet XML as Excel, LibreOffice and openpyxl write it."""
 
-from kkb_excel.xlsxscan import changed_formulas, scan_sheet
+from kkb_excel.read.xlsxscan import changed_formulas, scan_sheet
 
 EXPECTED = {"I16": '=IF(G16>0,H16/G16*100,"")', "I17": '=IF(G17>0,H17/G17*100,"")'}
 

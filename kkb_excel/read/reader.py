@@ -18,9 +18,9 @@ from typing import NamedTuple
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import Finding
-from kkb_excel.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION
+from kkb_excel.template.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION
 from kkb_excel.numbers import NumberFormatError, parse_number
-from kkb_excel.xlsxscan import changed_formulas, column_index, has_error_cells, scan_sheet, sheet_parts
+from kkb_excel.read.xlsxscan import changed_formulas, column_index, has_error_cells, scan_sheet, sheet_parts
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -76,7 +76,7 @@ class Submission:
     skipped: bool = False
     isian_wajib: int = 0
     isian_terisi: int = 0
-    checked: bool = False  # per-file rules applied (kkb_excel.filechecks)
+    checked: bool = False  # per-file rules applied (kkb_excel.validators.filechecks)
     rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
 
     @property
@@ -102,7 +102,7 @@ class _Stop(Exception):
 
 def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
     """Worker entry point: read and check (path, berkas) pairs; workers never import pandas."""
-    from kkb_excel.filechecks import check_file
+    from kkb_excel.validators.filechecks import check_file
     from kkb_excel.runtime import paused_gc
 
     catalogue = load_catalogue()

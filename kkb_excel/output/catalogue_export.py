@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from kkb_excel.catalogue import read_rows
 from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
-from kkb_excel.template import put_text
+from kkb_excel.template.workbook import put_text
 from kkb_excel.wilayah import ATTRIBUTION
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.layout import COL, FIRST_DATA_ROW
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW
 
 TOKEN = "@@KKB:{}@@"
 _TOKEN_RE = re.compile(rb"@@KKB:([a-z_]+)@@")
@@ -24,7 +24,7 @@ MAIN_SHEET_PART = "xl/worksheets/sheet1.xml"
 
 
 def placeholder_identity() -> dict[str, str]:
-    from kkb_excel.template import IDENTITY_FIELDS
+    from kkb_excel.template.workbook import IDENTITY_FIELDS
 
     return {key: TOKEN.format(key) for key in IDENTITY_FIELDS}
 
@@ -45,7 +45,7 @@ class Blueprint:
 
     @classmethod
     def build(cls, tingkat: str, tahun: int, targets: dict[str, float | None], catalogue: Catalogue | None = None) -> Blueprint:
-        from kkb_excel.template import TemplateSpec, build_workbook  # openpyxl: not needed in workers
+        from kkb_excel.template.workbook import TemplateSpec, build_workbook  # openpyxl: not needed in workers
 
         catalogue = catalogue or load_catalogue()
         spec = TemplateSpec(tingkat, tahun, placeholder_identity(), dict(targets))

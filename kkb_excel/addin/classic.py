@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
-from kkb_excel.lite import lite_main
+from kkb_excel.addin.lite import lite_main
 
 UDF_MODULE = "kkb_excel.udfs"
 CONF_SHEET = "xlwings.conf"

@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from kkb_excel import __version__
 from kkb_excel.files import write_atomic
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report
-from kkb_excel.template import put_text
+from kkb_excel.template.workbook import put_text
 from kkb_excel.validators.rules import GALAT, INFO, PERINGATAN, RULES
 
 FINDING_COLUMNS = ("berkas", "lembar", "sel", "kode_indikator", "kolom", "nilai", "aturan", "keparahan", "pesan")

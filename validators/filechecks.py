@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kkb_excel.catalogue import Catalogue
 from kkb_excel.findings import Finding
-from kkb_excel.reader import COLUMN_LABEL, INPUT_KEYS, Submission
+from kkb_excel.read.reader import COLUMN_LABEL, INPUT_KEYS, Submission
 
 SUPPORT_KEYS = ("pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "status_1", "status_2")
 

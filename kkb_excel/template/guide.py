@@ -8,12 +8,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import CARA_ISI_LABEL, Catalogue
-from kkb_excel.layout import TEMPLATE_ID, TEMPLATE_VERSION
+from kkb_excel.template.layout import TEMPLATE_ID, TEMPLATE_VERSION
 from kkb_excel.tingkat import LABEL
 from kkb_excel.wilayah import ATTRIBUTION
 
 if TYPE_CHECKING:
-    from kkb_excel.template import TemplateSpec
+    from kkb_excel.template.workbook import TemplateSpec
 
 STEPS = (
     "Isi identitas pengisi pada lembar 'Daftar Tilik': OPD/instansi pengisi, nama petugas dan tanggal pengisian.",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kkb_excel.blueprint import Blueprint
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic

@@ -15,9 +15,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kkb_excel import __version__, capaian, guide
+from kkb_excel import __version__, capaian
+
+from kkb_excel.template import guide
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
-from kkb_excel.layout import (
+from kkb_excel.template.layout import (
     COL,
     COLUMNS,
     FAMILIAR_LAST,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
-from kkb_excel.template import IDENTITY_FIELDS, TemplateSpec, build_workbook
+from kkb_excel.template.workbook import IDENTITY_FIELDS, TemplateSpec, build_workbook
 
 CANONICAL_TINGKAT = ("desa", "kecamatan", "kabupaten", "provinsi")
 CANONICAL_TAHUN = 2024

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.discover import Discovered
-from kkb_excel.filechecks import check_file
-from kkb_excel.layout import identity_cell
-from kkb_excel.filechecks import fmt as _fmt
+from kkb_excel.read.discover import Discovered
+from kkb_excel.validators.filechecks import check_file
+from kkb_excel.template.layout import identity_cell
+from kkb_excel.validators.filechecks import fmt as _fmt
 from kkb_excel.findings import FileResult, Finding, Report
-from kkb_excel.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk, read_numbered_chunk
+from kkb_excel.read.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk, read_numbered_chunk
 from kkb_excel.tingkat import CODE_PARTS, TINGKAT_BY_PARTS
 from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah

@@ -11,15 +11,15 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kkb_excel import aggregate
-from kkb_excel.aggregate import Partial
+from kkb_excel.consolidate import aggregate
+from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.discover import discover
+from kkb_excel.read.discover import discover
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, FileResult
-from kkb_excel.reader import NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS, Record, Submission
+from kkb_excel.read.reader import NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS, Record, Submission
 from kkb_excel.tingkat import LABEL, TINGKAT, rank
-from kkb_excel.validate import read_all, validate_submissions
+from kkb_excel.validators.run import read_all, validate_submissions
 from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
