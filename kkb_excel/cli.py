@@ -187,7 +187,8 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     """
     from kkb_excel.output import laporan as out
     from kkb_excel.read.discover import discover
-    from kkb_excel.validators.run import read_all, validate_submissions
+    from kkb_excel.read.pool import read_all
+    from kkb_excel.validators.run import validate_submissions
 
     files = discover(list(paths))
     if not files:

@@ -79,7 +79,8 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
     from kkb_excel.output import rollup_workbook as rollup_writer
     from kkb_excel.consolidate.run import consolidate
     from kkb_excel.read.discover import discover
-    from kkb_excel.validators.run import read_all, validate_submissions
+    from kkb_excel.read.pool import read_all
+    from kkb_excel.validators.run import validate_submissions
 
     folders = {name: out_dir / name for name in ("templat", "kiriman", "validasi", "rekap")}
     for name in ("kiriman", "validasi", "rekap"):

@@ -17,13 +17,14 @@ from openpyxl import load_workbook
 
 from conftest import DESA
 from kkb_excel.read import reader as reader_module
-from kkb_excel.validators import run as validate_module
+from kkb_excel.read import pool as read_pool
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.cli import main
 from kkb_excel.read.discover import discover
 from kkb_excel.template.generate import plan_units
 from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
-from kkb_excel.validators.run import read_all, validate_submissions
+from kkb_excel.read.pool import read_all
+from kkb_excel.validators.run import validate_submissions
 
 TINGKAT = {"desa": DESA, "kabupaten": "33.74"}
 
@@ -217,7 +218,7 @@ def test_bomb_limit_is_enforced(monkeypatch, tmp_path):
 
 
 def test_parallel_reading_under_spawn_gives_the_same_report(catalogue, tmp_path, monkeypatch):
-    monkeypatch.setattr(validate_module, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(read_pool, "PARALLEL_MIN_FILES", 0)
     for i, kode in enumerate(["33.74.01.1001", "33.74.01.1002", "33.74.01.1003", "33.74.01.1004"]):
         (tmp_path / f"f{i}.xlsx").write_bytes(render(catalogue, kode, {"H16": 150} if i == 2 else None, seed=i))
     serial, parallel = validate_files([tmp_path], 1), validate_files([tmp_path], 2)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from kkb_excel.catalogue import Catalogue
 from kkb_excel.findings import Finding
-from kkb_excel.read.reader import COLUMN_LABEL, INPUT_KEYS, Submission
-
-SUPPORT_KEYS = ("pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "status_1", "status_2")
+from kkb_excel.keys import COLUMN_LABEL, INPUT_KEYS, SUPPORT_KEYS
+from kkb_excel.read.submission import Submission
 
 
 def fmt(value) -> str:

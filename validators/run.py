@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.read.discover import Discovered
 from kkb_excel.validators.filechecks import check_file
 from kkb_excel.template.layout import identity_cell
 from kkb_excel.validators.filechecks import fmt as _fmt
 from kkb_excel.findings import FileResult, Finding, Report
-from kkb_excel.read.reader import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, Submission, read_chunk, read_numbered_chunk
+from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS
+from kkb_excel.read.submission import Submission
 from kkb_excel.tingkat import CODE_PARTS, TINGKAT_BY_PARTS
 from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
-PARALLEL_MIN_FILES = 200
-MAX_CHUNK = 100
-FRAME_VALUES = len(NUMBER_KEYS) + len(STATUS_KEYS)  # VALUE_KEYS starts with these, in this order
-
-
-def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Submission]:
-    """Read every file, in order; with jobs > 1 and enough files, in spawn-safe worker processes."""
-    items = [(str(f.path), f.berkas) for f in files]
-    size = max(1, min(MAX_CHUNK, -(-len(items) // (4 * max(jobs, 1)))))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    results: list[Submission] = []
-    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
-        for chunk in chunks:
-            results.extend(read_chunk(chunk))
-            if progress:
-                progress(len(chunk))
-        return results
-    done: dict[int, list[Submission]] = {}
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for number, chunk_result in pool.imap_unordered(read_numbered_chunk, enumerate(chunks)):
-            done[number] = chunk_result
-            if progress:
-                progress(len(chunk_result))
-    return [sub for number in sorted(done) for sub in done[number]]
 
 
 def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
@@ -52,9 +26,9 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
     rows, positions = [], []
     for s_index, sub in enumerate(submissions):
         observed = [i for i, rec in enumerate(sub.records) if rec.diamati]
-        rows.extend(kinds[sub.records[i].kode] + sub.records[i].values[:FRAME_VALUES] for i in observed)
+        rows.extend(kinds[sub.records[i].kode] + sub.records[i].checked_values() for i in observed)
         positions.extend((s_index, i) for i in observed)
-    columns = ["cara_isi", "persentase", "kumulatif", *NUMBER_KEYS, *STATUS_KEYS]
+    columns = ["cara_isi", "persentase", "kumulatif", *CHECKED_KEYS]
     transposed = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     dtypes = {"persentase": bool, "kumulatif": bool, **dict.fromkeys(NUMBER_KEYS, float)}
     frame = pd.DataFrame({

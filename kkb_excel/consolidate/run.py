@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from kkb_excel.consolidate import aggregate
 from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.read.discover import discover
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, FileResult
-from kkb_excel.read.reader import NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS, Record, Submission
+from kkb_excel.keys import INPUT_VALUE_KEYS
+from kkb_excel.read.discover import discover
+from kkb_excel.read.pool import read_all
+from kkb_excel.read.submission import Record, Submission
 from kkb_excel.tingkat import LABEL, TINGKAT, rank
-from kkb_excel.validators.run import read_all, validate_submissions
+from kkb_excel.validators.run import validate_submissions
 from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 DIGANTIKAN = "digantikan"
-INPUT_VALUE_KEYS = tuple(k for k in NUMBER_KEYS + STATUS_KEYS if k != "target")
-_INPUTS_END = VALUE_KEYS.index("keterangan")  # values[1:_INPUTS_END] are the inputs (values[0] is the target)
 NASIONAL = "ID"  # code of the national unit (Kemendagri codes start at provinsi)
 KONSOLIDASI_TINGKAT = ("kecamatan", "kabupaten", "provinsi", "nasional")
 SUPERSEDE_RULE = (
@@ -129,7 +129,7 @@ def _merge_opds(subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str,
         sources: dict[str, list[tuple[str, Record]]] = defaultdict(list)
         for sub in sorted(by_unit[kode], key=lambda s: s.berkas):
             for rec in sub.records:
-                if rec.diamati and rec.values[1:_INPUTS_END].count(None) < _INPUTS_END - 1:
+                if rec.diamati and any(v is not None for v in rec.inputs()):
                     sources[rec.kode].append((sub.berkas, rec))
         for ind_kode, given in sources.items():
             ind = catalogue.get(ind_kode)

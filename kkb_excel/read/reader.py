@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import Finding
+from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS
+from kkb_excel.read.submission import Record, Submission, VALUE_INDEX
 from kkb_excel.template.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION
 from kkb_excel.numbers import NumberFormatError, parse_number
 from kkb_excel.read.xlsxscan import changed_formulas, column_index, has_error_cells, scan_sheet, sheet_parts
@@ -27,93 +27,12 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 LOCK_PREFIX = "~$"
 OS_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
-NUMBER_KEYS = ("target", "capaian_1", "capaian_2", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2")
-STATUS_KEYS = ("status_1", "status_2")
-VALUE_KEYS = NUMBER_KEYS + STATUS_KEYS + ("keterangan",)
-INPUT_KEYS = {
-    "angka": ("capaian_1", "capaian_2"),
-    "rasio": ("capaian_1", "capaian_2", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2"),
-    "status": STATUS_KEYS,
-}
-COLUMN_LABEL = {
-    "target": "Target", "capaian_1": "Capaian Semester I", "capaian_2": "Capaian Semester II",
-    "pembilang_1": "Pembilang Sem I", "penyebut_1": "Penyebut Sem I", "pembilang_2": "Pembilang Sem II",
-    "penyebut_2": "Penyebut Sem II", "status_1": "Status Sem I", "status_2": "Status Sem II",
-    "keterangan": "Keterangan", "persen_1": "% Capaian Sem I", "persen_2": "% Capaian Sem II",
-}  # fmt: skip
-_UNREADABLE = {"S01", "S02", "S03", "S04", "S07", "S08", "S09"}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 
-_VALUE_INDEX = {key: i for i, key in enumerate(VALUE_KEYS)}
-
-
-class Record(NamedTuple):
-    """One indicator row of one submission; `values` in VALUE_KEYS order (a tuple pickles fast)."""
-
-    kode: str
-    baris: int
-    diamati: bool
-    values: tuple
-
-    def value(self, key: str):
-        return self.values[_VALUE_INDEX[key]]
-
-    def as_dict(self) -> dict[str, object]:
-        return dict(zip(VALUE_KEYS, self.values, strict=True))
-
-
-@dataclass
-class Submission:
-    berkas: str
-    sha256: str = ""
-    kind: str = ""
-    meta: dict[str, object] = field(default_factory=dict)
-    identity: dict[str, object] = field(default_factory=dict)
-    records: list[Record] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    skipped: bool = False
-    isian_wajib: int = 0
-    isian_terisi: int = 0
-    checked: bool = False  # per-file rules applied (kkb_excel.validators.filechecks)
-    rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
-
-    @property
-    def sheet(self) -> str | None:
-        return self.meta.get("lembar")  # type: ignore[return-value]
-
-    def cell(self, key: str, row: int) -> str:
-        """A1 address of a value column in an indicator row."""
-        return f"{self.meta[f'kolom_{key}']}{row}"
-
-    @property
-    def is_rollup(self) -> bool:
-        return self.kind == "rekap"
-
-    @property
-    def readable(self) -> bool:
-        return bool(self.meta) and not any(f.aturan in _UNREADABLE for f in self.findings)
-
-
 class _Stop(Exception):
     """Reading cannot go on; the finding already says why."""
-
-
-def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
-    """Worker entry point: read and check (path, berkas) pairs; workers never import pandas."""
-    from kkb_excel.validators.filechecks import check_file
-    from kkb_excel.runtime import paused_gc
-
-    catalogue = load_catalogue()
-    with paused_gc():
-        return [check_file(read_submission(Path(path), berkas, catalogue), catalogue) for path, berkas in items]
-
-
-def read_numbered_chunk(job: tuple[int, list[tuple[str, str]]]) -> tuple[int, list[Submission]]:
-    """read_chunk for imap_unordered: the chunk number comes back with the results."""
-    number, items = job
-    return number, read_chunk(items)
 
 
 def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue | None = None) -> Submission:
@@ -277,8 +196,8 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
         ind = catalogue.get(kode)
         if diamati and ind.cara_isi == "status":  # capaian cells hold formulas: recompute, never trust the cache
             for sem in (1, 2):
-                status = values[_VALUE_INDEX[f"status_{sem}"]]
-                values[_VALUE_INDEX[f"capaian_{sem}"]] = capaian.status_value(status, ind.status_yes)
+                status = values[VALUE_INDEX[f"status_{sem}"]]
+                values[VALUE_INDEX[f"capaian_{sem}"]] = capaian.status_value(status, ind.status_yes)
         sub.records.append(Record(kode, row, diamati, tuple(values)))
 
 

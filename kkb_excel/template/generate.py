@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import KkbError
+from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.files import slug, write_atomic
 from kkb_excel.tingkat import CODE_PARTS, LABEL
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
@@ -108,18 +108,7 @@ def generate(
         for tingkat in sorted({u.tingkat for u in units})
     }
     items = [(u, catalogue.targets(u.tingkat, overrides.get(u.kode))) for u in units]
-    size = max(1, min(MAX_CHUNK, -(-len(items) // (4 * jobs))))  # several chunks per worker
-    chunks = [(str(out_dir), items[i : i + size]) for i in range(0, len(items), size)]
-    if jobs <= 1 or len(items) < PARALLEL_MIN_UNITS:
-        _init_worker(blueprints)
-        for chunk in chunks:
-            _render_chunk(chunk)
-            if progress:
-                progress(len(chunk[1]))
-    else:
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(min(jobs, len(chunks)), initializer=_init_worker, initargs=(blueprints,)) as pool:
-            for written in pool.imap_unordered(_render_chunk, chunks):
-                if progress:
-                    progress(len(written))
+    chunks = [(str(out_dir), chunk) for chunk in chunked(items, jobs, MAX_CHUNK)]
+    parallel = jobs > 1 and len(items) >= PARALLEL_MIN_UNITS
+    map_chunks(_render_chunk, chunks, parallel, jobs, progress, initializer=_init_worker, initargs=(blueprints,))
     return [out_dir / u.filename for u in units]

@@ -1,0 +1,57 @@
+"""Chunked process pools that work under the `spawn` start method (Windows): generate and read use them."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def chunked(items: Sequence[T], jobs: int, max_chunk: int) -> list[list[T]]:
+    """Split into chunks of at most `max_chunk`, several per worker so that workers stay busy."""
+    size = max(1, min(max_chunk, -(-len(items) // (4 * max(jobs, 1)))))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _numbered(func: Callable[[Any], list[R]], job: tuple[int, Any]) -> tuple[int, list[R]]:
+    number, chunk = job
+    return number, func(chunk)
+
+
+def map_chunks(
+    func: Callable[[Any], list[R]],
+    chunks: Sequence[Any],
+    parallel: bool,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple = (),
+) -> list[R]:
+    """`func` over every chunk, results concatenated in chunk order.
+
+    With `parallel`, chunks go to `jobs` spawn-started workers (unordered, reassembled in order);
+    otherwise they run in this process. `func` and `initializer` must be module-level functions.
+    `progress(n)` is told the number of results of each finished chunk.
+    """
+    if not parallel:
+        if initializer:
+            initializer(*initargs)
+        results: list[R] = []
+        for chunk in chunks:
+            done = func(chunk)
+            results.extend(done)
+            if progress:
+                progress(len(done))
+        return results
+    finished: dict[int, list[R]] = {}
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(min(jobs, len(chunks)), initializer=initializer, initargs=initargs) as pool:
+        for number, done in pool.imap_unordered(partial(_numbered, func), enumerate(chunks)):
+            finished[number] = done
+            if progress:
+                progress(len(done))
+    return [item for number in sorted(finished) for item in finished[number]]

@@ -1,0 +1,31 @@
+"""Read many files, in spawn-safe worker processes when the batch is large: validate and consolidate use this."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kkb_excel.catalogue import load_catalogue
+from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.read.discover import Discovered
+from kkb_excel.read.reader import read_submission
+from kkb_excel.read.submission import Submission
+from kkb_excel.runtime import paused_gc
+from kkb_excel.validators.filechecks import check_file
+
+PARALLEL_MIN_FILES = 200
+MAX_CHUNK = 100
+
+
+def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
+    """Worker entry point: read and check (path, berkas) pairs; workers never import pandas."""
+    catalogue = load_catalogue()
+    with paused_gc():
+        return [check_file(read_submission(Path(path), berkas, catalogue), catalogue) for path, berkas in items]
+
+
+def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Submission]:
+    """Read every file, in order; with jobs > 1 and enough files, in spawn-safe worker processes."""
+    items = [(str(f.path), f.berkas) for f in files]
+    parallel = jobs > 1 and len(items) >= PARALLEL_MIN_FILES
+    return map_chunks(read_chunk, chunked(items, jobs, MAX_CHUNK), parallel, jobs, progress)

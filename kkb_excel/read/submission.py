@@ -1,0 +1,68 @@
+"""A submission as read from one file: its records (one per indicator row) with provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from kkb_excel.findings import Finding
+from kkb_excel.keys import CHECKED_KEYS, INPUT_VALUE_KEYS, VALUE_KEYS
+
+UNREADABLE_RULES = {"S01", "S02", "S03", "S04", "S07", "S08", "S09"}
+
+VALUE_INDEX = {key: i for i, key in enumerate(VALUE_KEYS)}
+
+
+class Record(NamedTuple):
+    """One indicator row of one submission; `values` in VALUE_KEYS order (a tuple pickles fast)."""
+
+    kode: str
+    baris: int
+    diamati: bool
+    values: tuple
+
+    def value(self, key: str):
+        return self.values[VALUE_INDEX[key]]
+
+    def inputs(self) -> tuple:
+        """What an OPD entered, in INPUT_VALUE_KEYS order (target and keterangan are not inputs)."""
+        return tuple(self.values[VALUE_INDEX[k]] for k in INPUT_VALUE_KEYS)
+
+    def checked_values(self) -> tuple:
+        """The numbers and statuses the value schema checks, in CHECKED_KEYS order."""
+        return self.values[: len(CHECKED_KEYS)]
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(zip(VALUE_KEYS, self.values, strict=True))
+
+
+@dataclass
+class Submission:
+    berkas: str
+    sha256: str = ""
+    kind: str = ""
+    meta: dict[str, object] = field(default_factory=dict)
+    identity: dict[str, object] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: bool = False
+    isian_wajib: int = 0
+    isian_terisi: int = 0
+    checked: bool = False  # per-file rules applied (kkb_excel.validators.filechecks)
+    rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
+
+    @property
+    def sheet(self) -> str | None:
+        return self.meta.get("lembar")  # type: ignore[return-value]
+
+    def cell(self, key: str, row: int) -> str:
+        """A1 address of a value column in an indicator row."""
+        return f"{self.meta[f'kolom_{key}']}{row}"
+
+    @property
+    def is_rollup(self) -> bool:
+        return self.kind == "rekap"
+
+    @property
+    def readable(self) -> bool:
+        return bool(self.meta) and not any(f.aturan in UNREADABLE_RULES for f in self.findings)
