@@ -1,3 +1,47 @@
-"""kkb-excel: the Kampung Keluarga Berkualitas monitoring cycle (Lampiran 4 daftar tilik) in Excel."""
+"""kkb-excel: the Kampung Keluarga Berkualitas monitoring cycle (Lampiran 4 daftar tilik) in Excel.
+
+The pipeline, stage by stage (folder -> role):
+
+    catalogue + wilayah --① template/--> daftar tilik workbooks --② read/--> submissions
+        --③ validators/--> findings, Report --④ consolidate/--> Rollup --⑤ output/--> xlsx, CSV, Parquet
+
+- Pure core (flat; standard library only, copied verbatim into the xlwings Lite bundle):
+  `errors` library exceptions with Indonesian messages · `resources` packaged data files ·
+  `numbers` numbers typed by people · `capaian` the one % capaian definition and its categories ·
+  `catalogue` the indicator catalogue (data/katalog.csv) · `tingkat` tiers and every kode-wilayah
+  helper.
+- Shared: `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
+  reference · `targets` target override files · `findings` Finding, FileResult, Report ·
+  `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
+- ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
+  `guide` the Petunjuk sheet · `blueprint` clone-per-unit XML patching · `generate` many units in
+  parallel · `canonical` the blank templates in workbooks/templates/.
+- ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
+  `_kkb` metadata) · `submission` Record and Submission · `xlsxscan` formula text and error cells
+  from the XML · `pool` reads many files in workers.
+- ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
+  severity and title · `schemas` the pandera value and identity schemas · `filechecks` per-file
+  rules run in the workers · `run` frames -> pandera -> findings -> Report.
+- ④ `consolidate/`: `aggregate` additive partial sums per indicator · `run` accept, deduplicate,
+  merge OPDs, aggregate up the tiers, completeness -> Rollup.
+- ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
+  `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `catalogue_export` the catalogue as CSV/XLSX.
+- `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite main.py.
+  The worksheet functions themselves live in the top-level `udfs/` folder (kkb_excel.udfs).
+- `cli` (click only: parse -> library call -> render -> exit status), `cli_bahasa` click's own
+  texts in Indonesian, `demo` the whole cycle on built-in data, `synthetic` plausible submissions.
+
+Naming rule: Indonesian for domain terms users see (xlsx headers, JSON keys, messages, rule
+titles: `berkas`, `kode_wilayah`, `keparahan`); English for code machinery (`read_all`,
+`Submission`, `map_chunks`). Domain words stay as they are in both (sasaran, capaian, tingkat, OPD).
+"""
+
+from pathlib import Path as _Path
 
 __version__ = "0.1.0"
+
+# In a source checkout (tests, `python -m kkb_excel` without installing), the top-level `udfs/` and
+# `validators/` folders are this package's sub-packages, exactly as setuptools' package-dir maps them.
+_CHECKOUT = _Path(__file__).resolve().parent.parent
+if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "validators" / "__init__.py").is_file():
+    __path__.append(str(_CHECKOUT))  # noqa: F821 - __path__ is defined for packages

@@ -7,8 +7,9 @@ same empty cell as the template formulas), or a short Indonesian message for mis
 
 from __future__ import annotations
 
-from kkb_excel import capaian as rules
+from kkb_excel import capaian as definition
 from kkb_excel.catalogue import load_catalogue
+from kkb_excel import tingkat
 from kkb_excel.numbers import NumberFormatError, parse_number
 
 EMPTY = ""
@@ -35,7 +36,7 @@ def number(value: object, name: str) -> float | None:
 
 def polaritas(value: object) -> str:
     text = "naik" if value is None or (isinstance(value, str) and not value.strip()) else str(value).strip().lower()
-    if text not in rules.COEFFICIENTS:
+    if text not in definition.COEFFICIENTS:
         raise Misuse("polaritas harus 'naik' atau 'turun'")
     return text
 
@@ -43,7 +44,7 @@ def polaritas(value: object) -> str:
 def desimal(value: object) -> int:
     n = number(value, "desimal")
     if n is None:
-        return rules.DECIMALS
+        return definition.DECIMALS
     if n != int(n) or not 0 <= n <= 10:
         raise Misuse("desimal harus bilangan bulat 0 sampai 10")
     return int(n)
@@ -77,7 +78,7 @@ def capaian(realisasi, target, pol=None, dec=None):
     """% capaian of one value against its target (official naik/turun formula)."""
     r = _non_negative(number(realisasi, "capaian"), "capaian")
     t = _non_negative(number(target, "target"), "target")
-    return _result(rules.capaian(r, t, polaritas(pol), desimal(dec)))
+    return _result(definition.capaian(r, t, polaritas(pol), desimal(dec)))
 
 
 def indicator(kode):
@@ -102,20 +103,18 @@ def capaian_indikator(kode, realisasi, target=None):
 def kategori(persen, skema=None):
     """Category label of a % capaian (Permendagri 86/2017 unless another scheme is named)."""
     p = number(persen, "persen")
-    name = rules.DEFAULT_SCHEME if skema is None or not str(skema).strip() else str(skema).strip().lower()
-    if name not in rules.SCHEMES:
-        raise Misuse(f"skema tidak dikenal; pilihan: {', '.join(rules.SCHEMES)}")
-    return _result(rules.kategori(p, name))
+    name = definition.DEFAULT_SCHEME if skema is None or not str(skema).strip() else str(skema).strip().lower()
+    if name not in definition.SCHEMES:
+        raise Misuse(f"skema tidak dikenal; pilihan: {', '.join(definition.SCHEMES)}")
+    return _result(definition.kategori(p, name))
 
 
 def tingkat_of(kode_wilayah) -> str:
     """Tingkat from the shape of a Kemendagri code (33 / 33.74 / 33.74.01 / 33.74.01.1001)."""
     text = str(kode_wilayah).strip()
-    parts = text.split(".")
-    widths = [2, 2, 2, 4][: len(parts)]
-    if not 1 <= len(parts) <= 4 or any(len(p) != w or not p.isdigit() for p, w in zip(parts, widths, strict=True)):
+    if not tingkat.is_valid_kode(text):
         raise Misuse(f"kode wilayah tidak sah: {text}")
-    return ("provinsi", "kabupaten", "kecamatan", "desa")[len(parts) - 1]
+    return tingkat.tingkat_of(text)
 
 
 @guarded
@@ -123,8 +122,8 @@ def target(kode, kode_wilayah=None, tahun=None):
     """Catalogue target (Lampiran 4, 2022) as it applies to the unit's tingkat; nasional by default."""
     ind = indicator(kode)
     number(tahun, "tahun")
-    tingkat = "nasional" if kode_wilayah is None or not str(kode_wilayah).strip() else tingkat_of(kode_wilayah)
-    return _result(ind.default_target(tingkat))
+    level = "nasional" if kode_wilayah is None or not str(kode_wilayah).strip() else tingkat_of(kode_wilayah)
+    return _result(ind.default_target(level))
 
 
 @guarded
@@ -158,7 +157,7 @@ def rasio(pembilang, penyebut, dec=None):
             total_num, total_den = total_num + n, total_den + d
     if total_den == 0:
         return EMPTY
-    return rules.excel_round(total_num / total_den * 100, desimal(dec))
+    return definition.excel_round(total_num / total_den * 100, desimal(dec))
 
 
 def _broadcast(values, shape: list[int]) -> list[list]:

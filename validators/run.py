@@ -14,7 +14,7 @@ from kkb_excel.validators.filechecks import fmt as _fmt
 from kkb_excel.findings import FileResult, Finding, Report
 from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS
 from kkb_excel.read.submission import Submission
-from kkb_excel.tingkat import CODE_PARTS, TINGKAT_BY_PARTS
+from kkb_excel.tingkat import CODE_PARTS, tingkat_of
 from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
@@ -85,10 +85,6 @@ def _valid_date(text) -> bool:
         return False
 
 
-def tingkat_of_code(kode: str) -> str:
-    return TINGKAT_BY_PARTS[kode.count(".") + 1]
-
-
 def identity_frame(subs: list[Submission], index: WilayahIndex) -> pd.DataFrame:
     rows = []
     chains: dict[str, dict] = {}  # many files share a wilayah (OPDs, resubmissions): look each up once
@@ -104,7 +100,7 @@ def identity_frame(subs: list[Submission], index: WilayahIndex) -> pd.DataFrame:
         tahun = sub.meta.get("tahun")
         rows.append({
             "kode_dikenal": known,
-            "tingkat_sesuai": known and tingkat_of_code(kode) == tingkat,
+            "tingkat_sesuai": known and tingkat_of(kode) == tingkat,
             "nama_sesuai": names_ok,
             "tahun": float(tahun) if isinstance(tahun, int | float) else float("nan"),
             "opd": str(sub.identity.get("opd") or "").strip(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kkb_excel import capaian as rules
+from kkb_excel import capaian as definition
 from kkb_excel.catalogue import Indicator
 
 SEMESTERS = (1, 2)
@@ -77,11 +77,11 @@ def value(ind: Indicator, part: Partial, s: int) -> float | None:
         return None
     if ind.cara_isi == "rasio":
         den = sums.get(f"penyebut_{s}", 0.0)
-        return rules.excel_round(sums.get(f"pembilang_{s}", 0.0) / den * 100, 4) if den > 0 else None
+        return definition.excel_round(sums.get(f"pembilang_{s}", 0.0) / den * 100, 4) if den > 0 else None
     if ind.cara_isi == "status":
         ya = sums.get(f"ya_{s}", 0.0)
         if ind.agregasi == "proporsi_unit":
-            return rules.excel_round(ya / sums[f"berstatus_{s}"] * 100, 4)
+            return definition.excel_round(ya / sums[f"berstatus_{s}"] * 100, 4)
         return ya
     return sums.get(f"jumlah_{s}")
 

@@ -20,13 +20,12 @@ from kkb_excel.keys import INPUT_VALUE_KEYS
 from kkb_excel.read.discover import discover
 from kkb_excel.read.pool import read_all
 from kkb_excel.read.submission import Record, Submission
-from kkb_excel.tingkat import LABEL, TINGKAT, rank
+from kkb_excel.tingkat import LABEL, NASIONAL, TINGKAT, ancestors, in_scope, parent_of, rank, tingkat_of
 from kkb_excel.validators.run import validate_submissions
 from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 DIGANTIKAN = "digantikan"
-NASIONAL = "ID"  # code of the national unit (Kemendagri codes start at provinsi)
 KONSOLIDASI_TINGKAT = ("kecamatan", "kabupaten", "provinsi", "nasional")
 SUPERSEDE_RULE = (
     "Untuk wilayah, OPD dan tahun yang sama, kiriman dengan tanggal pengisian terbaru dipakai; "
@@ -83,18 +82,6 @@ class Rollup:
     def levels(self) -> list[str]:
         """Tiers with results, lowest first."""
         return [t for t in TINGKAT if self.partials.get(t)]
-
-
-def parent_of(kode: str) -> str:
-    return kode.rsplit(".", 1)[0] if "." in kode else NASIONAL
-
-
-def tingkat_of(kode: str) -> str:
-    return "nasional" if kode == NASIONAL else ("provinsi", "kabupaten", "kecamatan", "desa")[kode.count(".")]
-
-
-def in_scope(kode: str, wilayah: str | None) -> bool:
-    return wilayah is None or kode == wilayah or kode.startswith(wilayah + ".")
 
 
 def _tanggal(sub: Submission) -> str:
@@ -316,7 +303,7 @@ def _completeness(rollup: Rollup, index: WilayahIndex, kept: list[Submission], s
         expected = [w.kode for w in index.level("desa") if everywhere or w.kode.split(".")[0] in provinces]
     desa_counts = {}
     for kode in expected:
-        if covered and any(prefix in covered for prefix in _ancestors(kode)):
+        if covered and any(prefix in covered for prefix in ancestors(kode)):
             continue
         received = kode in seen
         ok = kode in accepted
@@ -325,11 +312,6 @@ def _completeness(rollup: Rollup, index: WilayahIndex, kept: list[Submission], s
             rollup.not_reported.append((kode, index.get(kode).nama))
     rollup.completeness["desa"] = desa_counts
     _sum_completeness_up(rollup, top)
-
-
-def _ancestors(kode: str) -> list[str]:
-    parts = kode.split(".")
-    return [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
 
 
 def _sum_completeness_up(rollup: Rollup, top: str) -> None:

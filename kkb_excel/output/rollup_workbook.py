@@ -17,10 +17,10 @@ from kkb_excel import __version__, capaian
 
 from kkb_excel.consolidate import aggregate
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.consolidate.run import COMPLETENESS_FIELDS, NASIONAL, ROLLUP_FIELDS, SUPERSEDE_RULE, Rollup, tier_target
+from kkb_excel.consolidate.run import COMPLETENESS_FIELDS, ROLLUP_FIELDS, SUPERSEDE_RULE, Rollup, tier_target
 from kkb_excel.files import write_atomic
 from kkb_excel.template.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA
-from kkb_excel.tingkat import LABEL, TINGKAT
+from kkb_excel.tingkat import LABEL, NASIONAL, TINGKAT
 from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import ATTRIBUTION
 
