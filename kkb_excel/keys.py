@@ -18,6 +18,16 @@ INPUT_KEYS = {  # the inputs each cara isi requires
     "rasio": ("capaian_1", "capaian_2", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2"),
     "status": STATUS_KEYS,
 }
+# "Data belum tersedia" (annual indicators that lag a year): typed or chosen in Keterangan. Such a row
+# is neither missing (completeness) nor zero (rollups count it separately).
+BELUM_TERSEDIA = "Belum tersedia"
+
+
+def is_belum_tersedia(keterangan: object) -> bool:
+    """Does a Keterangan value say the data are not yet available?"""
+    return isinstance(keterangan, str) and " ".join(keterangan.split()).casefold().startswith("belum tersedia")
+
+
 COLUMN_LABEL = {
     "target": "Target",
     "capaian_1": "Capaian Semester I",

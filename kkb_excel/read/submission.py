@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kkb_excel.findings import Finding
-from kkb_excel.keys import CHECKED_KEYS, INPUT_VALUE_KEYS, VALUE_KEYS
+from kkb_excel.keys import CHECKED_KEYS, INPUT_VALUE_KEYS, VALUE_KEYS, is_belum_tersedia
 
 UNREADABLE_RULES = {"S01", "S02", "S03", "S04", "S07", "S08", "S09"}
 
@@ -31,6 +31,11 @@ class Record(NamedTuple):
     def checked_values(self) -> tuple:
         """The numbers and statuses the value schema checks, in CHECKED_KEYS order."""
         return self.values[: len(CHECKED_KEYS)]
+
+    @property
+    def belum_tersedia(self) -> bool:
+        """The OPD said the data are not yet available (Keterangan 'Belum tersedia')."""
+        return is_belum_tersedia(self.values[VALUE_INDEX["keterangan"]])
 
     def as_dict(self) -> dict[str, object]:
         return dict(zip(VALUE_KEYS, self.values, strict=True))
