@@ -9,33 +9,42 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
+import re
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
 
 from kkb_excel import __version__, capaian
-
-from kkb_excel.consolidate import aggregate
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.consolidate.run import COMPLETENESS_FIELDS, ROLLUP_FIELDS, SUPERSEDE_RULE, Rollup, tier_target
+from kkb_excel.consolidate import aggregate, rollup_sheet
+from kkb_excel.consolidate.model import LOW_COVERAGE, Rollup
+from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
-from kkb_excel.template.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA
+from kkb_excel.template.layout import (
+    ROLLUP_ID,
+    ROLLUP_VERSION,
+    SHEET_META,
+    SHEET_ROLLUP_DATA,
+)
 from kkb_excel.tingkat import LABEL, NASIONAL, TINGKAT
-from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import ATTRIBUTION
 
 RECORD_COLUMNS = (
     "tingkat", "kode_wilayah", "nama_wilayah", "kode_indikator", "sasaran_no", "indikator", "satuan", "polaritas",
     "agregasi", "target", "capaian_1", "persen_1", "kategori_1", "capaian_2", "persen_2", "kategori_2",
     "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "unit_ya_1", "unit_berstatus_1", "unit_ya_2",
-    "unit_berstatus_2", "laporan_1", "laporan_2", "catatan",
+    "unit_berstatus_2", "laporan_1", "laporan_2", "catatan", "unit_diharapkan", "cakupan_1", "cakupan_2",
+    "belum_tersedia_1", "belum_tersedia_2", "konflik_1", "konflik_2",
 )  # fmt: skip
 TIER_HEADERS = (
     "Tingkat", "Kode wilayah", "Nama wilayah", "Kode", "Sasaran", "Indikator", "Satuan", "Polaritas", "Agregasi",
     "Target", "Capaian Semester I", "% Capaian Sem I", "Kategori Sem I", "Capaian Semester II", "% Capaian Sem II",
     "Kategori Sem II", "Pembilang Sem I", "Penyebut Sem I", "Pembilang Sem II", "Penyebut Sem II",
     "Unit ya Sem I", "Unit berstatus Sem I", "Unit ya Sem II", "Unit berstatus Sem II", "Jumlah laporan Sem I",
-    "Jumlah laporan Sem II", "Catatan",
+    "Jumlah laporan Sem II", "Catatan", "Unit diharapkan", "% cakupan Sem I", "% cakupan Sem II",
+    "Belum tersedia Sem I", "Belum tersedia Sem II", "Konflik Sem I", "Konflik Sem II",
 )  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -73,7 +82,21 @@ def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, pa
         for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"), ("unit_ya", "ya"), ("unit_berstatus", "berstatus"), ("laporan", "laporan")):
             rec[f"{name}_{s}"] = part.sums.get(f"{key}_{s}") if used else None
     rec["catatan"] = "; ".join(aggregate.FLAG_LABEL[f] for f in sorted(flags))
+    rec.update(_coverage(rollup, level, kode, ind, part))
     return rec
+
+
+def _coverage(rollup: Rollup, level: str, kode: str, ind, part) -> dict:
+    """Units reported out of units expected (from the wilayah reference), beside the value."""
+    expected = rollup.expected(kode, level, ind.tingkat_pengamatan)
+    out = {"unit_diharapkan": expected}
+    for s in aggregate.SEMESTERS:
+        used = rollup.semester is None or rollup.semester == s
+        laporan = part.sums.get(f"laporan_{s}", 0.0) if used else None
+        out[f"cakupan_{s}"] = capaian.excel_round(laporan / expected * 100) if used and expected else None
+        out[f"belum_tersedia_{s}"] = part.sums.get(f"belum_tersedia_{s}") if used else None
+        out[f"konflik_{s}"] = part.sums.get(f"konflik_{s}") if used else None
+    return out
 
 
 class _Sheet:
@@ -87,6 +110,7 @@ class _Sheet:
     def append(self, values, bold: bool = False) -> None:
         fmt = self.bold if bold else None
         for col, value in enumerate(values):
+            value = clean(value)
             if value is None:
                 continue
             if isinstance(value, str):
@@ -100,6 +124,18 @@ class _Sheet:
     def widths(self, widths: dict[int, float]) -> None:
         for col, width in widths.items():
             self.ws.set_column(col, col, width)
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(value):
+    """A value every writer can store: NaN and infinities become empty, XML-illegal characters are dropped."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str):
+        return _ILLEGAL.sub("", value)
+    return value
 
 
 def _sheet_title(level: str) -> str:
@@ -125,21 +161,25 @@ def write_xlsx(rollup: Rollup, path: Path, catalogue: Catalogue | None = None) -
     write_atomic(path, buffer.getvalue())
 
 
-def _headline(rollup: Rollup, catalogue: Catalogue) -> tuple[str, int, list[tuple[str, int, float | None]]]:
-    """Top tier unit (first), the semester shown, and mean % capaian per sasaran."""
+KATEGORI = tuple(b.label for b in capaian.SCHEMES[capaian.DEFAULT_SCHEME])
+
+
+def sasaran_summary(rollup: Rollup, catalogue: Catalogue) -> tuple[int, list[list]]:
+    """The semester shown and, per sasaran, how many indicator rows of the top tier (every unit of the
+    scope) fall in each kategori, have no % capaian, and rest on low coverage (< LOW_COVERAGE %)."""
     top = rollup.tingkat
-    units = sorted(rollup.partials.get(top, {}))
     semester = rollup.semester or (2 if any(
         p.sums.get("laporan_2") for u in rollup.partials.get(top, {}).values() for p in u.values()) else 1)  # fmt: skip
+    recs = records(rollup, catalogue, [top])
     rows = []
-    if not units:
-        return "", semester, rows
-    recs = [r for r in records(rollup, catalogue, [top]) if r["kode_wilayah"] == units[0]]
     for sasaran_no in sorted({i.sasaran_no for i in catalogue.active}):
-        values = [r[f"persen_{semester}"] for r in recs if r["sasaran_no"] == sasaran_no and r[f"persen_{semester}"] is not None]
+        mine = [r for r in recs if r["sasaran_no"] == sasaran_no]
         name = next(i.sasaran for i in catalogue.active if i.sasaran_no == sasaran_no)
-        rows.append((f"{sasaran_no}. {name}", len(values), round(sum(values) / len(values), 2) if values else None))
-    return units[0], semester, rows
+        per = [sum(1 for r in mine if r[f"kategori_{semester}"] == k) for k in KATEGORI]
+        none = sum(1 for r in mine if r[f"kategori_{semester}"] is None)
+        low = sum(1 for r in mine if r[f"cakupan_{semester}"] is not None and r[f"cakupan_{semester}"] < LOW_COVERAGE)
+        rows.append([f"{sasaran_no}. {name}", *per, none, low])
+    return semester, rows
 
 
 def _bar_chart(book, sheet: _Sheet, title: str, first: int, last: int, anchor: str) -> None:
@@ -158,20 +198,11 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
     sheet.append([f"Rekap daftar tilik Kampung Keluarga Berkualitas - tingkat {LABEL[rollup.tingkat]}"], bold=True)
     sheet.append([f"Cakupan: {scope} ({rollup.wilayah or '-'}); tahun {rollup.tahun}; "
                   f"semester {rollup.semester or 'I dan II'}; dibuat dengan kkb-excel {__version__}"])  # fmt: skip
-    counts = rollup.counts()
-    sheet.append([f"Berkas: {counts['ditemukan']} ditemukan = {counts['diterima']} diterima + {counts['ditolak']} ditolak "
-                  f"+ {counts['digantikan']} digantikan + {counts['dilewati']} dilewati"])  # fmt: skip
+    sheet.append([f"Berkas: {rollup.accounting()}"])
     sheet.append([SUPERSEDE_RULE])
-    sheet.append([f"Konflik antar-OPD: {len(rollup.conflicts)}; unit belum masuk: {len(rollup.not_reported)}"])
+    sheet.append([rollup.units_summary()])
     sheet.append([])
-    unit, semester, rows = _headline(rollup, catalogue)
-    sheet.append([f"Capaian per sasaran - {rollup.names.get(unit, unit)} (rata-rata % capaian indikator, semester {semester})"], bold=True)
-    sheet.append(["Sasaran", "Indikator berisi", "Rata-rata % capaian"], bold=True)
-    first = sheet.row
-    for row in rows:
-        sheet.append(list(row))
-    if rows:
-        _bar_chart(book, sheet, "Capaian per sasaran (%)", first, sheet.row - 1, "E2")
+    _sasaran_table(sheet, rollup, catalogue)
     sheet.append([])
     below = TINGKAT[TINGKAT.index(rollup.tingkat) - 1] if rollup.tingkat != "desa" else "desa"
     units = rollup.completeness.get(below, {})
@@ -180,12 +211,26 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
     first = sheet.row
     for kode in sorted(units)[:200]:
         c = units[kode]
-        pct = round(c["diterima"] / c["diharapkan"] * 100, 1) if c["diharapkan"] else None
+        pct = capaian.excel_round(c["diterima"] / c["diharapkan"] * 100, 1) if c["diharapkan"] else None
         sheet.append([f"{kode} {rollup.names.get(kode, '')}", c["diharapkan"], pct])
     if units:
         _bar_chart(book, sheet, "Kelengkapan (% diterima)", first, sheet.row - 1, "E20")
     sheet.append([])
     sheet.append([ATTRIBUTION])
+
+
+def _sasaran_table(sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
+    semester, rows = sasaran_summary(rollup, catalogue)
+    units = len(rollup.partials.get(rollup.tingkat, {}))
+    sheet.append([f"Jumlah indikator per kategori % capaian, per sasaran - semester {semester}, "
+                  f"{units} unit {LABEL[rollup.tingkat].lower()} dalam cakupan"], bold=True)  # fmt: skip
+    sheet.append(["Sasaran", *KATEGORI, "Tanpa % capaian", f"Cakupan < {LOW_COVERAGE:g} %"], bold=True)
+    for row in rows:
+        sheet.append(row)
+    low = sum(r[-1] for r in rows)
+    if low:
+        sheet.append([f"{low} angka bertumpu pada cakupan rendah: kurang dari {LOW_COVERAGE:g} % unit yang diharapkan "
+                      "melapor (lihat kolom % cakupan di lembar rekap)."])  # fmt: skip
 
 
 def _tier_sheet(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue, level: str) -> None:
@@ -211,26 +256,34 @@ def _kelengkapan(sheet: _Sheet, missing: _Sheet, rollup: Rollup) -> None:
         if level == "desa":
             continue
         for kode, c in sorted(rollup.completeness.get(level, {}).items()):
-            pct = round(c["diterima"] / c["diharapkan"] * 100, 2) if c["diharapkan"] else None
+            pct = capaian.excel_round(c["diterima"] / c["diharapkan"] * 100) if c["diharapkan"] else None
             sheet.append([LABEL[level], kode, rollup.names.get(kode, kode), c["diharapkan"], c["masuk"], c["diterima"],
                           c["ditolak"], c["diharapkan"] - c["masuk"], pct])  # fmt: skip
-    missing.append(["Kode wilayah", "Nama desa/kelurahan"], bold=True)
-    for kode, nama in sorted(rollup.not_reported):
-        missing.append([kode, nama])
+    _belum_masuk(missing, rollup)
+
+
+def _belum_masuk(sheet: _Sheet, rollup: Rollup) -> None:
+    """Missing units at the level known: a whole kecamatan with its desa count, or single desa."""
+    sheet.widths({2: 36, 4: 60})
+    sheet.append(["Tingkat", "Kode wilayah", "Nama wilayah", "Jumlah desa/kelurahan", "Keterangan"], bold=True)
+    for m in rollup.not_reported:
+        sheet.append([LABEL[m.tingkat], m.kode_wilayah, m.nama, m.desa, m.keterangan])
+    sheet.append([])
+    sheet.append([f"Jumlah desa/kelurahan belum masuk: {rollup.missing_desa()}"])
 
 
 def _konflik(sheet: _Sheet, rollup: Rollup) -> None:
-    sheet.append(["Kode wilayah", "Kode indikator", "Berkas", "Nilai yang berbeda"], bold=True)
+    sheet.append(["Kode wilayah", "Nama wilayah", "Kode indikator", "Semester", "OPD (berkas)", "Nilai yang berbeda",
+                  "Yang ditahan"], bold=True)  # fmt: skip
     for c in rollup.conflicts:
-        sheet.append([c.kode_wilayah, c.kode_indikator, "; ".join(c.berkas), c.nilai])
+        sheet.append([c.kode_wilayah, rollup.names.get(c.kode_wilayah, ""), c.kode_indikator, c.semester, c.sumber, c.nilai, c.ditahan])
 
 
 def _ditolak(sheet: _Sheet, rollup: Rollup) -> None:
     sheet.widths({0: 50, 3: 100})
     sheet.append(["Berkas", "Kode wilayah", "Jumlah galat", "Alasan"], bold=True)
-    for r in sorted(rollup.rejected, key=lambda r: r.berkas):
-        reasons = " | ".join(f"[{f.aturan}] {f.sel + ': ' if f.sel else ''}{f.pesan}" for f in r.findings if f.keparahan == GALAT)
-        sheet.append([r.berkas, r.kode_wilayah or "", r.count(GALAT), reasons])
+    for r in rollup.rejected:
+        sheet.append([r.berkas, r.kode_wilayah, r.galat, r.alasan])
 
 
 def _manifest(sheet: _Sheet, rollup: Rollup) -> None:
@@ -238,10 +291,8 @@ def _manifest(sheet: _Sheet, rollup: Rollup) -> None:
     sheet.append(["Berkas", "SHA-256", "Status", "Jenis", "Kode wilayah", "Tingkat", "OPD", "Tanggal pengisian", "Keterangan"], bold=True)
     for m in rollup.manifest:
         sheet.append([m.berkas, m.sha256, m.status, m.jenis, m.kode_wilayah, m.tingkat, m.opd, m.tanggal, m.alasan])
-    counts = rollup.counts()
     sheet.append([])
-    sheet.append([f"ditemukan {counts['ditemukan']} = diterima {counts['diterima']} + ditolak {counts['ditolak']} "
-                  f"+ digantikan {counts['digantikan']} + dilewati {counts['dilewati']}"])  # fmt: skip
+    sheet.append([rollup.accounting()])
 
 
 def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
@@ -249,17 +300,13 @@ def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catal
     meta.append(["kunci", "nilai"])
     for key, value in (("template_id", ROLLUP_ID), ("template_versi", ROLLUP_VERSION), ("katalog_versi", catalogue.version),
                        ("kode_wilayah", rollup.wilayah or NASIONAL), ("tingkat", rollup.tingkat), ("tahun", rollup.tahun),
-                       ("jenis_berkas", "rekap"), ("semester", rollup.semester or ""), ("dibuat_oleh", f"kkb-excel {__version__}")):  # fmt: skip
+                       ("jenis_berkas", "rekap"), ("semester", rollup.semester or ""), ("dibuat_oleh", f"kkb-excel {__version__}"),
+                       ("dibuat", datetime.now().isoformat(timespec="microseconds"))):  # fmt: skip
         meta.append([key, value])
     data.ws.hide()
-    data.append(["jenis", "tingkat", "kode_wilayah", "kode_indikator", "catatan", *ROLLUP_FIELDS, *COMPLETENESS_FIELDS])
-    top = rollup.tingkat  # the top tier carries everything the next consolidation needs
-    for kode in sorted(rollup.partials.get(top, {})):
-        for ind_kode, part in sorted(rollup.partials[top][kode].items()):
-            data.append(["nilai", top, kode, ind_kode, ",".join(sorted(part.flags)),
-                         *(part.sums.get(f) for f in ROLLUP_FIELDS), *([None] * len(COMPLETENESS_FIELDS))])  # fmt: skip
-    for kode, c in sorted(rollup.completeness.get(top, {}).items()):
-        data.append(["kelengkapan", top, kode, "", "", *([None] * len(ROLLUP_FIELDS)), *(c[f] for f in COMPLETENESS_FIELDS)])
+    data.append(list(rollup_sheet.COLUMNS))
+    for row in rollup_sheet.to_rows(rollup):
+        data.append(row)
 
 
 def safe_csv(value):
@@ -274,14 +321,15 @@ def write_csv(rollup: Rollup, path: Path, catalogue: Catalogue | None = None) ->
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(RECORD_COLUMNS)
     for r in records(rollup, catalogue):
-        writer.writerow([safe_csv("" if r[c] is None else r[c]) for c in RECORD_COLUMNS])
+        writer.writerow([safe_csv("" if clean(r[c]) is None else clean(r[c])) for c in RECORD_COLUMNS])
     write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
 
 
 def write_parquet(rollup: Rollup, path: Path, catalogue: Catalogue | None = None) -> None:
     import pandas as pd
 
-    frame = pd.DataFrame(records(rollup, catalogue), columns=list(RECORD_COLUMNS))
+    rows = [{c: clean(r[c]) for c in RECORD_COLUMNS} for r in records(rollup, catalogue)]
+    frame = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     write_atomic(path, buffer.getvalue())
