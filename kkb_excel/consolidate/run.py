@@ -338,6 +338,7 @@ def _carry_files(rollup: Rollup, datas, submissions, manifest, results) -> None:
 
 def _names(rollup: Rollup, index: WilayahIndex) -> None:
     units = {k for level in rollup.partials.values() for k in level} | {k for level in rollup.completeness.values() for k in level}
+    units |= {c.kode_wilayah for c in rollup.conflicts} | {r.kode_wilayah for r in rollup.rejected if r.kode_wilayah}
     for kode in units:
         rollup.names[kode] = "Indonesia" if kode == NASIONAL else index.get(kode).nama if kode in index else kode
 
