@@ -282,7 +282,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
             rollup_writer.write_xlsx(rollup, output)
     click.echo(rollup.accounting())
     if why is not None:
-        err_console.print(f"[bold red]Tidak ada rekap ditulis.[/] {why}", markup=True, highlight=False)
+        click.echo(f"Tidak ada rekap ditulis. {why}", err=True)
         sys.exit(1)
     if csv_path:
         rollup_writer.write_csv(rollup, csv_path)
