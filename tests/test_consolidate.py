@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from consolidate_helpers import COUNT, RATIO, SHARE, SUM, TURUN, rec, run, sheets, submit
+from consolidate_helpers import (
+    COUNT,
+    RATIO,
+    SHARE,
+    SUM,
+    TURUN,
+    rec,
+    run,
+    sheets,
+    submit,
+)
 from openpyxl import load_workbook
 
 from kkb_excel.cli import main
@@ -186,14 +196,6 @@ def test_cli_consolidate(fixture_dir, tmp_path):
     assert bad.exit_code == 2 and "Galat:" in bad.output
 
 
-def test_demo_runs_the_whole_cycle(tmp_path):
-    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo")], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "4. Rekap kabupaten" in result.output and "1 konflik" in result.output and "9 desa/kelurahan belum masuk" in result.output
-    assert (tmp_path / "demo" / "rekap" / "rekap-kabupaten-33.74-2024.xlsx").is_file()
-    assert (tmp_path / "demo" / "validasi" / "laporan-validasi.xlsx").is_file()
-
-
 def test_targets_per_tier_and_semester_filter(fixture_dir):
     overrides = {"33.74.01": {SUM: 14.0}, "33.74": {SUM: 24.0}}
     rollup = run([fixture_dir], "kabupaten", "33.74", semester=1, targets=overrides)
@@ -204,9 +206,10 @@ def test_targets_per_tier_and_semester_filter(fixture_dir):
 
 
 def test_validate_skips_a_rollup_with_a_note(kab, tmp_path):
-    from kkb_excel.read.pool import read_all
     from kkb_excel.validators.run import validate_submissions
+
     from kkb_excel.read.discover import discover
+    from kkb_excel.read.pool import read_all
 
     path = tmp_path / "rekap.xlsx"
     write_xlsx(kab, path)

@@ -237,7 +237,7 @@ def test_scope_out_of_scope_files_and_code_normalisation(catalogue, tmp_path, wi
     assert reasons["kota.xlsx"] == ("dilewati", "wilayah 33.74 di luar cakupan 33.74.01")
     assert run([folder], "kabupaten", "3374").wilayah == "33.74"
     kec_all = run([folder], "kecamatan", "33.74")
-    assert dict(((Path(m.berkas).name, m.alasan) for m in kec_all.manifest))["kota.xlsx"] == "kiriman tingkat kabupaten di atas --tingkat kecamatan"
+    assert {Path(m.berkas).name: m.alasan for m in kec_all.manifest}["kota.xlsx"] == "kiriman tingkat kabupaten di atas --tingkat kecamatan"
     free = run([folder], "kabupaten")  # no --wilayah: every kabupaten an input touches is expected in full
     assert free.scope == ["33.74", "33.75"]
     assert {k: c["diharapkan"] for k, c in free.completeness["kabupaten"].items()} == {"33.74": 177, "33.75": len(wilayah.children("33.75", "desa"))}
