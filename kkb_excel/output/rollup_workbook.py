@@ -222,15 +222,15 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
 def _sasaran_table(sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
     semester, rows = sasaran_summary(rollup, catalogue)
     units = len(rollup.partials.get(rollup.tingkat, {}))
-    sheet.append([f"Jumlah indikator per kategori % capaian, per sasaran - semester {semester}, "
-                  f"{units} unit {LABEL[rollup.tingkat].lower()} dalam cakupan"], bold=True)  # fmt: skip
+    title = f"Jumlah indikator per kategori % capaian, per sasaran - semester {semester}, {units} unit {LABEL[rollup.tingkat].lower()}"
+    sheet.append([title], bold=True)
     sheet.append(["Sasaran", *KATEGORI, "Tanpa % capaian", f"Cakupan < {LOW_COVERAGE:g} %"], bold=True)
     for row in rows:
         sheet.append(row)
     low = sum(r[-1] for r in rows)
     if low:
-        sheet.append([f"{low} angka bertumpu pada cakupan rendah: kurang dari {LOW_COVERAGE:g} % unit yang diharapkan "
-                      "melapor (lihat kolom % cakupan di lembar rekap)."])  # fmt: skip
+        note = f"{low} angka bertumpu pada cakupan rendah: kurang dari {LOW_COVERAGE:g} % unit yang diharapkan melapor"
+        sheet.append([note + " (lihat kolom % cakupan di lembar rekap)."])
 
 
 def _tier_sheet(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue, level: str) -> None:
