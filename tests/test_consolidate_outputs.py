@@ -134,3 +134,18 @@ def test_demo_runs_twice_in_its_own_folder(tmp_path):
     assert "9 desa/kelurahan belum masuk" in second.output
     assert (tmp_path / "demo" / "rekap" / "rekap-kabupaten-33.74-2024.xlsx").is_file()
     assert (tmp_path / "demo" / "validasi" / "laporan-validasi.xlsx").is_file()
+
+
+def test_an_internal_error_exits_with_status_3(small, tmp_path, monkeypatch):
+    from kkb_excel.consolidate import run as run_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(run_module, "consolidate", broken)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "catatan.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(tmp_path / "r.xlsx"), "--tingkat", "kabupaten",
+                                       "--wilayah", "33.74", "--tahun", "2024"])  # fmt: skip
+    assert result.exit_code == 3 and "Galat internal" in result.output and "RuntimeError: bug" in result.output
