@@ -48,11 +48,13 @@ def test_rollup_sheet_round_trip(small, tmp_path):
     data = rollup_sheet.from_rows(sub.rekap)
     for level in ("kecamatan", "kabupaten"):
         assert data.partials[level] == small.partials[level]
-    assert "desa" not in data.partials  # desa partials stay in the lower run
+    assert "desa" not in data.partials  # a kabupaten rollup does not carry its desa one by one
     assert data.scope == small.scope == ["33.74"] and data.desa_status == small.desa_status
     assert data.conflicts == small.conflicts and data.rejected == small.rejected
     assert data.known_files == small.known_files
     assert rollup_sheet.from_rows([tuple(r) for r in rollup_sheet.to_rows(small)]).partials["kabupaten"] == small.partials["kabupaten"]
+    small.tingkat = "kecamatan"  # a kecamatan rollup carries each desa, so a newer desa file can replace it
+    assert rollup_sheet.from_rows([tuple(r) for r in rollup_sheet.to_rows(small)]).partials["desa"] == small.partials["desa"]
 
 
 def test_one_set_of_counts_in_every_sheet(small, tmp_path):

@@ -158,13 +158,33 @@ def test_provinsi_from_one_kota_rollup(kab, tmp_path, wilayah):
     assert [Path(r.berkas).name for r in prov.rejected] == ["f_ditolak.xlsx"]
 
 
-def test_rollup_never_hides_a_newer_submission(catalogue, kec_rollups, desa, tmp_path):
+def test_a_newer_desa_file_replaces_that_desa_inside_a_kecamatan_rollup(catalogue, kec_rollups, tmp_path):
+    corrected = tmp_path / "koreksi"
+    submit(catalogue, corrected, "a_koreksi.xlsx", A, {RATIO: ratio(4, 16)}, tanggal=date(2024, 12, 20))
+    mixed = run([kec_rollups["33.74.01"], corrected], "kabupaten", "33.74")
+    r = rec(mixed, "kecamatan", "33.74.01", RATIO)
+    # A's corrected 4/16 replaces its 2/16 (the whole submission, as a resubmission does) + B 3/16 = 7/32
+    assert (r["pembilang_1"], r["penyebut_1"], r["persen_1"]) == (7, 32, 32.17)  # 21.875 / 68 = 32.169
+    assert (r["pembilang_2"], r["penyebut_2"]) == (None, None)  # A's old Sem II 1/4 went with its old file
+    assert rec(mixed, "kecamatan", "33.74.01", SUM)["capaian_1"] is None  # A's old SUM 3 too; B's is a conflict
+    [entry] = [m for m in mixed.manifest if m.berkas.endswith("a_koreksi.xlsx")]
+    assert entry.status == "diterima" and "nilai desa ini di rekap itu diganti" in entry.alasan
+    assert mixed.completeness["kecamatan"]["33.74.01"]["diterima"] == 2
+
+
+def test_a_rollup_that_cannot_give_up_an_old_figure_stops_the_run(catalogue, kab, kec_rollups, tmp_path):
+    kota = tmp_path / "rekap-33.74.xlsx"
+    write_xlsx(kab, kota)  # a kabupaten rollup does not carry its desa one by one
     corrected = tmp_path / "koreksi"
     submit(catalogue, corrected, "a_koreksi.xlsx", A, {RATIO: ratio(4, 16)}, tanggal=date(2024, 12, 20))
     with pytest.raises(KkbError, match="a_koreksi.xlsx.*usang"):
-        run([kec_rollups["33.74.01"], corrected], "kabupaten", "33.74")
-    result = CliRunner().invoke(main, ["consolidate", str(kec_rollups["33.74.01"]), str(corrected), "-o", str(tmp_path / "x.xlsx"),
-                                       "--tingkat", "kabupaten", "--wilayah", "33.74", "--tahun", "2024"])  # fmt: skip
+        run([kota, corrected], "provinsi", "33")
+    other = tmp_path / "b"
+    submit(catalogue, other, "b_koreksi.xlsx", B, {RATIO: ratio(4, 16)}, tanggal=date(2024, 12, 20))
+    with pytest.raises(KkbError, match="b_koreksi.xlsx"):  # the rollup also holds Puskesmas' values for B
+        run([kec_rollups["33.74.01"], other], "kabupaten", "33.74")
+    result = CliRunner().invoke(main, ["consolidate", str(kota), str(corrected), "-o", str(tmp_path / "x.xlsx"),
+                                       "--tingkat", "provinsi", "--wilayah", "33", "--tahun", "2024"])  # fmt: skip
     assert result.exit_code == 2 and "usang" in result.output and not (tmp_path / "x.xlsx").exists()
 
 

@@ -35,17 +35,19 @@ def fill(rollup: Rollup, index: WilayahIndex) -> None:
     """Kelengkapan per unit of every tier up to the top, and Belum Masuk, from `rollup.desa_status`."""
     top = rollup.tingkat
     expected = sorted({d for unit in rollup.scope for d in _desa(index, unit)})
-    counts: dict[str, Counter] = {}
+    per_kecamatan: dict[str, Counter] = {}
     for desa in expected:
         status = rollup.desa_status.get(desa)
-        for unit in [*ancestors(desa)[:-1], NASIONAL]:
-            if rank(tingkat_of(unit)) > rank(top):
-                continue
-            c = counts.setdefault(unit, Counter())
-            c["diharapkan"] += 1
-            c["masuk"] += status in (DITERIMA, DITOLAK)
-            c["diterima"] += status == DITERIMA
-            c["ditolak"] += status == DITOLAK
+        c = per_kecamatan.setdefault(desa.rsplit(".", 1)[0], Counter())
+        c["diharapkan"] += 1
+        if status in (DITERIMA, DITOLAK):
+            c["masuk"] += 1
+            c[status] += 1
+    counts: dict[str, Counter] = {}
+    for kecamatan, c in per_kecamatan.items():
+        for unit in [*ancestors(kecamatan), NASIONAL]:
+            if rank(tingkat_of(unit)) <= rank(top):
+                counts.setdefault(unit, Counter()).update(c)
     rollup.completeness = {}
     for unit, c in counts.items():
         level = tingkat_of(unit)

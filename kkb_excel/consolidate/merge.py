@@ -47,7 +47,7 @@ def supersede(candidates: list[Submission], manifest: dict[str, ManifestEntry]) 
         latest = [s for s in subs if (tanggal_of(s) or date.min) == newest]
         distinct: dict[tuple, Submission] = {}
         for sub in latest:
-            first = distinct.setdefault(_content(sub), sub)
+            first = distinct.setdefault(_content(sub) if len(latest) > 1 else (), sub)
             if first is not sub:
                 entry = manifest[sub.berkas]
                 entry.status, entry.alasan = DIGANTIKAN, f"isi sama dengan {first.berkas}"

@@ -1,7 +1,8 @@
 """The hidden data sheet `_kkb_rekap` of a ROLLUP.xlsx: what the next consolidation needs, in one place.
 
 A rollup carries, so that a rollup of rollups equals the direct run in every sheet:
-  nilai     partial sums per unit x indicator at every tier from kecamatan up to its top tier;
+  nilai     partial sums per unit x indicator at every tier from kecamatan up to its top tier, and
+            of each desa in a kecamatan rollup (so a newer desa file can replace that desa);
   lingkup   the units whose desa/kelurahan it accounts for;
   desa      each desa/kelurahan it received (diterima/ditolak);
   berkas    every submission it has seen (sha256, unit, OPD, tanggal, status), to recognise a file
@@ -44,7 +45,8 @@ def _row(jenis: str, tingkat="", kode="", ind="", semester="", catatan="", berka
 def to_rows(rollup: Rollup) -> list[list]:
     """The data rows (without the header) for `rollup`."""
     rows = []
-    for level in TINGKAT[1 : rank(rollup.tingkat) + 1]:
+    lowest = 0 if rollup.tingkat == "kecamatan" else 1
+    for level in TINGKAT[lowest : rank(rollup.tingkat) + 1]:
         for kode in sorted(rollup.partials.get(level, {})):
             for ind_kode, part in sorted(rollup.partials[level][kode].items()):
                 rows.append(_row("nilai", level, kode, ind_kode, catatan=",".join(sorted(part.flags)),

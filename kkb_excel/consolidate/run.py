@@ -86,10 +86,13 @@ def consolidate(
             _classify_submission(sub, entry, results.get(sub.berkas), config, accepted, rejected_subs)
     rollup.manifest = [manifest[s.berkas] for s in sorted(submissions, key=lambda s: s.berkas)]
     datas = _choose_rollups(rollup_inputs, manifest, paths, config)
-    fresh = _against_rollups(accepted, datas, manifest, config)
+    fresh, replaced = _against_rollups(accepted, datas, manifest)
+    _drop_replaced(datas, replaced)
     kept = merge.supersede(fresh, manifest)
     leaves, rollup.conflicts = merge.merge_units(kept, catalogue)
-    _assemble(rollup, datas, leaves, catalogue)
+    for _, data in datas:  # a rollup carrying its desa (a kecamatan rollup) is recomputed from them
+        leaves.update({k: u for k, u in data.partials.get("desa", {}).items() if in_scope(k, rollup.wilayah)})
+    _assemble(rollup, [(s, d) for s, d in datas if "desa" not in d.partials], leaves, catalogue)
     _status_and_scope(rollup, datas, kept, rejected_subs, index, manifest)
     completeness.fill(rollup, index)
     completeness.expected_units(rollup, index, {i.tingkat_pengamatan for i in catalogue.active})
@@ -203,9 +206,15 @@ def _covering(kode: str, datas) -> tuple[Submission, rollup_sheet.RollupData] | 
     return next(((s, d) for s, d in datas if any(in_scope(kode, u) for u in d.scope)), None)
 
 
-def _against_rollups(accepted: list[Submission], datas, manifest, config: RunConfig) -> list[Submission]:
-    """Submissions to use: those no rollup covers, and those a covering rollup has not seen and holds nothing for."""
-    fresh, stale = [], []
+def _against_rollups(accepted: list[Submission], datas, manifest) -> tuple[list[Submission], set[str]]:
+    """Submissions to use, and the desa whose figure inside a rollup they replace.
+
+    Under a rollup's cover: a file it has seen is `digantikan`; an older file of an OPD it holds is
+    `digantikan`; a unit it holds nothing for is taken from the file. A newer file for a unit it holds
+    replaces that desa when the rollup carries its desa (kecamatan rollups) and holds no other OPD
+    for it; otherwise the run stops, since the old figure cannot be taken out of the rollup's sums.
+    """
+    fresh, stale, replaced = [], [], set()
     for sub in accepted:
         kode = str(sub.meta["kode_wilayah"])
         cover = _covering(kode, datas)
@@ -222,19 +231,33 @@ def _against_rollups(accepted: list[Submission], datas, manifest, config: RunCon
         mine = merge.tanggal_of(sub) or date.min
         if same_opd and all(mine < (merge.parse_tanggal(f[3]) or date.min) for f in same_opd):
             entry.status, entry.alasan = DIGANTIKAN, f"rekap {rsub.berkas} memakai kiriman OPD ini yang lebih baru"
-        elif held:
-            stale.append((sub, rsub))
-        else:
+        elif not held:
             entry.alasan = f"dipakai: rekap {rsub.berkas} tidak memuat kiriman untuk unit ini"
             fresh.append(sub)
+        elif len(same_opd) == len(held) and kode in data.partials.get("desa", {}):
+            entry.alasan = f"dipakai: lebih baru dari kiriman yang dimuat rekap {rsub.berkas}; nilai desa ini di rekap itu diganti"
+            replaced.add(kode)
+            fresh.append(sub)
+        else:
+            stale.append((sub, rsub))
     if stale:
         shown = "; ".join(f"{s.berkas} ({s.meta['kode_wilayah']}) vs rekap {r.berkas}" for s, r in stale[:5])
         raise KkbError(
             f"{len(stale)} kiriman lebih baru atau tidak dikenal oleh rekap yang sudah memuat unit yang sama: {shown}. "
-            "Angka rekap itu mungkin usang. Buat ulang rekap tersebut bersama kiriman ini, atau keluarkan rekap "
-            "itu (atau kiriman itu) dari masukan."
+            "Angka rekap itu mungkin usang dan tidak dapat dikeluarkan dari jumlahnya. Buat ulang rekap tersebut "
+            "bersama kiriman ini, atau keluarkan rekap itu (atau kiriman itu) dari masukan."
         )
-    return fresh
+    return fresh, replaced
+
+
+def _drop_replaced(datas, replaced: set[str]) -> None:
+    """Desa replaced by newer files leave their rollup: values, status and conflicts."""
+    for _, data in datas:
+        desa = data.partials.get("desa", {})
+        for kode in replaced & desa.keys():
+            del desa[kode]
+            data.desa_status.pop(kode, None)
+        data.conflicts = [c for c in data.conflicts if c.kode_wilayah not in replaced]
 
 
 def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial]], catalogue: Catalogue) -> None:

@@ -110,6 +110,8 @@ class _Sheet:
     def append(self, values, bold: bool = False) -> None:
         fmt = self.bold if bold else None
         for col, value in enumerate(values):
+            if value is None:
+                continue
             value = clean(value)
             if value is None:
                 continue
@@ -133,7 +135,7 @@ def clean(value):
     """A value every writer can store: NaN and infinities become empty, XML-illegal characters are dropped."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isprintable():  # fast path: printable text has no control characters
         return _ILLEGAL.sub("", value)
     return value
 
