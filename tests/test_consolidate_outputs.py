@@ -127,15 +127,18 @@ def test_demo_never_deletes_a_users_kiriman(tmp_path):
     assert precious.read_bytes() == b"filled by an OPD"
 
 
-def test_demo_runs_twice_in_its_own_folder(tmp_path):
-    runner = CliRunner()
-    first = runner.invoke(main, ["demo", "-o", str(tmp_path / "demo")], catch_exceptions=False)
-    second = runner.invoke(main, ["demo", "-o", str(tmp_path / "demo")], catch_exceptions=False)
-    assert first.exit_code == second.exit_code == 0, second.output
-    assert "4. Rekap kabupaten" in second.output and "1 konflik" in second.output
-    assert "9 desa/kelurahan belum masuk" in second.output
-    assert (tmp_path / "demo" / "rekap" / "rekap-kabupaten-33.74-2024.xlsx").is_file()
-    assert (tmp_path / "demo" / "validasi" / "laporan-validasi.xlsx").is_file()
+def test_demo_runs_and_later_clears_only_its_own_files(tmp_path):
+    from kkb_excel.demo import MARKER, clear_previous
+
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "4. Rekap kabupaten" in result.output and "1 konflik" in result.output
+    assert "9 desa/kelurahan belum masuk" in result.output
+    assert (out / "rekap" / "rekap-kabupaten-33.74-2024.xlsx").is_file()
+    assert (out / "validasi" / "laporan-validasi.xlsx").is_file() and (out / MARKER).is_file()
+    clear_previous(out)  # what the next demo run does first
+    assert not any(out.rglob("*.xlsx")) and not (out / MARKER).exists()
 
 
 def test_an_internal_error_exits_with_status_3(small, tmp_path, monkeypatch):
