@@ -251,8 +251,12 @@ def test_scope_out_of_scope_files_and_code_normalisation(catalogue, tmp_path, wi
     submit(catalogue, folder, "a.xlsx", A, {RATIO: ratio(1, 2)})
     submit(catalogue, folder, "lain.xlsx", other, {RATIO: ratio(1, 2)})
     submit(catalogue, folder, "kota.xlsx", "33.74", {})
+    submit(catalogue, folder, "b_depan.xlsx", B, {RATIO: ratio(1, 2)}, tanggal=date(2099, 1, 2))
+    submit(catalogue, folder, "c_lalu.xlsx", "33.74.01.1003", {RATIO: ratio(1, 2)}, tanggal="1 Mei 2022")
     kec = run([folder], "kecamatan", " 33.74.01 ")
     reasons = {Path(m.berkas).name: (m.status, m.alasan) for m in kec.manifest}
+    assert reasons["b_depan.xlsx"] == ("diterima", "tanggal pengisian 2099-01-02 di masa depan")
+    assert reasons["c_lalu.xlsx"] == ("diterima", "tanggal pengisian 2022-05-01 di luar tahun pelaporan 2024")
     assert reasons["lain.xlsx"] == ("dilewati", f"wilayah {other} di luar cakupan 33.74.01")
     assert reasons["kota.xlsx"] == ("dilewati", "wilayah 33.74 di luar cakupan 33.74.01")
     assert run([folder], "kabupaten", "3374").wilayah == "33.74"
