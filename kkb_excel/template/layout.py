@@ -46,17 +46,17 @@ class Column:
 
 COLUMNS = (
     Column("kode", "A", "Kode", 9),
-    Column("sasaran", "B", "Sasaran", 12),
-    Column("program", "C", "Program", 14),
-    Column("kegiatan", "D", "Kegiatan", 16),
-    Column("indikator", "E", "Indikator", 40),
+    Column("sasaran", "B", "Sasaran", 10),
+    Column("program", "C", "Program", 12),
+    Column("kegiatan", "D", "Kegiatan", 22),
+    Column("indikator", "E", "Indikator", 36),
     Column("satuan", "F", "Satuan", 10),
     Column("target", "G", "Target", 8),
     Column("capaian_1", "H", "Capaian Semester I", 9),
     Column("persen_1", "I", "% Capaian Sem I", 8),
     Column("capaian_2", "J", "Capaian Semester II", 9),
     Column("persen_2", "K", "% Capaian Sem II", 8),
-    Column("keterangan", "L", "Keterangan", 16),
+    Column("keterangan", "L", "Keterangan", 14),
     Column("pembilang_1", "N", "Pembilang Sem I", 10),
     Column("penyebut_1", "O", "Penyebut Sem I", 10),
     Column("pembilang_2", "P", "Pembilang Sem II", 10),
@@ -105,8 +105,13 @@ IDENTITY = (
 IDENTITY_BY_KEY = {f.key: f for f in IDENTITY}
 
 
+# Values shown in the heading rather than in a field of their own (tingkat and tahun come from metadata).
+SHOWN_IN_HEADING = {"tingkat_label": f"I{TITLE_ROW}", "tahun": f"I{TITLE_ROW}"}
+
+
 def identity_cell(key: str) -> str:
-    return IDENTITY_BY_KEY[key].cell
+    """Where an identity value is shown (the heading cell for tingkat and tahun)."""
+    return SHOWN_IN_HEADING[key] if key in SHOWN_IN_HEADING else IDENTITY_BY_KEY[key].cell
 
 
 @dataclass(frozen=True)

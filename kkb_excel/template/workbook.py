@@ -60,7 +60,7 @@ _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 SIGN_LINE = Border(bottom=Side(style="thin", color="404040"))
 # Input cells are lilac: no category colour (green, yellow, orange, red) can be taken for one.
-FILL_INPUT = PatternFill("solid", fgColor="E4DCF2")
+FILL_INPUT = PatternFill("solid", fgColor="D5C6EE")
 FILL_FORMULA = PatternFill("solid", fgColor="DDEBF7")
 FILL_LOCKED = PatternFill("solid", fgColor="EDEDED")
 FILL_HEADER = PatternFill("solid", fgColor="1F4E78")
