@@ -52,8 +52,8 @@ def _write(book, styles: Styles, rollup: Rollup, catalogue: Catalogue, index, pa
     ws.write_string(0, 0, f"Matriks % capaian per {LABEL[child].lower()} - Semester {SEMESTER_NAME[s]} {rollup.tahun} "
                           f"(rekap tingkat {LABEL[top].lower()})", styles.title())  # fmt: skip
     legend = "; ".join(text for text, _ in kategori_legend())
-    ws.write_string(1, 0, f"Sel berwarna = % capaian menurut kategori ({legend}). Angka miring = capaian tanpa target "
-                          "(% capaian tidak dapat dihitung). Kosong = tidak ada laporan.", styles.text(**small))  # fmt: skip
+    ws.write_string(1, 0, f"Sel berwarna = % capaian menurut kategori ({legend}).", styles.text(**small))
+    ws.write_string(2, 0, "Angka miring = capaian tanpa target (% capaian tidak dapat dihitung). Kosong = tidak ada laporan.", styles.text(**small))
     header = styles.header(**small)
     for col, (title, _) in enumerate(FIXED):
         ws.merge_range(HEADER_FIRST, col, HEADER_FIRST + 2, col, title, header)

@@ -125,13 +125,13 @@ class _Sheet:
                 self.ws.write_number(self.row, col, shown, styles.number(shown, bold=bold))
         self.row += 1
 
-    def finish(self, fit_width: bool = True, portrait: bool = False, maximum: float = 50) -> None:
-        """Column widths fitted to what was written; print set-up with the header row repeated."""
+    def finish(self, fit_width: bool = True, portrait: bool = False, maximum: float = 50, repeat: bool = True) -> None:
+        """Column widths fitted to what was written; print set-up with the (last) header row repeated."""
         for col, width in self.widths.items():
             self.ws.set_column(col, col, self.wrap.get(col) or min(maximum, max(6, width + 2)))
-        rows = (self.header_row, self.header_row) if self.header_row is not None else None
+        rows = (self.header_row, self.header_row) if self.header_row is not None and repeat else None
         print_setup(self.ws, self.paper, rows, fit_width=fit_width, portrait=portrait)
-        if self.header_row is not None:
+        if rows:
             self.ws.freeze_panes(self.header_row + 1, 0)
 
 
@@ -242,7 +242,7 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
         sheet.row += 19
     sheet.append([])
     sheet.append([ATTRIBUTION])
-    sheet.finish(portrait=True)
+    sheet.finish(portrait=True, repeat=False)  # several small tables: no one header to repeat
 
 
 def _tier_sheet(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue, level: str) -> None:
