@@ -79,7 +79,7 @@ def has_libreoffice() -> bool:
         return False
     if platform.system() == "Linux":  # the UNO fill tests drive LibreOffice from the system python3
         probe = subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True)
-        fonts = subprocess.run(["fc-list", "Carlito"], capture_output=True, text=True).stdout.strip()
+        fonts = shutil.which("fc-list") and subprocess.run(["fc-list", "Carlito"], capture_output=True, text=True).stdout.strip()
         return probe.returncode == 0 and bool(fonts)
     return True
 
