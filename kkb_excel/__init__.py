@@ -15,8 +15,9 @@ The pipeline, stage by stage (folder -> role):
   override files · `findings` Finding, FileResult, Report ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
-  `guide` the Petunjuk sheet · `blueprint` clone-per-unit XML patching · `generate` many units in
-  parallel · `canonical` the blank templates in workbooks/templates/.
+  `guide` the Petunjuk sheet · `pages` row heights, page breaks, repeated labels · `blueprint`
+  clone-per-unit XML patching · `generate` many units in parallel · `canonical` the blank
+  templates in workbooks/templates/.
 - ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
   `_kkb` metadata) · `submission` Record and Submission · `xlsxscan` formula text and error cells
   from the XML · `pool` reads many files in workers.
