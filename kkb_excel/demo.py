@@ -63,7 +63,7 @@ def fill_submissions(out: Path, seed: int = 2024) -> list[str]:
     other = sent[1]
     row = _first_rasio_row("desa")
     second = {identity_cell("opd"): "Puskesmas Pembantu", identity_cell("petugas"): "Nur Aisyah",
-              identity_cell("tanggal"): date(2024, 12, 1), f"{COL['capaian_1']}{row}": 10.0,
+              identity_cell("tanggal"): date(2024, 12, 1),
               f"{COL['pembilang_1']}{row}": 1, f"{COL['penyebut_1']}{row}": 10}  # fmt: skip
     write_atomic(out / other.filename.replace(".xlsx", "_puskesmas.xlsx"), blueprint.render(other.identity, targets, second))
     (out / f"~${sent[2].filename}").write_bytes(b"\x00lock")  # an Office lock file left on the shared drive
@@ -80,6 +80,7 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
     from kkb_excel.consolidate.run import consolidate
     from kkb_excel.output import laporan as report_writers
     from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.output.pdf import find_soffice
     from kkb_excel.read.discover import discover
     from kkb_excel.read.pool import read_all
     from kkb_excel.validators.run import validate_submissions
@@ -88,7 +89,7 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
     clear_previous(out_dir)
     files: dict[str, Path] = {}
     written = 0
-    for turunan in ("desa", "kecamatan", None):
+    for turunan in ("desa", None):  # nothing is filled at kecamatan: its figures are the rollup
         units = plan_units([KODE], turunan, TAHUN)
         written += len(generate(units, TAHUN, folders["templat"] / (turunan or "kabupaten"), jobs=jobs))
     say(f"1. Templat: {written} workbook daftar tilik -> {folders['templat'].resolve()}")
@@ -111,8 +112,14 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
         rollup_writer.write_xlsx(rollup, path)
         rollup_writer.write_csv(rollup, path.with_suffix(".csv"))
         files[f"rekap {tingkat}"] = path
+        if tingkat == "kabupaten" and find_soffice():
+            rollup_writer.write_pdf(rollup, path.with_suffix(".pdf"))
+            files["rekap pdf"] = path.with_suffix(".pdf")
         say(f"4. Rekap {tingkat}: {rollup.accounting()}; {len(rollup.conflicts)} konflik; "
             f"{rollup.missing_desa()} desa/kelurahan belum masuk -> {path.resolve()}")  # fmt: skip
+    say(f"   Lembar Lampiran 4 (rekap yang ditandatangani), Matriks Sem I/II, CSV (format Excel Indonesia)"
+        + (f"; PDF Lampiran 4 + Ringkasan -> {files['rekap pdf'].resolve()}" if "rekap pdf" in files else
+           "; PDF dilewati: LibreOffice (soffice) tidak terpasang"))  # fmt: skip
     written_files = sorted(str(f.relative_to(out_dir)) for f in out_dir.rglob("*") if f.is_file() and f.name != MARKER)
     write_atomic(out_dir / MARKER, "\n".join(written_files).encode("utf-8"))
     return DemoResult(folders, files, [])

@@ -32,7 +32,7 @@ A, B, C, D, E = "33.74.01.1001", "33.74.01.1002", "33.74.01.1003", "33.74.02.100
 
 
 def ratio(num, den):
-    return {"pembilang_1": num, "penyebut_1": den, "capaian_1": round(num / den * 100, 2)}
+    return {"pembilang_1": num, "penyebut_1": den}  # the Capaian cell is a formula of these two
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_counts_reconcile_desa_kecamatan_kabupaten(kab):
 def test_opd_conflict_is_reported_not_resolved(kab):
     [conflict] = kab.conflicts
     assert (conflict.kode_wilayah, conflict.kode_indikator, conflict.semester) == (C, SHARE, 1)
-    assert conflict.nilai == 'Pemerintah Desa: status ya | =HYPERLINK("x"): status tidak'  # in file-name order
+    assert conflict.nilai == 'Pemerintah Desa: Status Sem I ya | =HYPERLINK("x"): Status Sem I tidak'  # file-name order
     assert conflict.sumber.startswith('Pemerintah Desa (') and '; =HYPERLINK("x") (' in conflict.sumber and "Semester I" in conflict.ditahan
     r = rec(kab, "kecamatan", "33.74.01", SHARE)
     assert (r["unit_ya_1"], r["unit_berstatus_1"], r["capaian_1"]) == (1, 2, 50.0)  # C left out: A ya, B tidak
@@ -173,7 +173,7 @@ def test_xlsx_sheets_and_reconciliation_with_synthetic_kota(catalogue, tmp_path)
     path = tmp_path / "rekap.xlsx"
     write_xlsx(desa, path)
     wb = load_workbook(path)
-    assert wb.sheetnames[:3] == ["Ringkasan", "Rekap Kecamatan", "Rekap Kabupaten-Kota"]
+    assert wb.sheetnames[:2] == ["Lampiran 4", "Ringkasan"] and {"Rekap Kecamatan", "Rekap Kabupaten-Kota"} <= set(wb.sheetnames)
     assert {"Kelengkapan", "Belum Masuk", "Ditolak", "Manifest", "Konflik"} <= set(wb.sheetnames)
     assert wb["_kkb"].sheet_state == "hidden"
 

@@ -66,9 +66,9 @@ def test_one_set_of_counts_in_every_sheet(small, tmp_path):
     manifest = [r[0] for r in wb["Manifest"].iter_rows(values_only=True) if r and r[0]]
     assert manifest[-1] == small.accounting() == "4 berkas ditemukan = 3 diterima + 1 ditolak + 0 digantikan + 0 dilewati"
     missing = list(wb["Belum Masuk"].iter_rows(min_row=2, values_only=True))
-    assert sum(r[3] for r in missing if r and isinstance(r[3], int)) == small.missing_desa() == 177 - 3
+    assert sum(r[5] for r in missing if r and len(r) > 5 and isinstance(r[5], int)) == small.missing_desa() == 177 - 3
     konflik = [r for r in wb["Konflik"].iter_rows(min_row=2, values_only=True) if r and r[0]]
-    assert len(konflik) == len(small.conflicts) == 1 and konflik[0][3] == 1
+    assert len(konflik) == len(small.conflicts) == 1 and konflik[0][7] == 1  # Semester
     assert "Konflik antar-OPD: 1; desa/kelurahan belum masuk: 174 (dari 177 yang diharapkan)" == small.units_summary()
     kelengkapan = {r[1]: r for r in wb["Kelengkapan"].iter_rows(min_row=2, values_only=True) if r and r[1]}
     assert kelengkapan["33.74"][3:] == (177, 3, 2, 1, 174, 1.13)  # 2/177 = 1.1299 % diterima

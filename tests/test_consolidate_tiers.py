@@ -83,7 +83,7 @@ def test_rounding_once_half_away_from_zero(kab):
 def test_conflicts_per_unit_indicator_semester(kab):
     shown = {(c.kode_wilayah, c.kode_indikator, c.semester): c for c in kab.conflicts}
     assert set(shown) == {(B, SUM, 1), (G, SUM, 1)}  # RATIO 3/16 agrees (a typed % beside it is not compared)
-    assert shown[(B, SUM, 1)].nilai == "Pemerintah Desa: capaian 4 | Puskesmas: capaian 5"
+    assert shown[(B, SUM, 1)].nilai == "Pemerintah Desa: Capaian Semester I 4 | Puskesmas: Capaian Semester I 5"
     r = rec(kab, "kecamatan", "33.74.01", SUM)
     assert (r["capaian_1"], r["laporan_1"], r["konflik_1"]) == (3, 1, 1)  # A 3; B held back in Sem I only
     assert (r["capaian_2"], r["laporan_2"], r["konflik_2"]) == (7, 1, None)  # B's OPDs agree on 7

@@ -17,7 +17,7 @@ from kkb_excel.consolidate import aggregate
 from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.consolidate.model import DIGANTIKAN, Conflict, ManifestEntry
 from kkb_excel.dates import parse_tanggal
-from kkb_excel.keys import SEMESTERS
+from kkb_excel.keys import COLUMN_LABEL, SEMESTERS
 from kkb_excel.read.submission import Record, Submission
 
 SEMESTER_LABEL = {1: "Semester I", 2: "Semester II"}
@@ -81,8 +81,9 @@ def _entry(ind: Indicator, rec: Record, s: int):
     return (("capaian", value),) if value is not None else None
 
 
-def _shown(entry) -> str:
-    return ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in entry)
+def _shown(entry, s: int) -> str:
+    """A source's values with the column labels users see ('Pembilang Sem I 3, Penyebut Sem I 16')."""
+    return ", ".join(f"{COLUMN_LABEL[f'{k}_{s}']} {v:g}" if isinstance(v, float) else f"{COLUMN_LABEL[f'{k}_{s}']} {v}" for k, v in entry)
 
 
 def _source(sub: Submission) -> str:
@@ -112,7 +113,7 @@ def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple
             said = [(sub, e) for sub, rec in given if (e := _entry(ind, rec, s)) is not None]
             if len({e for _, e in said}) > 1:
                 held.append(s)
-                nilai = " | ".join(f"{sub.identity.get('opd') or '-'}: {_shown(e)}" for sub, e in said)
+                nilai = " | ".join(f"{sub.identity.get('opd') or '-'}: {_shown(e, s)}" for sub, e in said)
                 ditahan = f"{SEMESTER_LABEL[s]} indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)"
                 conflicts.append(Conflict(kode, ind_kode, s, "; ".join(_source(sub) for sub, _ in said), nilai, ditahan))
             elif said:

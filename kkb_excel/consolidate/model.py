@@ -78,6 +78,7 @@ class RejectedFile:
     kode_wilayah: str
     galat: int
     alasan: str
+    opd: str = ""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def to_rows(rollup: Rollup) -> list[list]:
         rows.append(_row("konflik", kode=c.kode_wilayah, ind=c.kode_indikator, semester=c.semester, berkas=c.sumber,
                          nilai=c.nilai, catatan=c.ditahan))  # fmt: skip
     for r in rollup.rejected:
-        rows.append(_row("ditolak", kode=r.kode_wilayah, berkas=r.berkas, sha=r.sha256, nilai=r.galat, catatan=r.alasan))
+        rows.append(_row("ditolak", kode=r.kode_wilayah, berkas=r.berkas, sha=r.sha256, opd=r.opd, nilai=r.galat, catatan=r.alasan))
     return rows
 
 
@@ -88,5 +88,5 @@ def from_rows(rows: list[tuple]) -> RollupData:
         elif jenis == "konflik":
             data.conflicts.append(Conflict(kode, ind, int(semester), berkas, nilai, catatan))
         elif jenis == "ditolak":
-            data.rejected.append(RejectedFile(berkas, sha, kode, int(nilai or 0), catatan))
+            data.rejected.append(RejectedFile(berkas, sha, kode, int(nilai or 0), catatan, opd))
     return data

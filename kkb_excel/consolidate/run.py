@@ -353,7 +353,7 @@ def _carry_files(rollup: Rollup, datas, submissions, manifest, results) -> None:
             result = results.get(sub.berkas)
             errors = [f for f in (result.findings if result else sub.findings) if f.keparahan == GALAT]
             reasons = " | ".join(f"[{f.aturan}] {f.sel + ': ' if f.sel else ''}{f.pesan}" for f in errors)
-            rejected.setdefault(sub.sha256, RejectedFile(sub.berkas, sub.sha256, entry.kode_wilayah, len(errors), reasons))
+            rejected.setdefault(sub.sha256, RejectedFile(sub.berkas, sub.sha256, entry.kode_wilayah, len(errors), reasons, entry.opd))
     rollup.known_files = sorted(known.values(), key=lambda f: (f[5], f[0]))
     rollup.rejected = sorted(rejected.values(), key=lambda r: (r.berkas, r.sha256))
     rollup.conflicts.sort(key=lambda c: (c.kode_wilayah, c.kode_indikator, c.semester))
