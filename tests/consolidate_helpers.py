@@ -35,11 +35,9 @@ def submit(catalogue, folder: Path, name: str, kode: str, values: dict, opd="Pem
     return path
 
 
-def ratio(num, den, s=1, typed=True):
-    out = {f"pembilang_{s}": num, f"penyebut_{s}": den}
-    if typed:
-        out[f"capaian_{s}"] = round(num / den * 100, 2)
-    return out
+def ratio(num, den, s=1):
+    """A ratio row as typed: pembilang and penyebut (its % capaian is a formula in the template)."""
+    return {f"pembilang_{s}": num, f"penyebut_{s}": den}
 
 
 def run(paths, tingkat, wilayah=None, tahun=2024, **kw):

@@ -46,7 +46,7 @@ def fixture_dir(tmp_path_factory, catalogue) -> Path:
     submit(catalogue, folder, "c_desa.xlsx", C, {SHARE: {"status_1": "ya"}, COUNT: {"status_1": "tidak"}})
     submit(catalogue, folder, "c_puskesmas.xlsx", C, {SHARE: {"status_1": "tidak"}}, opd="=HYPERLINK(\"x\")")
     submit(catalogue, folder, "d.xlsx", D, {SUM: {"capaian_1": 5}, COUNT: {"status_1": "ya"}})
-    submit(catalogue, folder, "e_ditolak.xlsx", E, {RATIO: {"capaian_1": 150, "pembilang_1": 3, "penyebut_1": 2}})
+    submit(catalogue, folder, "e_ditolak.xlsx", E, {RATIO: {"pembilang_1": 3, "penyebut_1": 2}})
     (folder / "~$a.xlsx").write_bytes(b"\x00")
     (folder / "catatan.txt").write_text("bukan workbook", encoding="utf-8")
     return folder
@@ -69,7 +69,7 @@ def test_manifest_accounts_for_every_file(kab):
     entries = {Path(m.berkas).name: m for m in kab.manifest}
     assert entries["catatan.txt"].alasan == "bukan workbook Excel (.txt); dilewati"
     assert entries["a_lama.xlsx"].alasan.startswith("digantikan oleh ") and "tanggal pengisian lebih baru" in entries["a_lama.xlsx"].alasan
-    assert entries["e_ditolak.xlsx"].alasan == "Persentase 150 di luar 0-100."  # the first error's message
+    assert entries["e_ditolak.xlsx"].alasan == "Persentase 150 di luar 0-100."  # the first error's message (3/2 = 150 %)
     assert (entries["a.xlsx"].jenis, entries["a.xlsx"].tanggal, entries["a_lama.xlsx"].tanggal) == ("xlsx", "2024-12-01", "2024-07-01")
 
 
@@ -120,8 +120,8 @@ def test_missing_units_and_completeness(kab, wilayah):
 
 def test_rejected_file_is_listed_with_reasons(kab):
     [e] = kab.rejected
-    assert Path(e.berkas).name == "e_ditolak.xlsx" and e.kode_wilayah == E and e.galat >= 2
-    assert "[V02]" in e.alasan and "[V03]" in e.alasan
+    assert Path(e.berkas).name == "e_ditolak.xlsx" and e.kode_wilayah == E and e.galat == 2
+    assert "[V02]" in e.alasan and e.alasan.endswith("Pembilang 3 melebihi penyebut 2.")
 
 
 def test_rollup_of_rollups_equals_direct_in_every_sheet(fixture_dir, kab, tmp_path):

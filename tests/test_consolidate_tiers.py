@@ -2,8 +2,8 @@
 
 Kota Semarang (33.74, 16 kecamatan, 177 desa/kelurahan). Inputs (semester I unless said):
   Kec 33.74.01  A 1001: RATIO 2/16 (Sem II 1/4), SUM 3, SHARE ya
-                B 1002 Pemerintah Desa: RATIO 3/16 (+ typed 18.75 %), SUM 4 (Sem II 7), SHARE tidak
-                B 1002 Puskesmas:       RATIO 3/16 (no %), SUM 5 (Sem II 7), SHARE Sem II ya
+                B 1002 Pemerintah Desa: RATIO 3/16, SUM 4 (Sem II 7), SHARE tidak
+                B 1002 Puskesmas:       RATIO 3/16, SUM 5 (Sem II 7), SHARE Sem II ya
   Kec 33.74.02  C 1001: '2024-07-10' RATIO 1/100, then '15/08/2024' RATIO 20/100 (dates typed as text)
                 D 1002: RATIO 3/60, SUM 'Belum tersedia', SHARE ya
   Kec 33.74.03  E 1001: RATIO 9/26, SHARE tidak
@@ -35,10 +35,10 @@ TARGETS = {"33.74.01": {RATIO: 100.0}, "33.74.02": {RATIO: 100.0}}
 @pytest.fixture(scope="module")
 def desa(tmp_path_factory, catalogue) -> Path:
     f = tmp_path_factory.mktemp("desa")
-    submit(catalogue, f, "a.xlsx", A, {RATIO: {**ratio(2, 16, typed=False), **ratio(1, 4, 2, typed=False)}, SUM: {"capaian_1": 3},
+    submit(catalogue, f, "a.xlsx", A, {RATIO: {**ratio(2, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 3},
                                        SHARE: {"status_1": "ya"}})  # fmt: skip
     submit(catalogue, f, "b.xlsx", B, {RATIO: ratio(3, 16), SUM: {"capaian_1": 4, "capaian_2": 7}, SHARE: {"status_1": "tidak"}})
-    submit(catalogue, f, "b_puskesmas.xlsx", B, {RATIO: ratio(3, 16, typed=False), SUM: {"capaian_1": 5, "capaian_2": 7},
+    submit(catalogue, f, "b_puskesmas.xlsx", B, {RATIO: ratio(3, 16), SUM: {"capaian_1": 5, "capaian_2": 7},
                                                  SHARE: {"status_2": "ya"}}, opd="Puskesmas")  # fmt: skip
     submit(catalogue, f, "c_lama.xlsx", C, {RATIO: ratio(1, 100)}, tanggal="2024-07-10")
     submit(catalogue, f, "c_baru.xlsx", C, {RATIO: ratio(20, 100)}, tanggal="15/08/2024")
@@ -82,7 +82,7 @@ def test_rounding_once_half_away_from_zero(kab):
 
 def test_conflicts_per_unit_indicator_semester(kab):
     shown = {(c.kode_wilayah, c.kode_indikator, c.semester): c for c in kab.conflicts}
-    assert set(shown) == {(B, SUM, 1), (G, SUM, 1)}  # RATIO 3/16 agrees (a typed % beside it is not compared)
+    assert set(shown) == {(B, SUM, 1), (G, SUM, 1)}  # RATIO 3/16 agrees
     assert shown[(B, SUM, 1)].nilai == "Pemerintah Desa: Capaian Semester I 4 | Puskesmas: Capaian Semester I 5"
     r = rec(kab, "kecamatan", "33.74.01", SUM)
     assert (r["capaian_1"], r["laporan_1"], r["konflik_1"]) == (3, 1, 1)  # A 3; B held back in Sem I only

@@ -127,7 +127,7 @@ def test_names_beside_codes_and_labels_users_know(rollup, book):
             assert missing[m.kode_wilayah][2] == rollup.names[m.kode_wilayah.rsplit(".", 1)[0]]
     konflik = [[c.value for c in r] for r in book["Konflik"].iter_rows(min_row=2)]
     assert konflik and all(row[1] and "Puskesmas" in row[5] for row in konflik)
-    assert "Capaian Semester I" in konflik[0][6] and "capaian_1" not in konflik[0][6]
+    assert "Sem I" in konflik[0][6] and "_1" not in konflik[0][6]  # column labels users know, not keys
     tier = book["Rekap Kabupaten-Kota"]
     persen = next(c for c in tier["L"][1:] if isinstance(c.value, float))
     assert persen.number_format == "0.00"

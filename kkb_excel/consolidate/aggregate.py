@@ -8,6 +8,7 @@ is computed from the unrounded value and rounded once, for display (kkb_excel.ca
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -84,7 +85,13 @@ def leaf(ind: Indicator, value_of: Callable[[str], object], belum_tersedia: bool
 
 
 def value(ind: Indicator, part: Partial, s: int) -> float | None:
-    """The capaian of a partial for semester `s`, computed as the indicator's aggregation says."""
+    """The capaian of a partial for semester `s`, computed as the indicator's aggregation says;
+    None where it is undefined (nothing reported, no penyebut, or not a finite number)."""
+    result = _value(ind, part, s)
+    return result if result is None or math.isfinite(result) else None
+
+
+def _value(ind: Indicator, part: Partial, s: int) -> float | None:
     sums = part.sums
     if not sums.get(f"laporan_{s}"):
         return None

@@ -73,13 +73,13 @@ def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, pa
     flags = set(part.flags)
     for s in aggregate.SEMESTERS:
         used = rollup.semester is None or rollup.semester == s
-        value = aggregate.value(ind, part, s) if used else None
+        value = clean(aggregate.value(ind, part, s)) if used else None  # NaN/inf never reach a writer
         persen = capaian.capaian(value, target, ind.polaritas)
         if capaian.is_floored(value, target, ind.polaritas):
             flags.add(aggregate.FLAG_FLOORED)
         rec[f"capaian_{s}"], rec[f"persen_{s}"], rec[f"kategori_{s}"] = value, persen, capaian.kategori(persen)
         for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"), ("unit_ya", "ya"), ("unit_berstatus", "berstatus"), ("laporan", "laporan")):
-            rec[f"{name}_{s}"] = part.sums.get(f"{key}_{s}") if used else None
+            rec[f"{name}_{s}"] = clean(part.sums.get(f"{key}_{s}")) if used else None
     rec["catatan"] = "; ".join(aggregate.FLAG_LABEL[f] for f in sorted(flags))
     rec.update(_coverage(rollup, level, kode, ind, part))
     return rec
@@ -178,7 +178,7 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
     catalogue = catalogue or load_catalogue()
     index = load_wilayah()
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "nan_inf_to_errors": True})  # last resort
     styles = Styles(book)
     sheet = functools.partial(_Sheet, book, styles=styles, paper=paper)
     tops = sorted(rollup.partials.get(rollup.tingkat, {}))
