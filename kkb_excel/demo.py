@@ -117,7 +117,7 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
             files["rekap pdf"] = path.with_suffix(".pdf")
         say(f"4. Rekap {tingkat}: {rollup.accounting()}; {len(rollup.conflicts)} konflik; "
             f"{rollup.missing_desa()} desa/kelurahan belum masuk -> {path.resolve()}")  # fmt: skip
-    say(f"   Lembar Lampiran 4 (rekap yang ditandatangani), Matriks Sem I/II, CSV (format Excel Indonesia)"
+    say("   Lembar Lampiran 4 (rekap yang ditandatangani), Matriks Sem I/II, CSV (format Excel Indonesia)"
         + (f"; PDF Lampiran 4 + Ringkasan -> {files['rekap pdf'].resolve()}" if "rekap pdf" in files else
            "; PDF dilewati: LibreOffice (soffice) tidak terpasang"))  # fmt: skip
     written_files = sorted(str(f.relative_to(out_dir)) for f in out_dir.rglob("*") if f.is_file() and f.name != MARKER)

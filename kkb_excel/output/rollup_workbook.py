@@ -17,16 +17,27 @@ from pathlib import Path
 import xlsxwriter
 
 from kkb_excel import __version__, capaian
-
-from kkb_excel.consolidate import aggregate
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.consolidate import rollup_sheet
+from kkb_excel.consolidate import aggregate, rollup_sheet
 from kkb_excel.consolidate.model import LOW_COVERAGE, Rollup
 from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
 from kkb_excel.output import matrix, rekap_form
-from kkb_excel.output.xlsx_style import DEFAULT_PAPER, FONT_SIZE, HEADER_BLUE, Styles, print_setup, shown_width, text_lines
-from kkb_excel.template.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA
+from kkb_excel.output.xlsx_style import (
+    DEFAULT_PAPER,
+    FONT_SIZE,
+    HEADER_BLUE,
+    Styles,
+    print_setup,
+    shown_width,
+    text_lines,
+)
+from kkb_excel.template.layout import (
+    ROLLUP_ID,
+    ROLLUP_VERSION,
+    SHEET_META,
+    SHEET_ROLLUP_DATA,
+)
 from kkb_excel.tingkat import LABEL, NASIONAL, TINGKAT
 from kkb_excel.wilayah import ATTRIBUTION, load_wilayah
 
@@ -224,8 +235,8 @@ def _sasaran_table(sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
     semester, rows = sasaran_summary(rollup, catalogue)
     units = len(rollup.partials.get(rollup.tingkat, {}))
     percent, sheet.percent = sheet.percent, set()  # counts here, not percentages
-    sheet.append([f"Jumlah indikator per kategori % capaian, per sasaran - semester {semester}, {units} unit "
-                  f"{LABEL[rollup.tingkat].lower()}"], bold=True)  # fmt: skip
+    title = f"Jumlah indikator per kategori % capaian, per sasaran - semester {semester}, {units} unit {LABEL[rollup.tingkat].lower()}"
+    sheet.append([title], bold=True)
     sheet.append(["Sasaran", *KATEGORI, "Tanpa % capaian", f"Cakupan < {LOW_COVERAGE:g} %"], header=True)
     for row in rows:
         sheet.append(row)
