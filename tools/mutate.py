@@ -30,10 +30,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_DIRS = {"kkb_excel": "kkb_excel", "udfs": "kkb_excel.udfs", "validators": "kkb_excel.validators"}
-PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", "-m", "not libreoffice"]
+PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-p", "mutate", "-m", "not libreoffice"]
+HYPOTHESIS_EXAMPLES = 25
 IGNORE = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", "*.egg-info", ".venv")
 SEVERITY = {"galat": "peringatan", "peringatan": "galat", "info": "peringatan"}
-RULE_CODE = re.compile(r"[A-Z]\d{2}")
+SEVERITY_NAMES = {k.upper(): v.upper() for k, v in SEVERITY.items()}  # GALAT, PERINGATAN, INFO in validators.rules
+RULE_CODE = re.compile(r"([A-Z]\d{2})(\|.*)?", re.DOTALL)  # "V02", or "V02|capaian" in a pandera check's error
 COMPARE = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
@@ -106,6 +108,8 @@ def _changes(node: ast.AST, parents, in_function: bool):
         yield "not", lambda: _replace(parents, node, node.operand)
     elif isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
         yield "arithmetic", lambda: setattr(node, "op", ARITHMETIC[type(node.op)]())
+    elif isinstance(node, ast.Name) and node.id in SEVERITY_NAMES and isinstance(node.ctx, ast.Load):
+        yield "severity", lambda: setattr(node, "id", SEVERITY_NAMES[node.id])
     elif isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool):
@@ -114,8 +118,8 @@ def _changes(node: ast.AST, parents, in_function: bool):
             yield "number", lambda: setattr(node, "value", {0: 1, 1: 0}.get(value, value + 1))
         elif isinstance(value, str) and value in SEVERITY:
             yield "severity", lambda: setattr(node, "value", SEVERITY[value])
-        elif isinstance(value, str) and RULE_CODE.fullmatch(value):
-            yield "rule code", lambda: setattr(node, "value", value + "X")
+        elif isinstance(value, str) and (code := RULE_CODE.fullmatch(value)):
+            yield "rule code", lambda: setattr(node, "value", code.group(1) + "X" + (code.group(2) or ""))
     if in_function and isinstance(node, ast.stmt) and not isinstance(node, ast.FunctionDef | ast.ClassDef):
         if isinstance(node, ast.Return):
             if node.value is not None and not (isinstance(node.value, ast.Constant) and node.value.value is None):
@@ -207,8 +211,23 @@ def nearest_tests(rel: str, root: Path = REPO) -> list[str]:
 # --- running ------------------------------------------------------------------------------------
 
 
+def pytest_configure(config) -> None:
+    """This file is also a pytest plugin in mutant runs (-p mutate): fewer, derandomized hypothesis examples."""
+    try:
+        from hypothesis import settings
+    except ImportError:
+        return
+    settings.register_profile("mutate", max_examples=HYPOTHESIS_EXAMPLES, derandomize=True, deadline=None, database=None)
+    settings.load_profile("mutate")
+
+
+def _env(copy: Path) -> dict[str, str]:
+    path = os.pathsep.join([str(copy), str(copy / "tools")])
+    return {**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def _run_tests(copy: Path, tests: list[str], timeout: float) -> str:
-    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = _env(copy)
     cmd = [sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests]
     popen = {"start_new_session": True} if os.name == "posix" else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     with subprocess.Popen(cmd, cwd=copy, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen) as proc:
@@ -226,7 +245,7 @@ def _run_tests(copy: Path, tests: list[str], timeout: float) -> str:
 
 def _check_import(copy: Path, rel: str) -> None:
     """The copy's module must be the one imported (not the installed package)."""
-    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = _env(copy)
     code = f"import importlib; print(importlib.import_module({dotted_name(rel)!r}).__file__)"
     out = subprocess.run([sys.executable, "-c", code], cwd=copy, env=env, capture_output=True, text=True, check=True)
     imported = Path(out.stdout.strip()).resolve()
