@@ -253,8 +253,11 @@ def _check_import(copy: Path, rel: str) -> None:
         sys.exit(f"{rel}: the tests would import {imported}, not the temporary copy; stopping")
 
 
-def run_module(rel: str, tests: list[str], jobs: int, timeout: float | None, log) -> dict[Mutant, str]:
-    generated = mutants(REPO / rel, rel)
+def run_module(rel: str, tests: list[str], jobs: int, timeout: float | None, log, known: set[str] | None = None) -> dict[Mutant, str]:
+    """Each mutant's outcome; with `known` (survivor keys of an earlier report) only those are run."""
+    everything = mutants(REPO / rel, rel)
+    generated = [m for m in everything if known is None or m.key in known]
+    earlier = {m: "killed" for m in everything if m not in generated}
     with tempfile.TemporaryDirectory(prefix="kkb-mutate-") as tmp:
         copies: queue.Queue[Path] = queue.Queue()
         for i in range(max(1, jobs)):
@@ -267,7 +270,7 @@ def run_module(rel: str, tests: list[str], jobs: int, timeout: float | None, log
         if _run_tests(first, tests, timeout=600) != "survived":
             sys.exit(f"{rel}: the chosen tests fail without any mutation: {' '.join(tests)}")
         limit = timeout or max(30.0, 5 * (time.perf_counter() - started))
-        log(f"{rel}: {len(generated)} mutants, tests {' '.join(tests)}, timeout {limit:.0f} s")
+        log(f"{rel}: {len(generated)} of {len(everything)} mutants to run, tests {' '.join(tests)}, timeout {limit:.0f} s")
         original = (REPO / rel).read_text(encoding="utf-8")
         done = iter(range(1, len(generated) + 1))
 
@@ -283,7 +286,14 @@ def run_module(rel: str, tests: list[str], jobs: int, timeout: float | None, log
                     log(f"  {n}/{len(generated)}")
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            return dict(zip(generated, pool.map(one, generated), strict=True))
+            return {**earlier, **dict(zip(generated, pool.map(one, generated), strict=True))}
+
+
+def read_survivors(path: Path) -> tuple[set[str], set[str]]:
+    """(modules reported, mutant keys listed as survivors or errors) of an earlier --list-survivors report."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    modules = {m.group(1) for line in lines if (m := re.match(r"(\S+): \d+ mutants, ", line))}
+    return modules, {m.group(1) for line in lines if (m := re.match(r"  (\S+:\d+:\d+ \| .*?)(   \[.*\])?$", line))}
 
 
 def read_equivalent(path: Path | None) -> dict[str, str]:
@@ -327,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", action="append", required=True, help="file to mutate, e.g. kkb_excel/capaian.py (repeatable)")
     parser.add_argument("--tests", nargs="+", help="test files or node ids (default: the tests importing the module)")
+    parser.add_argument("-k", dest="keyword", help="pytest -k expression narrowing the tests")
+    parser.add_argument("--survivors-of", type=Path, help="run only the survivors of this earlier report (tests only added since)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run in parallel (each in its own copy)")
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 5 x the unmutated run, at least 30)")
     parser.add_argument("--list-survivors", action="store_true")
@@ -334,14 +346,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-under", type=float, help="exit 1 when a score without equivalents is below this %%")
     args = parser.parse_args(argv)
     equivalent = read_equivalent(args.equivalent)
+    reported, survivors = read_survivors(args.survivors_of) if args.survivors_of else (set(), set())
     failed = False
     for rel in args.module:
         rel = Path(rel).resolve().relative_to(REPO).as_posix() if Path(rel).is_absolute() else Path(rel).as_posix()
         tests = args.tests or nearest_tests(rel)
         if not tests:
             sys.exit(f"{rel}: no test imports this module; name tests with --tests")
+        tests = [*tests, "-k", args.keyword] if args.keyword else tests
         started = time.perf_counter()
-        results = run_module(rel, tests, args.jobs, args.timeout, lambda msg: print(msg, file=sys.stderr, flush=True))
+        results = run_module(rel, tests, args.jobs, args.timeout, lambda msg: print(msg, file=sys.stderr, flush=True),
+                             survivors if rel in reported else None)
         score = report(rel, results, equivalent, args.list_survivors)
         print(f"  ({time.perf_counter() - started:.0f} s)", flush=True)
         failed |= args.fail_under is not None and score * 100 < args.fail_under
