@@ -87,8 +87,25 @@ def test_first_cell_at_offset_zero():
     assert scan_sheet(b'<c r="B2"><f>1+1</f></c>').formulas == {"B2": "1+1"}
 
 
+def test_untouched_cells_are_one_byte_comparison(no_full_scan, monkeypatch):
+    def forbidden(_):
+        raise AssertionError("an untouched cell must not be parsed")
+
+    monkeypatch.setattr(xlsxscan, "normalize_formula", forbidden)
+    assert changed_formulas(b'<row r="16">' + I16 + I17 + b"</row>", EXPECTED) == {}
+
+
+def test_another_cell_order_falls_back_to_the_full_scan(monkeypatch):
+    calls = []
+    full_scan = xlsxscan._changed_by_full_scan
+    monkeypatch.setattr(xlsxscan, "_changed_by_full_scan", lambda *a: calls.append(a) or full_scan(*a))
+    assert changed_formulas(I17 + I16, EXPECTED) == {} and len(calls) == 1
+
+
 def test_unchanged_cells_take_the_fast_path(no_full_scan):
     assert changed_formulas(I16 + I17, EXPECTED) == {}
+    shared_word = {"A1": '=IF(B1="shared",1,0)'}
+    assert changed_formulas(b'<c r="A1"><f>IF(B1="shared",1,2)</f></c>', shared_word) == {"A1": 'IF(B1="shared",1,2)'}
     libreoffice = (b'<c r="I16" s="13" t="str"><f aca="false">IF(G16&gt;0,H16/G16*100,&quot;&quot;)</f><v></v></c>'
                    b'<c r="I17" s="13" t="n"><f aca="false">if(G17 &gt; 0,H17/G17*100,"")</f><v>5</v></c>')  # fmt: skip
     assert changed_formulas(libreoffice, EXPECTED) == {}
