@@ -17,7 +17,7 @@ CODES = [("33", "provinsi", "ID"), ("33.74", "kabupaten", "33"), ("33.74.01", "k
 
 @pytest.mark.parametrize("kode,tingkat,parent", CODES)
 def test_shape_tier_and_parent(kode, tingkat, parent):
-    assert is_valid_kode(kode)
+    assert is_valid_kode(kode) is True
     assert tingkat_of(kode) == tingkat
     assert parent_of(kode) == parent
 
@@ -29,7 +29,7 @@ def test_nasional():
 @pytest.mark.parametrize("kode", ["", "3", "333", "3a", "33.7", "33.744", "33.74.1", "33.74.01.100", "33.74.01.10011",
                                   "33.74.01.1001.01", "33..01", "33.74.", ".33", "33.74.01.100a"])  # fmt: skip
 def test_malformed_codes(kode):
-    assert not is_valid_kode(kode)
+    assert is_valid_kode(kode) is False
 
 
 def test_ranks_in_order():
