@@ -62,7 +62,7 @@ def fill_submissions(out: Path, seed: int = 2024) -> list[str]:
     other = sent[1]
     row = _first_rasio_row("desa")
     second = {identity_cell("opd"): "Puskesmas Pembantu", identity_cell("petugas"): "Nur Aisyah",
-              identity_cell("tanggal"): date(2024, 12, 1), f"{COL['capaian_1']}{row}": 10.0,
+              identity_cell("tanggal"): date(2024, 12, 1),
               f"{COL['pembilang_1']}{row}": 1, f"{COL['penyebut_1']}{row}": 10}  # fmt: skip
     write_atomic(out / other.filename.replace(".xlsx", "_puskesmas.xlsx"), blueprint.render(other.identity, targets, second))
     (out / f"~${sent[2].filename}").write_bytes(b"\x00lock")  # an Office lock file left on the shared drive
@@ -77,6 +77,7 @@ def fill_submissions(out: Path, seed: int = 2024) -> list[str]:
 def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> DemoResult:
     from kkb_excel.output import laporan as report_writers
     from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.output.pdf import find_soffice
     from kkb_excel.consolidate.run import consolidate
     from kkb_excel.read.discover import discover
     from kkb_excel.read.pool import read_all
@@ -87,7 +88,7 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
         shutil.rmtree(folders[name], ignore_errors=True)
     files: dict[str, Path] = {}
     written = 0
-    for turunan in ("desa", "kecamatan", None):
+    for turunan in ("desa", None):  # nothing is filled at kecamatan: its figures are the rollup
         units = plan_units([KODE], turunan, TAHUN)
         written += len(generate(units, TAHUN, folders["templat"] / (turunan or "kabupaten"), jobs=jobs))
     say(f"1. Templat: {written} workbook daftar tilik -> {folders['templat'].resolve()}")
@@ -109,8 +110,14 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
         rollup_writer.write_xlsx(rollup, path)
         rollup_writer.write_csv(rollup, path.with_suffix(".csv"))
         files[f"rekap {tingkat}"] = path
+        if tingkat == "kabupaten" and find_soffice():
+            rollup_writer.write_pdf(rollup, path.with_suffix(".pdf"))
+            files["rekap pdf"] = path.with_suffix(".pdf")
         c = rollup.counts()
         say(f"4. Rekap {tingkat}: {c['ditemukan']} = {c['diterima']} diterima + {c['ditolak']} ditolak + "
             f"{c['digantikan']} digantikan + {c['dilewati']} dilewati; {len(rollup.conflicts)} konflik; "
             f"{len(rollup.not_reported)} belum masuk -> {path.resolve()}")  # fmt: skip
+    say(f"   Lembar Lampiran 4 (rekap yang ditandatangani), Matriks Sem I/II, CSV (format Excel Indonesia)"
+        + (f"; PDF Lampiran 4 + Ringkasan -> {files['rekap pdf'].resolve()}" if "rekap pdf" in files else
+           "; PDF dilewati: LibreOffice (soffice) tidak terpasang"))  # fmt: skip
     return DemoResult(folders, files, [])
