@@ -59,4 +59,4 @@ def test_reports_are_read_back(mutate, tmp_path, capsys):
     score = mutate.report("m.py", {killed: "killed", alive: "survived", equivalent: "survived"}, known, True)
     assert score == pytest.approx(1 / 2)
     (tmp_path / "report.txt").write_text(capsys.readouterr().out, encoding="utf-8")
-    assert mutate.read_survivors(tmp_path / "report.txt") == ({"m.py"}, {alive.key, equivalent.key})
+    assert mutate.read_survivors(tmp_path / "report.txt") == ({"m.py": 3}, {alive.key, equivalent.key})

@@ -109,3 +109,15 @@ def test_excel_formulas_exactly():
 def test_status_value(status, yes, expected):
     result = capaian.status_value(status, yes)
     assert result == expected and (result is None) == (expected is None)
+
+
+@pytest.mark.parametrize("pembilang,penyebut,expected", [(1, 3, 33.33), (1, 1, 100.0), (0, 5, 0.0), (3, 2, 150.0), (2.675, 100, 2.68),
+                                                         (5, 0, None), (5, -1, None), (None, 5, None), (5, None, None)])  # fmt: skip
+def test_ratio_value_both_sides(pembilang, penyebut, expected):
+    assert capaian.ratio_value(pembilang, penyebut) == expected
+
+
+def test_ratio_decimals_and_formula():
+    assert capaian.ratio_value(1, 3, decimals=1) == 33.3
+    assert capaian.ratio_excel_formula("E16", "F16") == '=IF(AND(ISNUMBER(E16),ISNUMBER(F16)),IF(F16>0,ROUND(E16/F16*100,2),""),"")'
+    assert capaian.ratio_excel_formula("E16", "F16", 0).endswith('ROUND(E16/F16*100,0),""),"")')

@@ -258,6 +258,9 @@ def run_module(rel: str, tests: list[str], jobs: int, timeout: float | None, log
     """Each mutant's outcome; with `known` (survivor keys of an earlier report) only those are run;
     with `every` > 1 only every n-th mutant is made at all (a quick estimate)."""
     everything = mutants(REPO / rel, rel)[::every]
+    if known is not None and not {k for k in known if k.startswith(rel + ":")} <= {m.key for m in everything}:
+        log(f"{rel}: changed since the earlier report; every mutant is run")
+        known = None
     generated = [m for m in everything if known is None or m.key in known]
     earlier = {m: "killed" for m in everything if m not in generated}
     with tempfile.TemporaryDirectory(prefix="kkb-mutate-") as tmp:
@@ -291,10 +294,10 @@ def run_module(rel: str, tests: list[str], jobs: int, timeout: float | None, log
             return {**earlier, **dict(zip(generated, pool.map(one, generated), strict=True))}
 
 
-def read_survivors(path: Path) -> tuple[set[str], set[str]]:
-    """(modules reported, mutant keys listed as survivors or errors) of an earlier --list-survivors report."""
+def read_survivors(path: Path) -> tuple[dict[str, int], set[str]]:
+    """({module: mutant count}, keys listed as survivors or errors) of an earlier --list-survivors report."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    modules = {m.group(1) for line in lines if (m := re.match(r"(\S+): \d+ mutants, ", line))}
+    modules = {m.group(1): int(m.group(2)) for line in lines if (m := re.match(r"(\S+): (\d+) mutants, ", line))}
     return modules, {m.group(1) for line in lines if (m := re.match(r"  (\S+:\d+:\d+ \| .*?)(   \[.*\])?$", line))}
 
 
@@ -349,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-under", type=float, help="exit 1 when a score without equivalents is below this %%")
     args = parser.parse_args(argv)
     equivalent = read_equivalent(args.equivalent)
-    reported, survivors = read_survivors(args.survivors_of) if args.survivors_of else (set(), set())
+    reported, survivors = read_survivors(args.survivors_of) if args.survivors_of else ({}, set())
     failed = False
     for rel in args.module:
         rel = Path(rel).resolve().relative_to(REPO).as_posix() if Path(rel).is_absolute() else Path(rel).as_posix()
@@ -359,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         tests = [*tests, "-k", args.keyword] if args.keyword else tests
         started = time.perf_counter()
         results = run_module(rel, tests, args.jobs, args.timeout, lambda msg: print(msg, file=sys.stderr, flush=True),
-                             survivors if rel in reported else None, args.every)
+                             survivors if reported.get(rel) == len(mutants(REPO / rel, rel)) else None, args.every)
         if args.every > 1:
             print(f"{rel}: a sample, every {args.every}th mutant")
         score = report(rel, results, equivalent, args.list_survivors)
