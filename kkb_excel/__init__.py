@@ -11,7 +11,8 @@ The pipeline, stage by stage (folder -> role):
   `catalogue` the indicator catalogue (data/katalog.csv) · `tingkat` tiers and every kode-wilayah
   helper.
 - Shared: `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
-  reference · `targets` target override files · `findings` Finding, FileResult, Report ·
+  reference · `dates` dates as people type them · `targets` target
+  override files · `findings` Finding, FileResult, Report ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
   `guide` the Petunjuk sheet · `blueprint` clone-per-unit XML patching · `generate` many units in
@@ -27,7 +28,8 @@ The pipeline, stage by stage (folder -> role):
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
   `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `catalogue_export` the catalogue as CSV/XLSX.
 - `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite main.py.
-  The worksheet functions themselves live in the top-level `udfs/` folder (kkb_excel.udfs).
+  The worksheet functions live in the top-level `udfs/` folder (kkb_excel.udfs): `core` what they
+  compute (pure Python) · `functions` the xlwings declarations Excel sees.
 - `cli` (click only: parse -> library call -> render -> exit status), `cli_bahasa` click's own
   texts in Indonesian, `demo` the whole cycle on built-in data, `synthetic` plausible submissions.
 
