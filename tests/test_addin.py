@@ -16,13 +16,13 @@ import pytest
 import xlwings
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from vba import modules
 
-import kkb_excel.udfs as udfs
+from kkb_excel import udfs
 from kkb_excel.addin import classic
 from kkb_excel.addin.lite import REVIEW_COLUMNS, lite_module
 from kkb_excel.catalogue import read_rows
 from kkb_excel.cli import main
-from vba import modules
 
 UDF_MODULE = "kkb_excel.udfs"
 # VBA keywords an argument name must not be (VBA is case-insensitive).
@@ -109,7 +109,7 @@ def test_import_functions_as_xlwings_runs_it(windows):
     xlw_udfs, functions = windows
     workbook = FakeWorkbook()
     xlw_udfs.import_udfs(UDF_MODULE, workbook)
-    headers = dict(re.findall(r"^Function (KKB_\w+)\((.*)\)$", workbook.vba, flags=re.M))
+    headers = dict(re.findall(r"^Function (KKB_\w+)\((.*)\)$", workbook.vba, flags=re.MULTILINE))
     for name, func in kkb_functions(functions).items():
         params = inspect.signature(func).parameters.values()
         expected = ", ".join(

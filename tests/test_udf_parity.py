@@ -8,16 +8,16 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from libreoffice import recalculate, soffice
 from openpyxl import load_workbook
 
-import kkb_excel.udfs as udfs
+from kkb_excel import udfs
 from kkb_excel.consolidate import aggregate
 from kkb_excel.consolidate.run import consolidate
 from kkb_excel.output.rollup_workbook import records
 from kkb_excel.synthetic import write_synthetic
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
-from libreoffice import recalculate, soffice
 
 
 def cell(value):

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from capaian_cases import CASES, KATEGORI
+
 from kkb_excel.addin.lite import lite_module
 
 FUNCTIONS = {

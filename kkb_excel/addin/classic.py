@@ -42,13 +42,13 @@ EXAMPLES = (
 
 CONF_GUIDE = (
     "Petunjuk:",
-    "Lembar ini bernama \"xlwings.conf\" sehingga pengaturannya aktif untuk workbook ini dan mengalahkan "
-    "pengaturan add-in xlwings. Pengaturan harus mulai di sel A1.",
-    "Interpreter_Win/Interpreter_Mac atau Conda Path + Conda Env menunjuk ke Python tempat kkb-excel dipasang; "
-    "UDF Modules = kkb_excel.udfs.",
+    ("Lembar ini bernama \"xlwings.conf\" sehingga pengaturannya aktif untuk workbook ini dan mengalahkan "
+    "pengaturan add-in xlwings. Pengaturan harus mulai di sel A1."),
+    ("Interpreter_Win/Interpreter_Mac atau Conda Path + Conda Env menunjuk ke Python tempat kkb-excel dipasang; "
+    "UDF Modules = kkb_excel.udfs."),
     "Baris yang dihapus kembali ke pengaturan add-in xlwings (tab xlwings) atau berkas xlwings.conf di folder ini.",
-    "Untuk workbook lain: salin lembar ini ke workbook .xlsm Anda (beserta referensi xlwings di VBA: Tools > "
-    "References > xlwings), atau isi UDF Modules di tab xlwings untuk semua workbook.",
+    ("Untuk workbook lain: salin lembar ini ke workbook .xlsm Anda (beserta referensi xlwings di VBA: Tools > "
+    "References > xlwings), atau isi UDF Modules di tab xlwings untuk semua workbook."),
 )
 
 MODULE = '''"""Workbook {name}.xlsm: the KKB_* functions come from the installed package kkb_excel.udfs.
@@ -105,7 +105,7 @@ def write_examples(book) -> None:
 
 def _quickstart(name: str, tmp: str) -> Path:
     command = [sys.executable, "-c", "import sys, xlwings.cli; sys.argv[0] = 'xlwings'; xlwings.cli.main()", "quickstart", name]
-    done = subprocess.run(command, cwd=tmp, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, check=False)
     workbook = Path(tmp) / name / f"{name}.xlsm"
     if done.returncode != 0 or not workbook.exists():
         raise KkbError(f"xlwings quickstart gagal: {(done.stderr or done.stdout).strip()[-300:]}")
@@ -131,15 +131,15 @@ def _guide(ws, name: str) -> None:
         "Fungsi lembar kerja KKB_* (kkb-excel)",
         "",
         "1. Tutup Excel, lalu di Command Prompt: xlwings addin install",
-        "2. Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings: centang "
-        "\"Trust access to the VBA project object model\" (wajib untuk Import Functions).",
-        f"3. Bila {name}.xlsm datang lewat e-mail atau folder bersama: klik kanan berkas > Properties > centang "
-        "Unblock > OK, lalu buka lagi dan klik Enable Content.",
+        ("2. Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings: centang "
+        "\"Trust access to the VBA project object model\" (wajib untuk Import Functions)."),
+        (f"3. Bila {name}.xlsm datang lewat e-mail atau folder bersama: klik kanan berkas > Properties > centang "
+        "Unblock > OK, lalu buka lagi dan klik Enable Content."),
         "4. Tab xlwings > Import Functions. Fungsi KKB_* muncul di Insert Function, kategori KKB.",
         "5. Alt+F8 > SampleCall > Run: lembar \"Contoh\" diisi contoh rumus dan hasilnya.",
         "6. Excel berbahasa Indonesia memakai titik koma: =KKB_CAPAIAN(B2;C2;\"turun\").",
-        "7. Di xlwings klasik kesalahan pemakaian tampil sebagai teks pesan, bukan nilai galat: periksa dengan "
-        "=ISNUMBER(sel) / =ISANGKA(sel). Alasan sel kosong: =KKB_PESAN(\"KKB_TARGET\";A2;B2;2024).",
+        ("7. Di xlwings klasik kesalahan pemakaian tampil sebagai teks pesan, bukan nilai galat: periksa dengan "
+        "=ISNUMBER(sel) / =ISANGKA(sel). Alasan sel kosong: =KKB_PESAN(\"KKB_TARGET\";A2;B2;2024)."),
         "",
         "Contoh rumus:",
     ]
