@@ -61,6 +61,7 @@ def test_misuse_gives_short_indonesian_messages(udf):
     assert udf.KKB_CAPAIAN(-5, 1) == "capaian tidak boleh negatif"
     assert udf.KKB_CAPAIAN("abc", 3) == "capaian bukan angka: 'abc'"
     assert udf.KKB_CAPAIAN("#DIV/0!", 3) == "capaian berisi galat Excel #DIV/0!"
+    assert udf.KKB_CAPAIAN(" #n/a ", 3) == "capaian berisi galat Excel #N/A"  # error text as typed
     assert udf.KKB_CAPAIAN(1, 3, "datar") == "polaritas harus 'naik' atau 'turun'"
     assert udf.KKB_CAPAIAN(1, 3, "naik", 2.5) == "desimal harus bilangan bulat 0 sampai 10"
     assert udf.KKB_CAPAIAN(1, 3, "naik", 11) == "desimal harus bilangan bulat 0 sampai 10"
@@ -68,6 +69,7 @@ def test_misuse_gives_short_indonesian_messages(udf):
     assert udf.KKB_CAPAIAN_INDIKATOR("S9.X", 1) == "kode indikator tidak dikenal: S9.X"
     assert udf.KKB_INDIKATOR(None) == "kode indikator kosong"
     assert udf.KKB_KATEGORI(50, "bintang").startswith("skema tidak dikenal")
+    assert udf.KKB_KATEGORI(99.99, " TERCAPAI ") == "Belum Tercapai" and udf.KKB_KATEGORI(100, "Tercapai") == "Tercapai"
     assert udf.KKB_TARGET("S3.Pa.K2.a", "33.7") == "kode wilayah tidak sah: 33.7"
     assert udf.KKB_TARGET("S2.Pa.K3.b", None, 2024.5) == "tahun harus bilangan bulat, misalnya 2024"
 
@@ -90,6 +92,7 @@ def test_error_values_in_xlwings_lite(monkeypatch):
     assert udf.KKB_CAPAIAN("abc", 3) == "#VALUE!"
     assert udf.KKB_CAPAIAN("#DIV/0!", 3) == "#DIV/0!"  # an error argument propagates, as in Excel
     assert udf.KKB_CAPAIAN(1, 3, "naik", 2.5) == "#NUM!"
+    assert udf.KKB_TARGET("S2.Pa.K3.b", None, 1999) == "#NUM!"
     assert udf.KKB_CAPAIAN_INDIKATOR("S9.X", 1) == "#N/A"
     assert udf.KKB_RASIO([[1], [-2]], [[1], [3]]) == "#NUM!"
     assert udf.KKB_CAPAIAN(5, 0) == ""  # undefined stays an empty cell
@@ -140,6 +143,24 @@ def test_target_per_tingkat_of_the_code(udf):
         assert udf.KKB_TARGET("S3.Pa.K2.a", kode) == "", kode
         assert f"untuk tingkat {label}" in udf.KKB_PESAN("KKB_TARGET", "S3.Pa.K2.a", kode)
     assert udf.KKB_TARGET("S2.Pa.K3.b", 33.7) == 50.5  # 33.70 typed as a number arrives as 33.7
+    assert "tingkat Kabupaten/Kota" in udf.KKB_PESAN("KKB_TARGET", "S3.Pa.K2.a", 33.7)
+    assert "tingkat Provinsi" in udf.KKB_PESAN("KKB_TARGET", "S3.Pa.K2.a", 33.0)
+
+
+def test_indicator_without_a_catalogue_target(udf, catalogue):
+    assert catalogue.get("S2.Pa.K7.a").target_2022 is None
+    for kode in ("S2.Pa.K7.a", "S1.Pa.K2.c"):
+        assert udf.KKB_TARGET(kode, "33") == udf.KKB_CAPAIAN_INDIKATOR(kode, 5) == ""
+        assert udf.KKB_PESAN("KKB_TARGET", kode, "33") == f"indikator {kode} tidak punya target di katalog"
+        assert udf.KKB_PESAN("KKB_CAPAIAN_INDIKATOR", kode, 5).startswith(f"indikator {kode} tidak punya target")
+    assert udf.KKB_CAPAIAN_INDIKATOR("S1.Pa.K2.c", 5, 10) == 50.0
+
+
+def test_target_year_bounds(udf):
+    for tahun in (2000, 2100):
+        assert udf.KKB_TARGET("S2.Pa.K3.b", None, tahun) == "", tahun
+    for tahun in (1999, 2101, 2024.5):
+        assert udf.KKB_TARGET("S2.Pa.K3.b", None, tahun) == "tahun harus bilangan bulat, misalnya 2024", tahun
 
 
 def test_catalogue_lookups(udf, catalogue):
