@@ -226,7 +226,7 @@ def cell(func, *args):
         return EMPTY
     except Misuse as exc:
         return exc.error if ERRORS_AS_VALUES else str(exc)
-    return EMPTY if result is None else result
+    return result
 
 
 def explain(func, *args) -> str:
