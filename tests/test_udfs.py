@@ -117,6 +117,12 @@ def test_pesan_explains_errors_and_empty_cells(udf):
     assert udf.KKB_PESAN("KKB_HITUNG").startswith("fungsi tidak dikenal: KKB_HITUNG; pilihan: KKB_CAPAIAN,")
 
 
+def test_pesan_knows_every_function():
+    from kkb_excel.udfs import core
+
+    assert set(core.FUNCTIONS) | {"KKB_PESAN"} == FUNCTIONS
+
+
 def test_codes_in_any_case(udf, catalogue):
     ind = catalogue.get("S3.Pa.K6.b")
     for kode in ("s3.pa.k6.b", " S3.PA.K6.B ", "S3.Pa.K6.b"):

@@ -254,21 +254,17 @@ def kategori_rentang(persen, skema=None, each=cell) -> list[list]:
     return [[each(kategori, p, skema) for p in row] for row in _grid(persen)]
 
 
-def _range_explainer(grid_func):
+def explain_range(grid_func, *args) -> str:
     """KKB_PESAN for a range function: the first element's explanation, with its position."""
-
-    def run(*args):
-        try:
-            grid = grid_func(*args, each=explain)
-        except Misuse as exc:  # ranges of different sizes: the whole call fails
-            return str(exc)
-        for i, row in enumerate(grid, start=1):
-            for j, message in enumerate(row, start=1):
-                if message:
-                    return f"baris {i}, kolom {j}: {message}"
-        return EMPTY
-
-    return run
+    try:
+        grid = grid_func(*args, each=explain)
+    except Misuse as exc:  # ranges of different sizes: the whole call fails
+        return str(exc)
+    for i, row in enumerate(grid, start=1):
+        for j, message in enumerate(row, start=1):
+            if message:
+                return f"baris {i}, kolom {j}: {message}"
+    return EMPTY
 
 
 def range_cells(grid_func, *args) -> list[list]:
@@ -279,34 +275,24 @@ def range_cells(grid_func, *args) -> list[list]:
         return [[exc.error if ERRORS_AS_VALUES else str(exc)]]
 
 
-# KKB_PESAN: explanations per function name, called with the same arguments as the function.
-EXPLAIN = {
-    "KKB_CAPAIAN": lambda *a: explain(capaian, *a),
-    "KKB_CAPAIAN_INDIKATOR": lambda *a: explain(capaian_indikator, *a),
-    "KKB_KATEGORI": lambda *a: explain(kategori, *a),
-    "KKB_TARGET": lambda *a: explain(target, *a),
-    "KKB_INDIKATOR": lambda *a: explain(indicator, *a),
-    "KKB_SATUAN": lambda *a: explain(indicator, *a),
-    "KKB_POLARITAS": lambda *a: explain(indicator, *a),
-    "KKB_RASIO": lambda *a: explain(rasio, *a),
-    "KKB_CAPAIAN_RENTANG": _range_explainer(capaian_rentang),
-    "KKB_KATEGORI_RENTANG": _range_explainer(kategori_rentang),
-}
-SIGNATURES = {
+# KKB_PESAN: the core function behind each Excel name, called with the same arguments.
+FUNCTIONS = {
     "KKB_CAPAIAN": capaian, "KKB_CAPAIAN_INDIKATOR": capaian_indikator, "KKB_KATEGORI": kategori,
     "KKB_TARGET": target, "KKB_INDIKATOR": indicator, "KKB_SATUAN": indicator, "KKB_POLARITAS": indicator,
     "KKB_RASIO": rasio, "KKB_CAPAIAN_RENTANG": capaian_rentang, "KKB_KATEGORI_RENTANG": kategori_rentang,
 }  # fmt: skip
+RANGE_FUNCTIONS = (capaian_rentang, kategori_rentang)
 
 
 def pesan(fungsi, *argumen) -> str:
     """The Indonesian explanation of KKB_<fungsi>(argumen...), or "" when it gives a value."""
     name = _text(fungsi).upper()
     name = name if name.startswith("KKB_") else "KKB_" + name
-    if name not in EXPLAIN:
-        return f"fungsi tidak dikenal: {_text(fungsi) or '(kosong)'}; pilihan: {', '.join(EXPLAIN)}"
-    params = [p for p in inspect.signature(SIGNATURES[name]).parameters.values() if p.name != "each"]
+    if name not in FUNCTIONS:
+        return f"fungsi tidak dikenal: {_text(fungsi) or '(kosong)'}; pilihan: {', '.join(FUNCTIONS)}"
+    func = FUNCTIONS[name]
+    params = [p for p in inspect.signature(func).parameters.values() if p.name != "each"]
     required = sum(p.default is inspect.Parameter.empty for p in params)
     if not required <= len(argumen) <= len(params):
         return f"{name} memerlukan {required} sampai {len(params)} argumen, bukan {len(argumen)}"
-    return EXPLAIN[name](*argumen)
+    return explain_range(func, *argumen) if func in RANGE_FUNCTIONS else explain(func, *argumen)
