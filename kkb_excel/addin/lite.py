@@ -74,7 +74,8 @@ Cara memasang (Excel Microsoft 365 atau Office 2021+ di Windows, macOS 13+, atau
 Katalog indikator Lampiran 4 (teks Indonesia, target 2022) tertanam di dalam berkas ini.
 """
 '''
-IMPORT_LINE = f"from {MODULE_NAME} import KKB_CAPAIAN, KKB_KATEGORI  # dan fungsi KKB_* lain"
+# Import the module, not its functions: a KKB_* function bound in main.py would be registered a second time.
+IMPORT_LINE = f"import {MODULE_NAME}  # lalu {MODULE_NAME}.KKB_CAPAIAN(60, 80)"
 
 
 def _source(relative: str) -> str:
