@@ -367,27 +367,34 @@ def demo(out_dir: Path, jobs: int) -> None:
 @main.command(**COMMAND)
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("kkb-addin"), show_default=True, help="Folder tujuan.")  # fmt: skip
-@click.option("--lite", is_flag=True, help="Tulis main.py mandiri untuk xlwings Lite (Excel web/Mac).")
+@click.option("--lite", is_flag=True, help="Tulis modul personal/kkb_fungsi.py untuk xlwings Lite (Excel web/Mac/365).")
 @click.option("--nama", default="kkb_analis", show_default=True, help="Nama workbook makro (.xlsm).")
 @user_errors
 def addin(out_dir: Path, lite: bool, nama: str) -> None:
     """Siapkan fungsi lembar kerja KKB_* (KKB_CAPAIAN, KKB_KATEGORI, ...) untuk analis.
 
-    Tanpa --lite: workbook makro xlwings (.xlsm) dengan "UDF Modules" = kkb_excel.udfs.
-    Dengan --lite: main.py untuk ditempel di editor xlwings Lite.
+    Tanpa --lite: workbook makro xlwings (.xlsm) dengan "UDF Modules" = kkb_excel.udfs dan
+    interpreter Python tempat kkb-excel terpasang. Jalankan di komputer tempat Excel dipakai.
+    Dengan --lite: modul personal/kkb_fungsi.py untuk xlwings Lite, di samping main.py Anda.
 
     Contoh: kkb-excel addin -o analis/   |   kkb-excel addin --lite -o analis/
     """
-    from kkb_excel.addin import classic as addin_lib
-
     if lite:
-        path = addin_lib.write_lite(out_dir)
-        console.print(f"main.py untuk xlwings Lite ditulis ke {path.resolve()}")
-        console.print("Buka Excel > xlwings Lite > main.py, ganti seluruh isinya dengan berkas ini, lalu simpan.")
-        return
-    for path in addin_lib.write_classic(out_dir, nama):
+        from kkb_excel.addin.lite import IMPORT_LINE, write_lite
+
+        path = write_lite(out_dir)
         console.print(f"ditulis: {path.resolve()}")
-    console.print("Langkah berikut (Windows): xlwings addin install, buka .xlsm, lalu xlwings > Import Functions.")
+        console.print("Langkah berikut: xlwings Lite > Menu > Files > Import/Export, seret folder "
+                      f"{path.parent.resolve()}, lalu Menu > Restart. main.py Anda tidak diubah.")  # fmt: skip
+        console.print(f"Untuk memakai fungsinya di kode main.py: {IMPORT_LINE}")
+        return
+    from kkb_excel.addin.classic import write_classic
+
+    for path in write_classic(out_dir, nama):
+        console.print(f"ditulis: {path.resolve()}")
+    console.print(f"Interpreter: {sys.executable}")
+    console.print("Langkah berikut (Windows): xlwings addin install; Trust Center > centang \"Trust access to the "
+                  f"VBA project object model\"; buka {nama}.xlsm; tab xlwings > Import Functions.")  # fmt: skip
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@ from kkb_excel.udfs.functions import (  # noqa: F401
     KKB_INDIKATOR,
     KKB_KATEGORI,
     KKB_KATEGORI_RENTANG,
+    KKB_PESAN,
     KKB_POLARITAS,
     KKB_RASIO,
     KKB_SATUAN,
