@@ -32,7 +32,7 @@ The pipeline, stage by stage (folder -> role):
   `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `rekap_form` the unit's own Lampiran 4 rekap with
   sign-off · `matrix` child units x indicators · `xlsx_style` print set-up, fonts, number formats ·
   `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as CSV/XLSX.
-- `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite main.py.
+- `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite module (kkb_fungsi.py).
   The worksheet functions live in the top-level `udfs/` folder (kkb_excel.udfs): `core` what they
   compute (pure Python) · `functions` the xlwings declarations Excel sees.
 - `cli` (click only: parse -> library call -> render -> exit status), `cli_bahasa` click's own
