@@ -17,7 +17,9 @@ from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, FileResult
 from kkb_excel.keys import INPUT_VALUE_KEYS
+from kkb_excel.consolidate.opd_manifest import collapse_opd_rows
 from kkb_excel.read.discover import discover
+from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.pool import read_all
 from kkb_excel.read.submission import Record, Submission
 from kkb_excel.tingkat import LABEL, NASIONAL, TINGKAT, ancestors, in_scope, parent_of, rank, tingkat_of
@@ -218,7 +220,7 @@ def consolidate(
             entry.alasan = "di luar cakupan wilayah/tingkat rekap"
         else:
             entry.status = DITERIMA
-            accepted.append((sub, mtimes[sub.berkas]))
+            accepted.append((sub, mtimes[source_berkas(sub)]))
     rollup.manifest = [manifest[s.berkas] for s in sorted(subs, key=lambda s: s.berkas)]
     covered = _apply_rollups(rollup, rollup_inputs, tingkat)
     fresh = []
@@ -237,6 +239,7 @@ def consolidate(
     received = {m.kode_wilayah for m in rollup.manifest if m.kode_wilayah and m.status != DILEWATI}
     _completeness(rollup, index, kept, received, tingkat, set(covered))
     _names(rollup, index)
+    rollup.manifest = collapse_opd_rows(rollup.manifest, subs)  # after completeness: that counts desa rows
     return rollup
 
 

@@ -22,24 +22,21 @@ from kkb_excel.keys import COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
 from kkb_excel.template.generate import Unit
 from kkb_excel.template.layout import SHEET_GUIDE, SHEET_META
+from kkb_excel.template.opd_layout import (
+    DESA_COLUMNS,
+    FIRST_DATA_ROW,
+    FIRST_IDENTITY_ROW,
+    HEADER_ROW,
+    IDENTITY_ROWS,
+    INDICATOR_ROW,
+    OPD_ID,
+    OPD_VERSION,
+    SEMESTER_ROW,
+    SHEET_OPD,
+    TITLE,
+)
 from kkb_excel.wilayah import ATTRIBUTION, WilayahIndex, load_wilayah
 
-OPD_ID = "kkb-opd"
-OPD_VERSION = "1"
-SHEET_OPD = "Isian OPD"
-TITLE = "DAFTAR TILIK KAMPUNG KELUARGA BERKUALITAS - ISIAN OPD PER DESA/KELURAHAN"
-IDENTITY_ROWS = (  # (key, label, is_input), from row 4; value in column B, kode wilayah in column C
-    ("nama_provinsi", "Provinsi", False),
-    ("nama_kabupaten", "Kabupaten/Kota", False),
-    ("tahun", "Tahun", False),
-    ("opd", "OPD/Instansi pengisi", True),
-    ("petugas", "Nama petugas", True),
-    ("tanggal", "Tanggal pengisian", True),
-)
-FIRST_IDENTITY_ROW = 4
-INDICATOR_ROW, SEMESTER_ROW, HEADER_ROW = 11, 12, 13
-FIRST_DATA_ROW = 14
-DESA_COLUMNS = (("kode_wilayah", "Kode wilayah", 20), ("kecamatan", "Kecamatan", 18), ("desa", "Desa/Kelurahan", 22))
 INPUT_WIDTH = 11
 MIN_HEADER_WIDTH = 40  # characters across an indicator's columns, so its wrapped text fits the header
 # Value keys an OPD types per semester, by cara isi (capaian of a rasio is computed from them).
