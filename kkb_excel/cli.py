@@ -72,12 +72,17 @@ def main() -> None:
 @main.command(**COMMAND)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Ekspor ke berkas .csv atau .xlsx.")
 @click.option("--semua", is_flag=True, help="Sertakan baris tidak aktif (duplikat palsu, placeholder).")
+@click.option("--opd", "show_opd", is_flag=True, help="Tampilkan pemetaan indikator -> kementerian/lembaga -> OPD.")
+@click.option("--peta-opd", type=click.Path(dir_okay=False, path_type=Path), help="Dengan --opd: pemetaan OPD kabupaten.")
 @user_errors
-def katalog(output: Path | None, semua: bool) -> None:
+def katalog(output: Path | None, semua: bool, show_opd: bool, peta_opd: Path | None) -> None:
     """Tampilkan katalog indikator Lampiran 4, atau ekspor ke CSV/XLSX.
 
-    Contoh: kkb-excel katalog --output katalog.xlsx
+    Contoh: kkb-excel katalog --output katalog.xlsx   |   kkb-excel katalog --opd
     """
+    if show_opd:
+        _katalog_opd(peta_opd)
+        return
     from kkb_excel.output import catalogue_export
     from kkb_excel.catalogue import load_catalogue
 
@@ -100,6 +105,24 @@ def katalog(output: Path | None, semua: bool) -> None:
         table.add_row(kode, ind.indikator, satuan, target, ind.polaritas, ind.cara_isi, ind.tingkat_pengamatan)
     console.print(table)
     console.print(f"{len(rows)} indikator. Ekspor lengkap (termasuk catatan keputusan): kkb-excel katalog -o katalog.xlsx")
+
+
+def _katalog_opd(peta_opd: Path | None) -> None:
+    from kkb_excel.catalogue import load_catalogue
+    from kkb_excel.opd import desa_indicators, load_opd_map
+
+    cat = load_catalogue()
+    opd_map = load_opd_map(peta_opd, cat)
+    desa = {i.kode for i in desa_indicators(cat)}
+    table = Table(title="Pemetaan indikator -> kementerian/lembaga -> OPD", box=box.SIMPLE_HEAD)
+    for header in ("Kode", "Indikator", "Kementerian/Lembaga", "OPD", "Tingkat", "Keyakinan"):
+        table.add_column(header, ratio=1 if header == "Indikator" else None, no_wrap=header == "Kode")
+    for ind in cat.active:
+        tingkat = ind.tingkat_pengamatan + ("" if ind.kode in desa else " (tanpa workbook OPD)")
+        table.add_row(ind.kode, ind.indikator, opd_map.kl.get(ind.kode, "-"), opd_map.opd.get(ind.kode, "-"), tingkat,
+                      opd_map.keyakinan.get(ind.kode, "-"))  # fmt: skip
+    console.print(table)
+    console.print(f"OPD dengan workbook isian per desa: {', '.join(opd_map.names(cat))}")
 
 
 @main.command(**COMMAND)
@@ -143,14 +166,36 @@ def wilayah(cari: str, batas: int) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Jumlah proses paralel.")
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder tujuan.")  # fmt: skip
+@click.option("--opd", "opd_names", multiple=True, metavar="NAMA",
+              help="Workbook isian OPD (semua desa/kelurahan sebagai baris) untuk OPD ini (boleh diulang).")  # fmt: skip
+@click.option("--per-opd", is_flag=True, help="Workbook isian OPD untuk setiap OPD yang mengisi indikator tingkat desa.")
+@click.option("--peta-opd", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV/XLSX pemetaan OPD kabupaten: kolom opd dan kode_indikator atau kementerian_lembaga.")  # fmt: skip
 @user_errors
-def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> None:
-    """Buat workbook daftar tilik, satu per unit pelaporan.
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, opd_names, per_opd, peta_opd) -> None:
+    """Buat workbook daftar tilik, satu per unit pelaporan (atau, dengan --opd/--per-opd, satu per OPD).
 
     Contoh: kkb-excel generate --wilayah 33.74 --turunan desa --tahun 2024 -o templat/
+    |  kkb-excel generate --wilayah 33.74 --opd "Dinas Kesehatan" --tahun 2024 -o isian-opd/
     """
+    if opd_names or per_opd:
+        written = _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, out_dir)
+        console.print(f"{len(written)} workbook isian OPD ditulis ke {out_dir.resolve()}")
+        return
     written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
+
+
+def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, out_dir) -> list[Path]:
+    from kkb_excel.catalogue import load_catalogue
+    from kkb_excel.opd import load_opd_map
+    from kkb_excel.template.generate import plan_units
+    from kkb_excel.template.opd_workbook import generate_opd
+
+    catalogue = load_catalogue()
+    opd_map = load_opd_map(peta_opd, catalogue)
+    opds = [opd_map.find(name, catalogue) for name in opd_names] or opd_map.names(catalogue)
+    return generate_opd(plan_units(wilayah_codes, turunan, tahun), opds, tahun, out_dir, opd_map, catalogue)
 
 
 def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list[Path]:

@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from kkb_excel import __version__
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
+from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic
 from kkb_excel.keys import COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
@@ -290,6 +291,10 @@ def generate_opd(units: list[Unit], opds: list[str], tahun: int, out_dir: Path, 
     """Write one workbook per unit x OPD into `out_dir`; returns the paths."""
     catalogue = catalogue or load_catalogue()
     index = index or load_wilayah()
+    for unit in units:
+        if unit.tingkat == "desa":
+            raise KkbError(f"{unit.kode} ({unit.identity['nama_wilayah']}) adalah desa/kelurahan; workbook OPD dibuat untuk "
+                           "kabupaten/kota (atau kecamatan/provinsi) dan memuat semua desa/kelurahannya.")  # fmt: skip
     written = []
     for unit in units:
         for opd in opds:
