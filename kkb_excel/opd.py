@@ -89,7 +89,7 @@ def load_opd_map(path: Path | None = None, catalogue: Catalogue | None = None) -
         rows = read_table(path)
     except FileNotFoundError:
         raise OpdFileError([f"{path}: berkas tidak ditemukan."]) from None
-    except Exception as exc:  # any unreadable file becomes one clear message
+    except Exception as exc:  # noqa: BLE001 - any unreadable file becomes one clear message
         raise OpdFileError([f"{path}: berkas tidak dapat dibaca sebagai CSV/XLSX ({type(exc).__name__})."]) from None
     header = [str(h or "").strip().lower() for h in rows[0]] if rows else []
     if "opd" not in header or not any(k in header for k in OVERRIDE_KEYS):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
 from kkb_excel.cli import main
@@ -23,9 +25,9 @@ from kkb_excel.read.pool import read_all
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
-from kkb_excel.template.opd_layout import FIRST_DATA_ROW as OPD_FIRST_ROW, INDICATOR_ROW, SHEET_OPD
+from kkb_excel.template.opd_layout import FIRST_DATA_ROW as OPD_FIRST_ROW
+from kkb_excel.template.opd_layout import INDICATOR_ROW, SHEET_OPD
 from kkb_excel.template.opd_workbook import generate_opd
-from kkb_excel.validators.run import validate_submissions
 
 KOTA = "33.74"
 TEST_OPD = "Tim Uji"
@@ -103,7 +105,7 @@ def read_values(path: Path) -> dict[str, dict[tuple[str, str], object]]:
 
 def test_mapping_follows_the_reference_and_covers_every_desa_indicator(catalogue, shared):
     opd_map = load_opd_map()
-    reference = {r["kode"]: r["penanggung_jawab_kl"] for r in csv.DictReader(open(shared / "reference" / "inpres_targets.csv", encoding="utf-8"))}
+    reference = {r["kode"]: r["penanggung_jawab_kl"] for r in csv.DictReader(io.StringIO((shared / "reference" / "inpres_targets.csv").read_text(encoding="utf-8")))}
     assert set(opd_map.kl) == {i.kode for i in catalogue.all}
     for kode, kl in opd_map.kl.items():
         assert kl.split(" (")[0] in reference[kode], kode  # each K/L is named in the evidence for that row

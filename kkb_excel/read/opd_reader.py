@@ -18,8 +18,8 @@ from kkb_excel.keys import COLUMN_LABEL, STATUS_KEYS, VALUE_KEYS
 from kkb_excel.numbers import NumberFormatError, parse_number
 from kkb_excel.read.submission import Record, Submission
 from kkb_excel.read.xlsxscan import column_index
-from kkb_excel.template.opd_layout import OPD_VERSION
 from kkb_excel.template.layout import SHEET_META
+from kkb_excel.template.opd_layout import OPD_VERSION
 
 ROW_SEPARATOR = "!baris "
 

@@ -8,8 +8,8 @@ the reader (`kkb_excel.read.opd_reader`) never guesses from the layout.
 from __future__ import annotations
 
 import io
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import xlsxwriter
@@ -44,19 +44,29 @@ MIN_HEADER_WIDTH = 40  # characters across an indicator's columns, so its wrappe
 SEMESTER_KEYS = {"rasio": ("pembilang", "penyebut"), "status": ("status",), "angka": ("capaian",)}
 SHORT_LABEL = {"pembilang": "Pembilang", "penyebut": "Penyebut", "status": "Ya/Tidak", "capaian": "Capaian"}
 STEPS = (
-    "Isi identitas pada blok atas: nama OPD/instansi (sudah terisi, ubah bila nama OPD Anda berbeda), "
-    "nama petugas dan tanggal pengisian.",
-    "Setiap baris adalah satu desa/kelurahan. Isi hanya sel kuning, di bawah indikator yang menjadi "
-    "tanggung jawab OPD Anda, untuk Semester I dan (bila sudah ada) Semester II.",
-    "Indikator persentase: isi pembilang dan penyebut (angka, bukan persen); persentase dihitung "
-    "otomatis saat direkap (jumlah pembilang / jumlah penyebut).",
+    (
+        "Isi identitas pada blok atas: nama OPD/instansi (sudah terisi, ubah bila nama OPD Anda berbeda), "
+        "nama petugas dan tanggal pengisian."
+    ),
+    (
+        "Setiap baris adalah satu desa/kelurahan. Isi hanya sel kuning, di bawah indikator yang menjadi "
+        "tanggung jawab OPD Anda, untuk Semester I dan (bila sudah ada) Semester II."
+    ),
+    (
+        "Indikator persentase: isi pembilang dan penyebut (angka, bukan persen); persentase dihitung "
+        "otomatis saat direkap (jumlah pembilang / jumlah penyebut)."
+    ),
     "Indikator status: pilih 'ya' atau 'tidak'. Indikator jumlah: isi angkanya.",
-    "Biarkan seluruh baris kosong bila data desa/kelurahan itu belum ada: baris kosong dihitung "
-    "'belum melapor', bukan nol. Isi 0 hanya bila nilainya memang nol.",
+    (
+        "Biarkan seluruh baris kosong bila data desa/kelurahan itu belum ada: baris kosong dihitung "
+        "'belum melapor', bukan nol. Isi 0 hanya bila nilainya memang nol."
+    ),
     "Desimal memakai koma sesuai pengaturan Excel Anda, misalnya 50,5.",
     "Lembar dilindungi tanpa kata sandi. Jangan menghapus, menyisipkan atau mengurutkan ulang baris/kolom.",
-    "Simpan tetap sebagai .xlsx lalu kirim ke sekretariat Kampung KB. Kiriman yang lebih baru "
-    "(tanggal pengisian) menggantikan kiriman lama untuk desa yang diisinya.",
+    (
+        "Simpan tetap sebagai .xlsx lalu kirim ke sekretariat Kampung KB. Kiriman yang lebih baru "
+        "(tanggal pengisian) menggantikan kiriman lama untuk desa yang diisinya."
+    ),
 )
 
 
@@ -95,9 +105,9 @@ def _formats(book) -> dict:
         "input": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False}),
         "date": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False, "num_format": "DD/MM/YYYY"}),
         "header": book.add_format({**border, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78",
-                                   "text_wrap": True, "valign": "vcenter", "align": "center"}),  # fmt: skip
+                                   "text_wrap": True, "valign": "vcenter", "align": "center"}),
         "indicator": book.add_format({**border, "bold": True, "font_color": "#FFFFFF", "bg_color": "#7F6000",
-                                      "text_wrap": True, "valign": "top", "align": "left"}),  # fmt: skip
+                                      "text_wrap": True, "valign": "top", "align": "left"}),
         "plain": book.add_format({"locked": True}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
@@ -201,7 +211,7 @@ def _add_validations(ws, catalogue: Catalogue, columns: list[InputColumn], last_
     for i, column in enumerate(columns):
         col = start_col(i)
         ind = catalogue.get(column.kode)
-        base, sem = column.key.rsplit("_", 1)
+        base = column.key.rsplit("_", 1)[0]
         title = f"{column.kode} {COLUMN_LABEL.get(column.key, column.key)}"[:32]
         if base == "status":
             options = {"validate": "list", "source": ["ya", "tidak"], "input_message": "Pilih ya atau tidak.",
