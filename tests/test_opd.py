@@ -114,6 +114,11 @@ def test_mapping_follows_the_reference_and_covers_every_desa_indicator(catalogue
     assert "Dinas Kesehatan" in opd_map.names(catalogue)
 
 
+def test_katalog_shows_the_mapping(peta):
+    result = CliRunner().invoke(main, ["katalog", "--opd", "--peta-opd", str(peta)])
+    assert result.exit_code == 0 and "Disdukcapil" in result.output and TEST_OPD in result.output
+
+
 def test_override_renames_and_reassigns(catalogue, tmp_path):
     path = tmp_path / "peta.csv"
     path.write_text("kementerian_lembaga,kode_indikator,opd\nKemenkes,,DINKES Kota\n,S3.Pc.K2.a,Disdikbud\n", encoding="utf-8")
