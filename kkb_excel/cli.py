@@ -171,8 +171,10 @@ def wilayah(cari: str, batas: int) -> None:
 @click.option("--per-opd", is_flag=True, help="Workbook isian OPD untuk setiap OPD yang mengisi indikator tingkat desa.")
 @click.option("--peta-opd", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV/XLSX pemetaan OPD kabupaten: kolom opd dan kode_indikator atau kementerian_lembaga.")  # fmt: skip
+@click.option("--isi-dari", "isi_dari", multiple=True, metavar="PATH",
+              help="Isi awal workbook desa dengan nilai yang sudah dilaporkan OPD (folder/berkas kiriman; dikunci).")  # fmt: skip
 @user_errors
-def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, opd_names, per_opd, peta_opd) -> None:
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, opd_names, per_opd, peta_opd, isi_dari) -> None:
     """Buat workbook daftar tilik, satu per unit pelaporan (atau, dengan --opd/--per-opd, satu per OPD).
 
     Contoh: kkb-excel generate --wilayah 33.74 --turunan desa --tahun 2024 -o templat/
@@ -182,8 +184,29 @@ def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, opd_name
         written = _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, out_dir)
         console.print(f"{len(written)} workbook isian OPD ditulis ke {out_dir.resolve()}")
         return
+    if isi_dari:
+        _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari)
+        return
     written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
+
+
+def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari) -> None:
+    from kkb_excel.catalogue import load_catalogue
+    from kkb_excel.targets import load_targets
+    from kkb_excel.template import prefill
+    from kkb_excel.template.generate import plan_units
+    from kkb_excel.wilayah import load_wilayah
+
+    catalogue, index = load_catalogue(), load_wilayah()
+    overrides = load_targets(target_file) if target_file else {}
+    units = plan_units(wilayah_codes, turunan, tahun, index)
+    with paused_gc():
+        collected = prefill.collect(list(isi_dari), tahun, catalogue, index, jobs)
+    written = prefill.generate_prefilled(units, tahun, out_dir, collected, catalogue, overrides)
+    filled = sum(1 for u in units if u.kode in collected.given)
+    console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}; {filled} diisi awal dari kiriman OPD "
+                  f"(nilai dikunci); {len(collected.conflicts)} isian dibiarkan kosong karena nilai antar-OPD berbeda.")  # fmt: skip
 
 
 def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, out_dir) -> list[Path]:

@@ -22,6 +22,9 @@ from kkb_excel.template.layout import SHEET_META
 from kkb_excel.template.opd_layout import OPD_VERSION
 
 ROW_SEPARATOR = "!baris "
+# A ratio's capaian derived from pembilang/penyebut, rounded as rollups show it: a pre-filled desa
+# workbook saved by any spreadsheet (15-17 significant digits) then reads back the same value.
+RATIO_DECIMALS = 4
 
 
 def row_berkas(berkas: str, row: int) -> str:
@@ -162,6 +165,6 @@ def _derive_capaian(catalogue: Catalogue, kode: str, values: dict) -> None:
         if ind.cara_isi == "rasio":
             num, den = values[f"pembilang_{sem}"], values[f"penyebut_{sem}"]
             if isinstance(num, float) and isinstance(den, float) and den > 0:
-                values[f"capaian_{sem}"] = num / den * 100
+                values[f"capaian_{sem}"] = capaian.excel_round(num / den * 100, RATIO_DECIMALS)
         elif ind.cara_isi == "status":
             values[f"capaian_{sem}"] = capaian.status_value(values[f"status_{sem}"], ind.status_yes)
