@@ -295,7 +295,6 @@ def test_opd_workbook_filled_in_libreoffice_reads_back_exactly(blank, tmp_path):
 
 
 def test_isi_dari_prefills_desa_workbooks_locked_with_the_opd_named(blank, catalogue, tmp_path):
-    _, rows = column_map(blank)
     chosen = ["33.74.01.1001", "33.74.01.1002"]
     values = typed_values(random.Random(8), chosen)
     sources = tmp_path / "kiriman"
@@ -341,3 +340,22 @@ def test_isi_dari_refuses_a_rollup(tmp_path, blank):
     result = CliRunner().invoke(main, ["generate", "--wilayah", "33.74.01.1001", "--isi-dari", str(tmp_path / "rekap.xlsx"),
                                        "--tahun", "2024", "-o", str(tmp_path / "out")])  # fmt: skip
     assert result.exit_code == 2 and "rekap" in result.output and "Traceback" not in result.output
+
+
+def test_empty_opd_workbook_is_rejected_once_and_moved_rows_are_caught(blank, tmp_path):
+    empty = tmp_path / "kosong" / "kosong.xlsx"
+    empty.parent.mkdir()
+    fill_openpyxl(blank, empty, {})
+    rollup = consolidate([str(empty.parent)], "kabupaten", 2024, KOTA)
+    [entry] = rollup.manifest
+    assert entry.status == "ditolak" and "Belum ada desa/kelurahan yang diisi" in entry.alasan
+    _, rows = column_map(blank)
+    values = typed_values(random.Random(9), ["33.74.01.1001"])
+    moved = fill_openpyxl(blank, tmp_path / "diurutkan.xlsx", values)
+    wb = load_workbook(moved)
+    ws = wb[SHEET_OPD]
+    first, second = rows["33.74.01.1001"], rows["33.74.01.1002"]
+    ws[f"A{first}"], ws[f"A{second}"] = "33.74.01.1002", "33.74.01.1001"  # rows re-sorted by hand
+    wb.save(moved)
+    [result] = validate_submissions(read_all(discover([str(moved)]))).files
+    assert result.status == "ditolak" and [(f.aturan, f.sel) for f in result.findings if f.aturan == "S10"] == [("S10", f"A{first}")]

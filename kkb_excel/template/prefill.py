@@ -8,6 +8,7 @@ style) and the Keterangan cell says which OPD and file the values came from.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -112,9 +113,14 @@ def _lock(data: bytes, like: dict[str, str]) -> bytes:
             if info.filename == MAIN_SHEET_PART:
                 styles = {m.group(1).decode(): m.group(2) or b"" for m in _STYLE_RE.finditer(part)}
                 wanted = {ref.encode(): styles.get(source, b"") for ref, source in like.items()}
-                part = _STYLE_RE.sub(lambda m: b'<c r="' + m.group(1) + b'"' + wanted[m.group(1)] if m.group(1) in wanted else m.group(0), part)
+                part = _STYLE_RE.sub(functools.partial(_restyle, wanted), part)
             archive.writestr(info, part)
     return out.getvalue()
+
+
+def _restyle(wanted: dict[bytes, bytes], match: re.Match) -> bytes:
+    ref = match.group(1)
+    return b'<c r="' + ref + b'"' + wanted[ref] if ref in wanted else match.group(0)
 
 
 def generate_prefilled(units: list[Unit], tahun: int, out_dir: Path, collected: Collected, catalogue: Catalogue,
