@@ -20,7 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-APT_PACKAGES = ["libreoffice-calc-nogui", "python3-uno"]
+# Carlito and Liberation: metric-compatible with Calibri/Arial, so printed pages match Excel's.
+APT_PACKAGES = ["libreoffice-calc-nogui", "python3-uno", "fonts-crosextra-carlito", "fonts-liberation2"]
 
 
 def say(text: str) -> None:
@@ -78,7 +79,8 @@ def has_libreoffice() -> bool:
         return False
     if platform.system() == "Linux":  # the UNO fill tests drive LibreOffice from the system python3
         probe = subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True)
-        return probe.returncode == 0
+        fonts = shutil.which("fc-list") and subprocess.run(["fc-list", "Carlito"], capture_output=True, text=True).stdout.strip()
+        return probe.returncode == 0 and bool(fonts)
     return True
 
 
