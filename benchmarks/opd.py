@@ -45,7 +45,7 @@ def main() -> None:
         out = Path(tmp)
         unit = plan_units(["33"], None, 2024, index)
         start = time.perf_counter()
-        [path] = generate_opd(unit, [opd], 2024, out / "opd", opd_map, catalogue, index)
+        [path] = generate_opd(unit, [opd], 2024, out / "opd", opd_map)
         generated = time.perf_counter() - start
         size = path.stat().st_size / 1e6
         wb = load_workbook(path)

@@ -181,7 +181,7 @@ def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, opd_name
     |  kkb-excel generate --wilayah 33.74 --opd "Dinas Kesehatan" --tahun 2024 -o isian-opd/
     """
     if opd_names or per_opd:
-        written = _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, out_dir)
+        written = _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir)
         console.print(f"{len(written)} workbook isian OPD ditulis ke {out_dir.resolve()}")
         return
     if isi_dari:
@@ -209,7 +209,7 @@ def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_di
                   f"(nilai dikunci); {len(collected.conflicts)} isian dibiarkan kosong karena nilai antar-OPD berbeda.")  # fmt: skip
 
 
-def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, out_dir) -> list[Path]:
+def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir) -> list[Path]:
     from kkb_excel.catalogue import load_catalogue
     from kkb_excel.opd import load_opd_map
     from kkb_excel.template.generate import plan_units
@@ -218,7 +218,10 @@ def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, out_dir) -
     catalogue = load_catalogue()
     opd_map = load_opd_map(peta_opd, catalogue)
     opds = [opd_map.find(name, catalogue) for name in opd_names] or opd_map.names(catalogue)
-    return generate_opd(plan_units(wilayah_codes, turunan, tahun), opds, tahun, out_dir, opd_map, catalogue)
+    units = plan_units(wilayah_codes, turunan, tahun)
+    with progress_bar(len(units) * len(opds), "Membuat workbook OPD") as bar:
+        task = bar.add_task("generate", total=len(units) * len(opds))
+        return generate_opd(units, opds, tahun, out_dir, opd_map, jobs, progress=lambda n: bar.advance(task, n))
 
 
 def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list[Path]:

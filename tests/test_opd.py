@@ -49,7 +49,7 @@ def opd_map(peta, catalogue):
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory, opd_map, catalogue) -> Path:
     out = tmp_path_factory.mktemp("opd")
-    [path] = generate_opd(plan_units([KOTA], None, 2024), [TEST_OPD], 2024, out, opd_map, catalogue)
+    [path] = generate_opd(plan_units([KOTA], None, 2024), [TEST_OPD], 2024, out, opd_map)
     return path
 
 

@@ -8,6 +8,7 @@ the reader (`kkb_excel.read.opd_reader`) never guesses from the layout.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from kkb_excel import __version__
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic
+from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.keys import COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
 from kkb_excel.template.generate import Unit
@@ -39,6 +41,8 @@ from kkb_excel.template.opd_layout import (
 from kkb_excel.wilayah import ATTRIBUTION, WilayahIndex, load_wilayah
 
 INPUT_WIDTH = 11
+MAX_CHUNK = 8
+PARALLEL_MIN_WORKBOOKS = 16  # a kabupaten's workbooks take ~0.1 s each; starting workers costs ~0.5 s
 MIN_HEADER_WIDTH = 40  # characters across an indicator's columns, so its wrapped text fits the header
 # Value keys an OPD types per semester, by cara isi (capaian of a rasio is computed from them).
 SEMESTER_KEYS = {"rasio": ("pembilang", "penyebut"), "status": ("status",), "angka": ("capaian",)}
@@ -296,19 +300,27 @@ def _write_meta(ws, unit: Unit, opd: str, tahun: int, catalogue: Catalogue, colu
     ws.very_hidden()
 
 
-def generate_opd(units: list[Unit], opds: list[str], tahun: int, out_dir: Path, opd_map: OpdMap,
-                 catalogue: Catalogue | None = None, index: WilayahIndex | None = None) -> list[Path]:  # fmt: skip
-    """Write one workbook per unit x OPD into `out_dir`; returns the paths."""
-    catalogue = catalogue or load_catalogue()
-    index = index or load_wilayah()
+def _render_chunk(job: tuple[str, int, OpdMap, list[tuple[Unit, str]]]) -> list[str]:
+    """Worker entry point (spawn-safe): write the workbooks of one chunk of (unit, OPD) pairs."""
+    out_dir, tahun, opd_map, items = job
+    catalogue, index = load_catalogue(), load_wilayah()
+    written = []
+    for unit, opd in items:
+        path = Path(out_dir) / opd_file_name(tahun, unit, opd)
+        write_atomic(path, build_opd_workbook(unit, opd, tahun, opd_map, catalogue, index))
+        written.append(str(path))
+    return written
+
+
+def generate_opd(units: list[Unit], opds: list[str], tahun: int, out_dir: Path, opd_map: OpdMap, jobs: int = 1,
+                 progress: Callable[[int], None] | None = None) -> list[Path]:  # fmt: skip
+    """Write one workbook per unit x OPD into `out_dir` (in `jobs` spawn-safe workers when many); returns the paths."""
     for unit in units:
         if unit.tingkat == "desa":
             raise KkbError(f"{unit.kode} ({unit.identity['nama_wilayah']}) adalah desa/kelurahan; workbook OPD dibuat untuk "
                            "kabupaten/kota (atau kecamatan/provinsi) dan memuat semua desa/kelurahannya.")  # fmt: skip
-    written = []
-    for unit in units:
-        for opd in opds:
-            path = out_dir / opd_file_name(tahun, unit, opd)
-            write_atomic(path, build_opd_workbook(unit, opd, tahun, opd_map, catalogue, index))
-            written.append(path)
-    return written
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items = [(unit, opd) for unit in units for opd in opds]
+    chunks = [(str(out_dir), tahun, opd_map, chunk) for chunk in chunked(items, jobs, MAX_CHUNK)]
+    written = map_chunks(_render_chunk, chunks, jobs > 1 and len(items) >= PARALLEL_MIN_WORKBOOKS, jobs, progress)
+    return [Path(p) for p in written]
