@@ -32,7 +32,8 @@ The pipeline, stage by stage (folder -> role):
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
   `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `rekap_form` the unit's own Lampiran 4 rekap with
   sign-off · `matrix` child units x indicators · `xlsx_style` print set-up, fonts, number formats ·
-  `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as CSV/XLSX.
+  `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as CSV/XLSX · `per_file` an
+  OPD workbook's row results gathered per file.
 - `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite main.py.
   The worksheet functions live in the top-level `udfs/` folder (kkb_excel.udfs): `core` what they
   compute (pure Python) · `functions` the xlwings declarations Excel sees.

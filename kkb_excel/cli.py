@@ -282,7 +282,9 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
         out.write_json(report, json_path)
         console.print(f"JSON: {json_path}", markup=False)
     if anotasi:
-        written = out.write_annotated(report, {f.berkas: f.path for f in files}, anotasi)
+        from kkb_excel.output.per_file import per_file  # an OPD workbook's rows annotate one copy
+
+        written = out.write_annotated(per_file(report), {f.berkas: f.path for f in files}, anotasi)
         console.print(f"{len(written)} salinan bertanda di {anotasi}", markup=False)
     sys.exit(0 if report.valid else 1)
 

@@ -359,3 +359,16 @@ def test_empty_opd_workbook_is_rejected_once_and_moved_rows_are_caught(blank, tm
     wb.save(moved)
     [result] = validate_submissions(read_all(discover([str(moved)]))).files
     assert result.status == "ditolak" and [(f.aturan, f.sel) for f in result.findings if f.aturan == "S10"] == [("S10", f"A{first}")]
+
+
+def test_validate_cli_annotates_one_copy_per_opd_workbook(blank, tmp_path):
+    columns, rows = column_map(blank)
+    bad = {"33.74.01.1001": {(RASIO, "pembilang_1"): 30, (RASIO, "penyebut_1"): 10}, "33.74.01.1002": {(RASIO, "penyebut_1"): "abc"}}
+    filled = fill_openpyxl(blank, tmp_path / "tim-uji.xlsx", bad)
+    out = tmp_path / "koreksi"
+    result = CliRunner().invoke(main, ["validate", str(filled), "--anotasi", str(out)])
+    assert result.exit_code == 1 and result.output.count("tim-uji.xlsx!baris") == 2
+    [copy] = out.iterdir()
+    ws = load_workbook(copy)[SHEET_OPD]
+    assert "V03" in ws[f"{columns[(RASIO, 'pembilang_1')]}{rows['33.74.01.1001']}"].comment.text
+    assert "N01" in ws[f"{columns[(RASIO, 'penyebut_1')]}{rows['33.74.01.1002']}"].comment.text
