@@ -2,7 +2,7 @@
 
 Measures in the same run:
   - generation of one OPD workbook for all desa of province 33 (the OPD with most columns);
-  - reading it back once every row is filled (read_all: one submission per desa row);
+  - reading it back once every row is filled (read_all: one submission per desa row), then validating;
   - values read per second, against the per-desa path (read_all over N synthetic Lampiran 4 files).
 
     python benchmarks/opd.py            # per-desa comparison over 300 files
@@ -28,6 +28,7 @@ from kkb_excel.synthetic import write_synthetic
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.opd_layout import SHEET_OPD
 from kkb_excel.template.opd_workbook import generate_opd
+from kkb_excel.validators.run import validate_submissions
 from kkb_excel.wilayah import load_wilayah
 
 
@@ -62,6 +63,9 @@ def main() -> None:
         subs = read_all(discover([str(filled)]))
         read_opd = time.perf_counter() - start
         opd_values = values_in(subs)
+        start = time.perf_counter()
+        report = validate_submissions(subs, catalogue, index)
+        validated = time.perf_counter() - start
         units = plan_units(["33.74"], "desa", 2024, index) * (args.n // 177 + 1)
         units = [u.__class__(u.kode, u.tingkat, u.identity, f"{i}-{u.filename}") for i, u in enumerate(units[: args.n])]
         (out / "desa").mkdir()
@@ -73,6 +77,7 @@ def main() -> None:
     print(f"OPD '{opd}': {len(opd_map.indicators(opd, catalogue))} indikator, {len(columns)} kolom isian, {len(rows)} desa/kelurahan")
     print(f"generate: {generated:.2f} s for one workbook ({size:.1f} MB)")
     print(f"read OPD workbook: {read_opd:.2f} s, {len(subs)} submissions, {opd_values} values -> {opd_values / read_opd:,.0f} values/s")
+    print(f"validate the {len(report.files)} row submissions (pandera, all rows at once): {validated:.2f} s")
     print(f"read per-desa files: {read_desa:.2f} s for {len(desa_subs)} files, {desa_values} values -> {desa_values / read_desa:,.0f} values/s")
     print(f"peak memory: {peak_memory_mb()}")
 
