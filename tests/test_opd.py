@@ -119,6 +119,13 @@ def test_katalog_shows_the_mapping(peta):
     assert result.exit_code == 0 and "Disdukcapil" in result.output and TEST_OPD in result.output
 
 
+def test_katalog_export_carries_kl_and_opd(tmp_path):
+    path = tmp_path / "katalog.csv"
+    assert CliRunner().invoke(main, ["katalog", "-o", str(path)]).exit_code == 0
+    rows = {r["kode"]: r for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))}
+    assert rows["S1.Pa.K2.a"]["kementerian_lembaga"] == "Kemendagri (Dukcapil)" and rows["S1.Pa.K2.a"]["opd"] == "Disdukcapil"
+
+
 def test_override_renames_and_reassigns(catalogue, tmp_path):
     path = tmp_path / "peta.csv"
     path.write_text("kementerian_lembaga,kode_indikator,opd\nKemenkes,,DINKES Kota\n,S3.Pc.K2.a,Disdikbud\n", encoding="utf-8")
