@@ -15,10 +15,11 @@ The pipeline, stage by stage (folder -> role):
   override files · `opd` which OPD fills which indicator (K/L per indicator, usual OPD, override file) · `findings` Finding, FileResult, Report ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
-  `guide` the Petunjuk sheet · `blueprint` clone-per-unit XML patching · `generate` many units in
-  parallel · `canonical` the blank templates in workbooks/templates/ · `opd_layout` and
-  `opd_workbook` one workbook per OPD with every desa/kelurahan as a row · `prefill` desa workbooks
-  pre-filled (locked) with what OPDs already reported.
+  `guide` the Petunjuk sheet · `pages` row heights, page breaks, repeated labels · `blueprint`
+  clone-per-unit XML patching · `generate` many units in parallel · `canonical` the blank
+  templates in workbooks/templates/ · `opd_layout` and `opd_workbook` one workbook per OPD with
+  every desa/kelurahan as a row · `prefill` desa workbooks pre-filled (locked) with what OPDs
+  already reported.
 - ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
   `_kkb` metadata) · `submission` Record and Submission · `xlsxscan` formula text and error cells
   from the XML · `pool` reads many files in workers · `opd_reader` an OPD workbook -> one Submission per reported

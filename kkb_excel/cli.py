@@ -164,6 +164,8 @@ def wilayah(cari: str, batas: int) -> None:
 @click.option("--target", "target_file", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV/XLSX dengan kolom kode_wilayah, kode_indikator, target.")  # fmt: skip
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Jumlah proses paralel.")
+@click.option("--kertas", type=click.Choice(["f4", "a4"]), default="f4", show_default=True,
+              help="Ukuran kertas cetak (mendatar): F4/Folio 215x330 mm atau A4.")  # fmt: skip
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder tujuan.")  # fmt: skip
 @click.option("--opd", "opd_names", multiple=True, metavar="NAMA",
@@ -174,8 +176,10 @@ def wilayah(cari: str, batas: int) -> None:
 @click.option("--isi-dari", "isi_dari", multiple=True, metavar="PATH",
               help="Isi awal workbook desa dengan nilai yang sudah dilaporkan OPD (folder/berkas kiriman; dikunci).")  # fmt: skip
 @user_errors
-def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, opd_names, per_opd, peta_opd, isi_dari) -> None:
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir, opd_names, per_opd, peta_opd, isi_dari) -> None:
     """Buat workbook daftar tilik, satu per unit pelaporan (atau, dengan --opd/--per-opd, satu per OPD).
+
+    Tingkat tanpa indikator yang diisi (kecamatan) tidak dibuatkan daftar tilik: angkanya adalah rekap.
 
     Contoh: kkb-excel generate --wilayah 33.74 --turunan desa --tahun 2024 -o templat/
     |  kkb-excel generate --wilayah 33.74 --opd "Dinas Kesehatan" --tahun 2024 -o isian-opd/
@@ -185,13 +189,13 @@ def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, opd_name
         console.print(f"{len(written)} workbook isian OPD ditulis ke {out_dir.resolve()}")
         return
     if isi_dari:
-        _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari)
+        _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas)
         return
-    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir)
+    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
 
 
-def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari) -> None:
+def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas) -> None:
     from kkb_excel.catalogue import load_catalogue
     from kkb_excel.targets import load_targets
     from kkb_excel.template import prefill
@@ -203,7 +207,7 @@ def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_di
     units = plan_units(wilayah_codes, turunan, tahun, index)
     with paused_gc():
         collected = prefill.collect(list(isi_dari), tahun, catalogue, index, jobs)
-    written = prefill.generate_prefilled(units, tahun, out_dir, collected, catalogue, overrides)
+    written = prefill.generate_prefilled(units, tahun, out_dir, collected, catalogue, overrides, kertas)
     filled = sum(1 for u in units if u.kode in collected.given)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}; {filled} diisi awal dari kiriman OPD "
                   f"(nilai dikunci); {len(collected.conflicts)} isian dibiarkan kosong karena nilai antar-OPD berbeda.")  # fmt: skip
@@ -224,19 +228,23 @@ def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_
         return generate_opd(units, opds, tahun, out_dir, opd_map, jobs, progress=lambda n: bar.advance(task, n))
 
 
-def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list[Path]:
+def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4") -> list[Path]:
     from kkb_excel.template import generate as gen
     from kkb_excel.targets import load_targets
 
     overrides = load_targets(target_file) if target_file else {}
-    units = gen.plan_units(wilayah_codes, turunan, tahun)
+    units, empty = gen.split_fillable(gen.plan_units(wilayah_codes, turunan, tahun))
+    if empty and not units:
+        raise CliError(gen.nothing_to_fill_message(empty))
+    if empty:
+        err_console.print(f"Peringatan: {gen.nothing_to_fill_message(empty)}")
     planned = {u.kode for u in units}
     unused = sorted(k for k in overrides if k not in planned)
     if unused:
         err_console.print(f"Peringatan: target untuk {len(unused)} wilayah di luar cakupan diabaikan (mis. {unused[0]}).")
     with progress_bar(len(units), "Membuat workbook") as bar:
         task = bar.add_task("generate", total=len(units))
-        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n))
+        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n), kertas=kertas)
 
 
 @main.command(**COMMAND)
@@ -364,7 +372,7 @@ def _rollup_outputs(output, csv_path, parquet, pdf_path):
 @click.option("--tahun", type=click.IntRange(2020, 2100), default=2024, show_default=True)
 @user_errors
 def templat(out_dir: Path, tahun: int) -> None:
-    """Tulis ulang templat kosong kanonik (desa/kelurahan, kecamatan, kabupaten/kota, provinsi).
+    """Tulis ulang templat kosong kanonik (desa/kelurahan, kabupaten/kota, provinsi; kertas F4).
 
     Contoh: kkb-excel templat -o workbooks/templates
     """

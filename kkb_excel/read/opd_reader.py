@@ -22,9 +22,6 @@ from kkb_excel.template.layout import SHEET_META
 from kkb_excel.template.opd_layout import OPD_VERSION
 
 ROW_SEPARATOR = "!baris "
-# A ratio's capaian derived from pembilang/penyebut, rounded as rollups show it: a pre-filled desa
-# workbook saved by any spreadsheet (15-17 significant digits) then reads back the same value.
-RATIO_DECIMALS = 4
 
 
 def row_berkas(berkas: str, row: int) -> str:
@@ -159,12 +156,10 @@ def _where(sub: OpdRowSubmission, key: str, kode: str, position: int) -> dict:
 
 
 def _derive_capaian(catalogue: Catalogue, kode: str, values: dict) -> None:
-    """Capaian the OPD does not type: a ratio's from pembilang/penyebut, a status's from ya/tidak."""
+    """Capaian the OPD does not type, computed as the per-desa reader computes its formula cells."""
     ind = catalogue.get(kode)
     for sem in (1, 2):
         if ind.cara_isi == "rasio":
-            num, den = values[f"pembilang_{sem}"], values[f"penyebut_{sem}"]
-            if isinstance(num, float) and isinstance(den, float) and den > 0:
-                values[f"capaian_{sem}"] = capaian.excel_round(num / den * 100, RATIO_DECIMALS)
+            values[f"capaian_{sem}"] = capaian.ratio_value(values[f"pembilang_{sem}"], values[f"penyebut_{sem}"])
         elif ind.cara_isi == "status":
             values[f"capaian_{sem}"] = capaian.status_value(values[f"status_{sem}"], ind.status_yes)

@@ -18,3 +18,5 @@ FIRST_IDENTITY_ROW = 4
 INDICATOR_ROW, SEMESTER_ROW, HEADER_ROW = 11, 12, 13
 FIRST_DATA_ROW = 14
 DESA_COLUMNS = (("kode_wilayah", "Kode wilayah", 20), ("kecamatan", "Kecamatan", 18), ("desa", "Desa/Kelurahan", 22))
+# Value keys typed per semester, by cara isi (a ratio's and a status's capaian are computed from them).
+SEMESTER_KEYS = {"rasio": ("pembilang", "penyebut"), "status": ("status",), "angka": ("capaian",)}

@@ -20,9 +20,9 @@ from kkb_excel import __version__
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic
-from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.keys import COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
+from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.template.generate import Unit
 from kkb_excel.template.layout import SHEET_GUIDE, SHEET_META
 from kkb_excel.template.opd_layout import (
@@ -34,6 +34,7 @@ from kkb_excel.template.opd_layout import (
     INDICATOR_ROW,
     OPD_ID,
     OPD_VERSION,
+    SEMESTER_KEYS,
     SEMESTER_ROW,
     SHEET_OPD,
     TITLE,
@@ -44,8 +45,6 @@ INPUT_WIDTH = 11
 MAX_CHUNK = 8
 PARALLEL_MIN_WORKBOOKS = 16  # a kabupaten's workbooks take ~0.1 s each; starting workers costs ~0.5 s
 MIN_HEADER_WIDTH = 40  # characters across an indicator's columns, so its wrapped text fits the header
-# Value keys an OPD types per semester, by cara isi (capaian of a rasio is computed from them).
-SEMESTER_KEYS = {"rasio": ("pembilang", "penyebut"), "status": ("status",), "angka": ("capaian",)}
 SHORT_LABEL = {"pembilang": "Pembilang", "penyebut": "Penyebut", "status": "Ya/Tidak", "capaian": "Capaian"}
 STEPS = (
     (

@@ -1,7 +1,8 @@
 """Pre-fill per-desa daftar tilik workbooks with what OPDs already reported for that desa (`generate --isi-dari`).
 
 Sources are submitted files (OPD workbooks and per-desa workbooks): only accepted ones for the
-year, the newest per desa x OPD (as in consolidation). An indicator two OPDs gave different values
+year, the newest per desa x OPD (as in consolidation). Only typed cells are filled (pembilang and
+penyebut, status, or the number); formulas stay formulas. An indicator two OPDs gave different values
 for is left empty for the desa forum to settle. Pre-filled cells are locked (the template's locked
 style) and the Keterangan cell says which OPD and file the values came from.
 """
@@ -20,13 +21,14 @@ from kkb_excel.catalogue import Catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
 from kkb_excel.findings import DITERIMA
-from kkb_excel.keys import INPUT_KEYS
+from kkb_excel.keys import SEMESTERS
 from kkb_excel.read.discover import discover
 from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.pool import read_all
 from kkb_excel.template.blueprint import MAIN_SHEET_PART, Blueprint
 from kkb_excel.template.generate import Unit
-from kkb_excel.template.layout import COL, FIRST_DATA_ROW
+from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW
+from kkb_excel.template.opd_layout import SEMESTER_KEYS
 from kkb_excel.validators.run import validate_submissions
 from kkb_excel.wilayah import WilayahIndex
 
@@ -66,7 +68,7 @@ def collect(paths: list[str], tahun: int, catalogue: Catalogue, index: WilayahIn
     found: dict[str, dict[str, list[Given]]] = defaultdict(lambda: defaultdict(list))
     for (kode, _), (sub, opd) in sorted(latest.items()):
         for rec in sub.records:
-            keys = INPUT_KEYS[catalogue.get(rec.kode).cara_isi]
+            keys = [f"{base}_{sem}" for sem in SEMESTERS for base in SEMESTER_KEYS[catalogue.get(rec.kode).cara_isi]]
             values = tuple((k, rec.value(k)) for k in keys if rec.value(k) is not None)
             if rec.diamati and values:
                 found[kode][rec.kode].append(Given(values, opd, source_berkas(sub), str(sub.identity.get("tanggal") or "")))
@@ -124,13 +126,13 @@ def _restyle(wanted: dict[bytes, bytes], match: re.Match) -> bytes:
 
 
 def generate_prefilled(units: list[Unit], tahun: int, out_dir: Path, collected: Collected, catalogue: Catalogue,
-                       overrides: dict[str, dict[str, float | None]] | None = None) -> list[Path]:  # fmt: skip
+                       overrides: dict[str, dict[str, float | None]] | None = None, kertas: str = DEFAULT_PAPER) -> list[Path]:  # fmt: skip
     """Write one workbook per unit; desa with OPD values get them pre-filled and locked."""
     blueprints: dict[str, Blueprint] = {}
     written = []
     for unit in units:
         if unit.tingkat not in blueprints:
-            blueprints[unit.tingkat] = Blueprint.build(unit.tingkat, tahun, catalogue.targets(unit.tingkat), catalogue)
+            blueprints[unit.tingkat] = Blueprint.build(unit.tingkat, tahun, catalogue.targets(unit.tingkat), catalogue, kertas)
         targets = catalogue.targets(unit.tingkat, (overrides or {}).get(unit.kode))
         path = out_dir / unit.filename
         write_atomic(path, render_prefilled(blueprints[unit.tingkat], unit, targets, collected.given.get(unit.kode, {}), catalogue))
