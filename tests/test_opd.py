@@ -159,9 +159,10 @@ def test_workbook_layout(blank, catalogue):
     assert ws[f"C{rows['33.74.01.1001']}"].value == "Miroto"
     headers = {ws.cell(INDICATOR_ROW, c).value.split("\n")[0] for c in range(4, ws.max_column + 1) if ws.cell(INDICATOR_ROW, c).value}
     assert headers == {STATUS, ANGKA, RASIO}
-    assert {k for k, _ in columns} == {STATUS, ANGKA, RASIO} and len(columns) == 2 + 2 + 4
+    assert {k for k, _ in columns} == {STATUS, ANGKA, RASIO} and len(columns) == 2 + 2 + 4 + 3  # + a Keterangan each
     validations = {str(dv.sqref).split(":")[0][:-2]: dv.type for dv in ws.data_validations.dataValidation if dv.sqref}
     assert validations[columns[(STATUS, "status_1")]] == "list" and validations[columns[(RASIO, "pembilang_1")]] == "custom"
+    assert validations[columns[(RASIO, "keterangan")]] == "list"  # offers "Belum tersedia", takes free text
 
 
 def test_openpyxl_filled_workbook_reads_back_exactly(blank, tmp_path):
@@ -375,3 +376,24 @@ def test_validate_cli_annotates_one_copy_per_opd_workbook(blank, tmp_path):
     ws = load_workbook(copy)[SHEET_OPD]
     assert "V03" in ws[f"{columns[(RASIO, 'pembilang_1')]}{rows['33.74.01.1001']}"].comment.text
     assert "N01" in ws[f"{columns[(RASIO, 'penyebut_1')]}{rows['33.74.01.1002']}"].comment.text
+
+
+def test_belum_tersedia_row_is_reported_not_zero(blank, tmp_path):
+    values = {"33.74.01.1001": {(RASIO, "keterangan"): "Belum tersedia", (ANGKA, "capaian_1"): 4},
+              "33.74.01.1002": {(ANGKA, "capaian_1"): 0}}  # fmt: skip
+    (tmp_path / "kiriman").mkdir()
+    filled = fill_openpyxl(blank, tmp_path / "kiriman" / "tahunan.xlsx", values)
+    subs = {s.meta["kode_wilayah"]: s for s in read_all(discover([str(filled)]))}
+    assert sorted(subs) == ["33.74.01.1001", "33.74.01.1002"]
+    [rasio] = [r for r in subs["33.74.01.1001"].records if r.kode == RASIO]
+    assert rasio.belum_tersedia and rasio.inputs() == (None,) * len(rasio.inputs())
+    [angka] = [r for r in subs["33.74.01.1002"].records if r.kode == ANGKA]
+    assert angka.value("capaian_1") == 0.0 and not angka.belum_tersedia
+    # Pre-filled for the desa forum, the answer stays "Belum tersedia" (and reads back as such).
+    out = tmp_path / "desa"
+    result = CliRunner().invoke(main, ["generate", "--wilayah", "33.74.01.1001", "--isi-dari", str(tmp_path / "kiriman"),
+                                       "--tahun", "2024", "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [prefilled] = read_all(discover([str(out)]))
+    [rasio] = [r for r in prefilled.records if r.kode == RASIO]
+    assert rasio.belum_tersedia and TEST_OPD in rasio.value("keterangan")

@@ -136,6 +136,8 @@ def _row_submission(sub: Submission, row: int, kode_wilayah: str, cells: list, k
 
 def _parse(sub: OpdRowSubmission, key: str, raw, kode: str, position: int):
     """A non-empty cell value as the column expects it; N01/N02 findings for number text."""
+    if key == "keterangan":
+        return str(raw)
     if key in STATUS_KEYS:
         return str(raw).strip().lower() or None
     if type(raw) is float:

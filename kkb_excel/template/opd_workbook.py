@@ -20,7 +20,7 @@ from kkb_excel import __version__
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic
-from kkb_excel.keys import COLUMN_LABEL, SEMESTERS
+from kkb_excel.keys import BELUM_TERSEDIA, COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
 from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.template.generate import Unit
@@ -42,6 +42,7 @@ from kkb_excel.template.opd_layout import (
 from kkb_excel.wilayah import ATTRIBUTION, WilayahIndex, load_wilayah
 
 INPUT_WIDTH = 11
+KETERANGAN_WIDTH = 16
 MAX_CHUNK = 8
 PARALLEL_MIN_WORKBOOKS = 16  # a kabupaten's workbooks take ~0.1 s each; starting workers costs ~0.5 s
 MIN_HEADER_WIDTH = 40  # characters across an indicator's columns, so its wrapped text fits the header
@@ -63,6 +64,10 @@ STEPS = (
     (
         "Biarkan seluruh baris kosong bila data desa/kelurahan itu belum ada: baris kosong dihitung "
         "'belum melapor', bukan nol. Isi 0 hanya bila nilainya memang nol."
+    ),
+    (
+        f"Bila data suatu indikator belum terbit untuk desa itu (data tahunan), pilih '{BELUM_TERSEDIA}' di kolom "
+        "Keterangan indikator itu; jangan mengisi 0."
     ),
     "Desimal memakai koma sesuai pengaturan Excel Anda, misalnya 50,5.",
     "Lembar dilindungi tanpa kata sandi. Jangan menghapus, menyisipkan atau mengurutkan ulang baris/kolom.",
@@ -87,7 +92,7 @@ def opd_file_name(tahun: int, unit: Unit, opd: str) -> str:
 
 
 def input_columns(indicators: list[Indicator]) -> list[InputColumn]:
-    """Every input column in order: per indicator, per semester, the keys its cara isi needs."""
+    """Every input column in order: per indicator, per semester, the keys its cara isi needs, then Keterangan."""
     columns = []
     col = len(DESA_COLUMNS)
     for ind in indicators:
@@ -95,6 +100,8 @@ def input_columns(indicators: list[Indicator]) -> list[InputColumn]:
             for base in SEMESTER_KEYS[ind.cara_isi]:
                 columns.append(InputColumn(ind.kode, f"{base}_{sem}", xl_col_to_name(col)))
                 col += 1
+        columns.append(InputColumn(ind.kode, "keterangan", xl_col_to_name(col)))
+        col += 1
     return columns
 
 
@@ -106,6 +113,7 @@ def _formats(book) -> dict:
         "label": book.add_format({"bold": True}),
         "fixed": book.add_format({**border, "bg_color": "#EDEDED"}),
         "input": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False}),
+        "note": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False, "text_wrap": True}),
         "date": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False, "num_format": "DD/MM/YYYY"}),
         "header": book.add_format({**border, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78",
                                    "text_wrap": True, "valign": "vcenter", "align": "center"}),
@@ -174,15 +182,18 @@ def _write_sheet(ws, fmt, unit: Unit, opd: str, tahun: int, indicators, columns,
         width = 2 * len(SEMESTER_KEYS[ind.cara_isi])
         satuan = "%" if ind.persentase else ind.satuan
         spans.append((start, width))
-        ws.set_column(start, start + width - 1, max(INPUT_WIDTH, MIN_HEADER_WIDTH / width), fmt["input"])
-        _merge(ws, INDICATOR_ROW - 1, start, width, f"{ind.kode}\n{ind.indikator} ({satuan})", fmt["indicator"])
-        start += width
+        ws.set_column(start, start + width - 1, max(INPUT_WIDTH, MIN_HEADER_WIDTH / (width + 1)), fmt["input"])
+        ws.set_column(start + width, start + width, KETERANGAN_WIDTH, fmt["note"])
+        _merge(ws, INDICATOR_ROW - 1, start, width + 1, f"{ind.kode}\n{ind.indikator} ({satuan})", fmt["indicator"])
+        start += width + 1
     for start, width in spans:
         half = width // 2
         for sem in SEMESTERS:
             _merge(ws, SEMESTER_ROW - 1, start + (sem - 1) * half, half, f"Semester {'I' * sem}", fmt["header"])
+        ws.merge_range(SEMESTER_ROW - 1, start + width, HEADER_ROW - 1, start + width, "Keterangan", fmt["header"])
     for i, column in enumerate(columns):
-        ws.write_string(HEADER_ROW - 1, start_col(i), SHORT_LABEL[column.key.rsplit("_", 1)[0]], fmt["header"])
+        if column.key != "keterangan":
+            ws.write_string(HEADER_ROW - 1, start_col(i), SHORT_LABEL[column.key.rsplit("_", 1)[0]], fmt["header"])
     ws.set_row(INDICATOR_ROW - 1, 120, fmt["plain"])
     for r, w in enumerate(desa):
         row = FIRST_DATA_ROW - 1 + r
@@ -216,7 +227,10 @@ def _add_validations(ws, catalogue: Catalogue, columns: list[InputColumn], last_
         ind = catalogue.get(column.kode)
         base = column.key.rsplit("_", 1)[0]
         title = f"{column.kode} {COLUMN_LABEL.get(column.key, column.key)}"[:32]
-        if base == "status":
+        if base == "keterangan":
+            options = {"validate": "list", "source": [BELUM_TERSEDIA], "show_error": False,
+                       "input_message": f"Pilih '{BELUM_TERSEDIA}' bila data belum terbit (bukan 0), atau tulis penjelasan bebas."}  # fmt: skip
+        elif base == "status":
             options = {"validate": "list", "source": ["ya", "tidak"], "input_message": "Pilih ya atau tidak.",
                        "error_message": "Isi 'ya' atau 'tidak'."}  # fmt: skip
         elif base == "pembilang":

@@ -21,7 +21,7 @@ from kkb_excel.catalogue import Catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
 from kkb_excel.findings import DITERIMA
-from kkb_excel.keys import SEMESTERS
+from kkb_excel.keys import BELUM_TERSEDIA, SEMESTERS
 from kkb_excel.read.discover import discover
 from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.pool import read_all
@@ -41,6 +41,7 @@ class Given:
     opd: str
     berkas: str
     tanggal: str
+    belum_tersedia: bool = False  # the OPD said the data are not yet available
 
 
 @dataclass
@@ -70,21 +71,27 @@ def collect(paths: list[str], tahun: int, catalogue: Catalogue, index: WilayahIn
         for rec in sub.records:
             keys = [f"{base}_{sem}" for sem in SEMESTERS for base in SEMESTER_KEYS[catalogue.get(rec.kode).cara_isi]]
             values = tuple((k, rec.value(k)) for k in keys if rec.value(k) is not None)
-            if rec.diamati and values:
-                found[kode][rec.kode].append(Given(values, opd, source_berkas(sub), str(sub.identity.get("tanggal") or "")))
+            if rec.diamati and (values or rec.belum_tersedia):
+                tanggal = str(sub.identity.get("tanggal") or "")
+                found[kode][rec.kode].append(Given(values, opd, source_berkas(sub), tanggal, rec.belum_tersedia))
     collected = Collected({}, [])
     for kode, indicators in sorted(found.items()):
         for ind, given in indicators.items():
-            if len({g.values for g in given}) > 1:
+            if len({(g.values, g.belum_tersedia) for g in given}) > 1:
                 collected.conflicts.append((kode, ind))
             else:
                 opds = ", ".join(dict.fromkeys(g.opd for g in given))
-                collected.given.setdefault(kode, {})[ind] = Given(given[0].values, opds, given[0].berkas, given[0].tanggal)
+                collected.given.setdefault(kode, {})[ind] = Given(given[0].values, opds, given[0].berkas, given[0].tanggal,
+                                                                  given[0].belum_tersedia)  # fmt: skip
     return collected
 
 
 def note(given: Given) -> str:
-    return f"Diisi dari {given.opd} ({Path(given.berkas).name}, {given.tanggal}); dikunci, konfirmasi di forum desa."
+    """The Keterangan of a pre-filled row; it keeps an OPD's 'Belum tersedia' (read as such again)."""
+    source = f"{given.opd} ({Path(given.berkas).name}, {given.tanggal})"
+    if given.belum_tersedia:
+        return f"{BELUM_TERSEDIA} (menurut {source}); dikunci, konfirmasi di forum desa."
+    return f"Diisi dari {source}; dikunci, konfirmasi di forum desa."
 
 
 def render_prefilled(blueprint: Blueprint, unit: Unit, targets, given: dict[str, Given], catalogue: Catalogue) -> bytes:
