@@ -39,7 +39,9 @@ def values_in(subs) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300, help="per-desa files for the comparison")
+    parser.add_argument("--profile", action="store_true", help="print where reading the OPD workbook spends its time")
     args = parser.parse_args()
+    profile = args.profile
     catalogue, index, opd_map = load_catalogue(), load_wilayah(), load_opd_map()
     opd = max(opd_map.names(catalogue), key=lambda o: len(opd_map.indicators(o, catalogue)))
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,7 +53,7 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         wb = load_workbook(path)
         ws, meta = wb[SHEET_OPD], wb["_kkb"]
-        columns = [(r[3], r[5]) for r in meta.iter_rows(min_row=2, values_only=True) if r[3]]
+        columns = [(r[3], r[5]) for r in meta.iter_rows(min_row=2, values_only=True) if r[3] and r[5] != "keterangan"]
         rows = [int(r[7]) for r in meta.iter_rows(min_row=2, values_only=True) if len(r) > 8 and r[7]]
         rng = random.Random(1)
         for row in rows:
@@ -59,6 +61,12 @@ def main() -> None:
                 ws[f"{letter}{row}"] = rng.choice(["ya", "tidak"]) if key.startswith("status") else rng.randint(0, 50) + 50 * key.startswith("penyebut")
         filled = out / "opd-terisi.xlsx"
         wb.save(filled)
+        if profile:
+            import cProfile
+            import pstats
+
+            cProfile.runctx("read_all(discover([str(filled)]))", globals(), {"filled": filled}, str(out / "prof"))
+            pstats.Stats(str(out / "prof")).sort_stats("tottime").print_stats(8)
         start = time.perf_counter()
         subs = read_all(discover([str(filled)]))
         read_opd = time.perf_counter() - start

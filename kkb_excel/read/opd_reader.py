@@ -11,17 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kkb_excel import capaian
-from kkb_excel.catalogue import Catalogue
+from kkb_excel.catalogue import Catalogue, Indicator
 from kkb_excel.dates import parse_tanggal
 from kkb_excel.findings import Finding
-from kkb_excel.keys import COLUMN_LABEL, STATUS_KEYS, VALUE_KEYS
+from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, STATUS_KEYS, VALUE_KEYS
 from kkb_excel.numbers import NumberFormatError, parse_number
-from kkb_excel.read.submission import Record, Submission
+from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsxscan import column_index
 from kkb_excel.template.layout import SHEET_META
 from kkb_excel.template.opd_layout import OPD_VERSION
 
 ROW_SEPARATOR = "!baris "
+RATIO_POSITIONS = tuple((VALUE_INDEX[f"capaian_{s}"], VALUE_INDEX[f"pembilang_{s}"], VALUE_INDEX[f"penyebut_{s}"]) for s in SEMESTERS)
+STATUS_POSITIONS = tuple((VALUE_INDEX[f"capaian_{s}"], VALUE_INDEX[f"status_{s}"]) for s in SEMESTERS)
 
 
 def row_berkas(berkas: str, row: int) -> str:
@@ -77,11 +79,16 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
     for letter, kode, key in columns:
         if kode in letters:
             letters[kode][key] = letter
-    indexed = [(column_index(letter), kode, key) for letter, kode, key in columns if kode in letters]
+    # Per indicator: (sheet column, position in VALUE_KEYS, key); all columns for the emptiness test.
+    plan = [(kode, catalogue.get(kode), [(column_index(letters[kode][key]), VALUE_INDEX[key], key) for key in letters[kode]])
+            for kode in kodes]  # fmt: skip
+    every = [col for _, _, cols in plan for col, _, _ in cols]
+    width = max(every, default=-1) + 1
     for row, kode_wilayah in rows:
         cells = grid[row - 1] if 0 < row <= len(grid) else []
-        raw = {(kode, key): cells[col] if col < len(cells) else "" for col, kode, key in indexed}
-        if all(_blank(v) for v in raw.values()):
+        if len(cells) < width:
+            cells = list(cells) + [""] * (width - len(cells))
+        if all(_blank(cells[col]) for col in every):
             continue
         row_sub = _row_submission(sub, row, kode_wilayah, cells, kodes, letters)
         found = cells[0] if cells else ""
@@ -90,21 +97,23 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
                                             lembar=sheet, sel=f"A{row}", nilai=str(found)))  # fmt: skip
             sub.rows.append(row_sub)
             continue
-        for position, kode in enumerate(kodes):
-            values = dict.fromkeys(VALUE_KEYS)
-            for key in letters[kode]:
-                value = raw[(kode, key)]
-                if not _blank(value):
-                    values[key] = _parse(row_sub, key, value, kode, position)
-            _derive_capaian(catalogue, kode, values)
-            row_sub.records.append(Record(kode, position, True, tuple(values[k] for k in VALUE_KEYS)))
+        for position, (kode, ind, cols) in enumerate(plan):
+            values = [None] * len(VALUE_KEYS)
+            for col, index, key in cols:
+                value = cells[col]
+                if type(value) is float and key in NUMBER_KEYS:
+                    values[index] = value
+                elif not _blank(value):
+                    values[index] = _parse(row_sub, key, value, kode, position)
+            _derive_capaian(ind, values)
+            row_sub.records.append(Record(kode, position, True, tuple(values)))
         sub.rows.append(row_sub)
     if not sub.rows:
         sub.findings.append(Finding(sub.berkas, "K02", "Belum ada desa/kelurahan yang diisi; workbook OPD dikirim kosong.", lembar=sheet))
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and not value.strip())
 
 
 def _read_identity(sub: Submission, grid: list[list]) -> None:
@@ -140,8 +149,6 @@ def _parse(sub: OpdRowSubmission, key: str, raw, kode: str, position: int):
         return str(raw)
     if key in STATUS_KEYS:
         return str(raw).strip().lower() or None
-    if type(raw) is float:
-        return raw
     try:
         parsed = parse_number(raw)
     except NumberFormatError:
@@ -157,11 +164,11 @@ def _where(sub: OpdRowSubmission, key: str, kode: str, position: int) -> dict:
     return {"lembar": sub.sheet, "sel": sub.cell(key, position), "kode_indikator": kode, "kolom": COLUMN_LABEL[key]}
 
 
-def _derive_capaian(catalogue: Catalogue, kode: str, values: dict) -> None:
+def _derive_capaian(ind: Indicator, values: list) -> None:
     """Capaian the OPD does not type, computed as the per-desa reader computes its formula cells."""
-    ind = catalogue.get(kode)
-    for sem in (1, 2):
-        if ind.cara_isi == "rasio":
-            values[f"capaian_{sem}"] = capaian.ratio_value(values[f"pembilang_{sem}"], values[f"penyebut_{sem}"])
-        elif ind.cara_isi == "status":
-            values[f"capaian_{sem}"] = capaian.status_value(values[f"status_{sem}"], ind.status_yes)
+    if ind.cara_isi == "rasio":
+        for capaian_at, num_at, den_at in RATIO_POSITIONS:
+            values[capaian_at] = capaian.ratio_value(values[num_at], values[den_at]) if values[num_at] is not None else None
+    elif ind.cara_isi == "status":
+        for capaian_at, status_at in STATUS_POSITIONS:
+            values[capaian_at] = capaian.status_value(values[status_at], ind.status_yes)
