@@ -199,12 +199,14 @@ def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_di
     from kkb_excel.catalogue import load_catalogue
     from kkb_excel.targets import load_targets
     from kkb_excel.template import prefill
-    from kkb_excel.template.generate import plan_units
+    from kkb_excel.template.generate import nothing_to_fill_message, plan_units, split_fillable
     from kkb_excel.wilayah import load_wilayah
 
     catalogue, index = load_catalogue(), load_wilayah()
     overrides = load_targets(target_file) if target_file else {}
-    units = plan_units(wilayah_codes, turunan, tahun, index)
+    units, empty = split_fillable(plan_units(wilayah_codes, turunan, tahun, index), catalogue)
+    if empty and not units:
+        raise CliError(nothing_to_fill_message(empty))
     with paused_gc():
         collected = prefill.collect(list(isi_dari), tahun, catalogue, index, jobs)
     written = prefill.generate_prefilled(units, tahun, out_dir, collected, catalogue, overrides, kertas)
