@@ -175,8 +175,9 @@ def wilayah(cari: str, batas: int) -> None:
               help="CSV/XLSX pemetaan OPD kabupaten: kolom opd dan kode_indikator atau kementerian_lembaga.")  # fmt: skip
 @click.option("--isi-dari", "isi_dari", multiple=True, metavar="PATH",
               help="Isi awal workbook desa dengan nilai yang sudah dilaporkan OPD (folder/berkas kiriman; dikunci).")  # fmt: skip
+@click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada (tanpa opsi ini: berhenti bila ada).")
 @user_errors
-def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir, opd_names, per_opd, peta_opd, isi_dari) -> None:
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir, opd_names, per_opd, peta_opd, isi_dari, timpa) -> None:
     """Buat workbook daftar tilik, satu per unit pelaporan (atau, dengan --opd/--per-opd, satu per OPD).
 
     Tingkat tanpa indikator yang diisi (kecamatan) tidak dibuatkan daftar tilik: angkanya adalah rekap.
@@ -185,17 +186,17 @@ def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir, 
     |  kkb-excel generate --wilayah 33.74 --opd "Dinas Kesehatan" --tahun 2024 -o isian-opd/
     """
     if opd_names or per_opd:
-        written = _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir)
+        written = _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir, timpa)
         console.print(f"{len(written)} workbook isian OPD ditulis ke {out_dir.resolve()}")
         return
     if isi_dari:
-        _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas)
+        _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas, timpa)
         return
-    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas)
+    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas, timpa)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
 
 
-def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas) -> None:
+def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas, timpa) -> None:
     from kkb_excel.catalogue import load_catalogue
     from kkb_excel.targets import load_targets
     from kkb_excel.template import prefill
@@ -209,13 +210,13 @@ def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_di
         raise CliError(nothing_to_fill_message(empty))
     with paused_gc():
         collected = prefill.collect(list(isi_dari), tahun, catalogue, index, jobs)
-    written = prefill.generate_prefilled(units, tahun, out_dir, collected, catalogue, overrides, kertas)
+    written = prefill.generate_prefilled(units, tahun, out_dir, collected, catalogue, overrides, kertas, timpa)
     filled = sum(1 for u in units if u.kode in collected.given)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}; {filled} diisi awal dari kiriman OPD "
                   f"(nilai dikunci); {len(collected.conflicts)} isian dibiarkan kosong karena nilai antar-OPD berbeda.")  # fmt: skip
 
 
-def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir) -> list[Path]:
+def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir, timpa) -> list[Path]:
     from kkb_excel.catalogue import load_catalogue
     from kkb_excel.opd import load_opd_map
     from kkb_excel.template.generate import plan_units
@@ -227,10 +228,10 @@ def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_
     units = plan_units(wilayah_codes, turunan, tahun)
     with progress_bar(len(units) * len(opds), "Membuat workbook OPD") as bar:
         task = bar.add_task("generate", total=len(units) * len(opds))
-        return generate_opd(units, opds, tahun, out_dir, opd_map, jobs, progress=lambda n: bar.advance(task, n))
+        return generate_opd(units, opds, tahun, out_dir, opd_map, jobs, progress=lambda n: bar.advance(task, n), timpa=timpa)
 
 
-def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4") -> list[Path]:
+def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4", timpa=False) -> list[Path]:
     from kkb_excel.template import generate as gen
     from kkb_excel.targets import load_targets
 
@@ -246,7 +247,7 @@ def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas=
         err_console.print(f"Peringatan: target untuk {len(unused)} wilayah di luar cakupan diabaikan (mis. {unused[0]}).")
     with progress_bar(len(units), "Membuat workbook") as bar:
         task = bar.add_task("generate", total=len(units))
-        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n), kertas=kertas)
+        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n), kertas=kertas, timpa=timpa)
 
 
 @main.command(**COMMAND)
@@ -299,6 +300,23 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     sys.exit(0 if report.valid else 1)
 
 
+def internal_errors(func):
+    """An unexpected error: a short message and exit status 3 (a bug to report, not a usage error)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence of a command
+            err_console.print(f"[bold red]Galat internal:[/] {type(exc).__name__}: {exc}. Mohon laporkan ke pengelola kkb-excel.",
+                              markup=True, highlight=False)  # fmt: skip
+            sys.exit(3)
+
+    return wrapper
+
+
 @main.command(**COMMAND)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="ROLLUP.xlsx yang ditulis.")
@@ -320,37 +338,53 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
               help="Lampiran 4 rekap (dengan blok tanda tangan) dan Ringkasan sebagai PDF; perlu LibreOffice.")
 @click.option("--kertas", type=click.Choice(["f4", "a4"]), default="f4", show_default=True,
               help="Ukuran kertas cetak (lanskap): f4 = Folio 215 x 330 mm, a4 = 210 x 297 mm.")
+@internal_errors
 @user_errors
 def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_file, jobs, parquet, csv_path, csv_format, pdf_path, kertas) -> None:
     """Rekap berjenjang daftar tilik (desa -> kecamatan -> kabupaten/kota -> provinsi -> nasional).
 
     Membaca, memvalidasi, menyaring kiriman ganda, lalu menjumlahkan sesuai aturan agregasi tiap
     indikator (persentase = jumlah pembilang / jumlah penyebut). Setiap berkas tercatat di Manifest.
+    Status keluar: 0 bila rekap ditulis, 1 bila tidak ada kiriman yang diterima (rekap tidak
+    ditulis; penyebabnya dicetak), 2 untuk kesalahan pemakaian, berkas tidak dapat diakses atau rekap
+    masukan yang usang, 3 untuk galat internal.
 
     Contoh: kkb-excel consolidate kiriman/ -o rekap-33.74.xlsx --tingkat kabupaten --wilayah 33.74 --tahun 2024
     """
-    from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.consolidate.model import RunConfig
     from kkb_excel.consolidate.run import consolidate as run
+    from kkb_excel.consolidate.run import nothing_accepted
+    from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.read.discover import discover
+    from kkb_excel.read.pool import read_all
     from kkb_excel.targets import load_targets
+    from kkb_excel.validators.run import validate_submissions
 
     output, csv_path, parquet, pdf_path = _rollup_outputs(output, csv_path, parquet, pdf_path)
     overrides = load_targets(target_file) if target_file else {}
-    with paused_gc(), progress_bar(100, "Membaca berkas") as bar:
-        task = bar.add_task("baca", total=None)
-        rollup = run(list(paths), tingkat, tahun, wilayah_code, semester, overrides, jobs,
-                     progress=lambda n: bar.advance(task, n), discovered=lambda n: bar.update(task, total=n))  # fmt: skip
-        rollup_writer.write_xlsx(rollup, output, paper=kertas)
+    outputs = tuple(p for p in (output, csv_path, parquet, pdf_path) if p)
+    config = RunConfig(tingkat, tahun, wilayah_code, semester, overrides, outputs)
+    files = discover(list(paths))
+    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
+        task = bar.add_task("baca", total=len(files))
+        submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
+        report = validate_submissions([s for s in submissions if not s.is_rollup])
+        rollup = run(submissions, report, config, {f.berkas: f.path for f in files})
+        why = nothing_accepted(rollup)
+        if why is None:
+            rollup_writer.write_xlsx(rollup, output, paper=kertas)
+    click.echo(rollup.accounting())
+    if why is not None:
+        click.echo(f"Tidak ada rekap ditulis. {why}", err=True)
+        sys.exit(1)
     if csv_path:
         rollup_writer.write_csv(rollup, csv_path, fmt=csv_format)
     if parquet:
         rollup_writer.write_parquet(rollup, parquet)
     if pdf_path:
         rollup_writer.write_pdf(rollup, pdf_path, paper=kertas)
-    c = rollup.counts()
     lines = [
-        f"{c['ditemukan']} berkas ditemukan = {c['diterima']} diterima + {c['ditolak']} ditolak + "
-        f"{c['digantikan']} digantikan + {c['dilewati']} dilewati",
-        f"Konflik antar-OPD: {len(rollup.conflicts)}; desa/kelurahan belum masuk: {len(rollup.not_reported)}",
+        rollup.units_summary(),
         f"Rekap: {output}" + (f"; CSV: {csv_path}" if csv_path else "") + (f"; Parquet: {parquet}" if parquet else "")
         + (f"; PDF: {pdf_path}" if pdf_path else ""),
     ]
@@ -388,6 +422,7 @@ def templat(out_dir: Path, tahun: int) -> None:
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("kkb-demo"), show_default=True, help="Folder hasil demo.")  # fmt: skip
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
+@internal_errors
 @user_errors
 def demo(out_dir: Path, jobs: int) -> None:
     """Jalankan seluruh siklus dengan data bawaan untuk Kota Semarang (33.74).

@@ -17,7 +17,8 @@ from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
 from kkb_excel.cli import main
-from kkb_excel.consolidate.run import consolidate
+from kkb_excel.consolidate.model import RunConfig
+from kkb_excel.consolidate.run import consolidate_paths
 from kkb_excel.opd import OpdFileError, desa_indicators, load_opd_map
 from kkb_excel.output.rollup_workbook import write_xlsx
 from kkb_excel.read.discover import discover
@@ -51,6 +52,10 @@ def blank(tmp_path_factory, opd_map, catalogue) -> Path:
     out = tmp_path_factory.mktemp("opd")
     [path] = generate_opd(plan_units([KOTA], None, 2024), [TEST_OPD], 2024, out, opd_map)
     return path
+
+
+def consolidate_kota(path: Path):
+    return consolidate_paths([str(path)], RunConfig("kabupaten", 2024, KOTA))
 
 
 def column_map(path: Path) -> tuple[dict[tuple[str, str], str], dict[str, int]]:
@@ -231,16 +236,21 @@ def test_kota_from_opd_workbook_equals_kota_from_per_desa_files(blank, catalogue
     fill_openpyxl(blank, opd_dir / "tim-uji.xlsx", values)
     for kode, row in values.items():
         per_desa_file(catalogue, desa_dir, kode, row)
-    a, b = consolidate([str(opd_dir)], "kabupaten", 2024, KOTA), consolidate([str(desa_dir)], "kabupaten", 2024, KOTA)
+    a, b = consolidate_kota(opd_dir), consolidate_kota(desa_dir)
     assert len(a.manifest) == 1 and a.manifest[0].status == "diterima" and "30 baris" in a.manifest[0].alasan
     assert len(b.manifest) == 30 and not a.conflicts and not b.conflicts
     write_xlsx(a, tmp_path / "a.xlsx")
     write_xlsx(b, tmp_path / "b.xlsx")
     sa, sb = sheets(tmp_path / "a.xlsx"), sheets(tmp_path / "b.xlsx")
     assert sa.keys() == sb.keys()
-    for name in sa:  # file names and counts differ by construction; everything computed is the same
+    def computed(rows):  # file names, file counts and the creation time differ by construction
+        return [r for r in rows if not str(r[0]).startswith("Berkas:") and r[0] not in ("dibuat", "berkas")]
+
+    for name in sa:
         if name != "Manifest":
-            assert [r for r in sa[name] if not str(r[0]).startswith("Berkas:")] == [r for r in sb[name] if not str(r[0]).startswith("Berkas:")], name
+            assert computed(sa[name]) == computed(sb[name]), name
+    seen = {name: sorted(r[2] for r in s["_kkb_rekap"] if r[0] == "berkas") for name, s in (("a", sa), ("b", sb))}
+    assert seen["a"] == seen["b"] == sorted(chosen)  # files seen for the next run: one per desa row, like per-desa files
     assert sum(1 for r in sa["Ringkasan"] if str(r[0]).startswith("Berkas:")) == 1
 
 
@@ -253,16 +263,16 @@ def test_mixed_inputs_newer_correction_and_opd_conflict(blank, catalogue, tmp_pa
     per_desa_file(catalogue, tmp_path, "33.74.01.1001", corrected, tanggal=date(2024, 8, 1))  # same OPD, newer
     other = {(STATUS, "status_1"): "tidak" if values["33.74.01.1002"][(STATUS, "status_1")] == "ya" else "ya"}
     per_desa_file(catalogue, tmp_path, "33.74.01.1002", other, opd="Pemerintah Desa")  # another OPD, different value
-    rollup = consolidate([str(tmp_path)], "kabupaten", 2024, KOTA)
+    rollup = consolidate_kota(tmp_path)
     by_name = {Path(m.berkas).name: m for m in rollup.manifest}
     assert set(by_name) == {"tim-uji.xlsx", "desa-33.74.01.1001.xlsx", "desa-33.74.01.1002.xlsx"}
     opd_entry = by_name["tim-uji.xlsx"]
     assert opd_entry.status == "diterima" and opd_entry.jenis == "opd" and opd_entry.kode_wilayah == KOTA
     assert "3 baris" in opd_entry.alasan and "1 digantikan" in opd_entry.alasan
     assert by_name["desa-33.74.01.1001.xlsx"].status == "diterima"
-    [conflict] = rollup.conflicts
-    assert conflict.kode_wilayah == "33.74.01.1002" and conflict.kode_indikator == STATUS
-    assert any(b.endswith(f"tim-uji.xlsx!baris {rows['33.74.01.1002']}") for b in conflict.berkas)
+    [conflict] = rollup.conflicts  # semester I only: the other OPD said nothing for semester II
+    assert (conflict.kode_wilayah, conflict.kode_indikator, conflict.semester) == ("33.74.01.1002", STATUS, 1)
+    assert f"tim-uji.xlsx!baris {rows['33.74.01.1002']}" in conflict.sumber
     desa = rollup.partials["desa"]
     assert desa["33.74.01.1001"][ANGKA].sums["jumlah_1"] == 99  # the newer per-desa correction wins
     assert rollup.completeness["kabupaten"][KOTA]["masuk"] == 3
@@ -334,12 +344,12 @@ def test_isi_dari_prefills_desa_workbooks_locked_with_the_opd_named(blank, catal
     wb["Daftar Tilik"][identity_cell("petugas")] = "Kepala Desa"
     wb["Daftar Tilik"][identity_cell("tanggal")] = date(2024, 8, 1)
     wb.save(sources / "forum-1001.xlsx")
-    rollup = consolidate([str(sources)], "kabupaten", 2024, KOTA)
+    rollup = consolidate_kota(sources)
     assert [(c.kode_wilayah, c.kode_indikator) for c in rollup.conflicts] == [("33.74.01.1002", STATUS)], rollup.conflicts
 
 
 def test_isi_dari_refuses_a_rollup(tmp_path, blank):
-    rollup = consolidate([str(blank)], "kabupaten", 2024, KOTA)
+    rollup = consolidate_kota(blank)
     write_xlsx(rollup, tmp_path / "rekap.xlsx")
     result = CliRunner().invoke(main, ["generate", "--wilayah", "33.74.01.1001", "--isi-dari", str(tmp_path / "rekap.xlsx"),
                                        "--tahun", "2024", "-o", str(tmp_path / "out")])  # fmt: skip
@@ -350,7 +360,7 @@ def test_empty_opd_workbook_is_rejected_once_and_moved_rows_are_caught(blank, tm
     empty = tmp_path / "kosong" / "kosong.xlsx"
     empty.parent.mkdir()
     fill_openpyxl(blank, empty, {})
-    rollup = consolidate([str(empty.parent)], "kabupaten", 2024, KOTA)
+    rollup = consolidate_kota(empty.parent)
     [entry] = rollup.manifest
     assert entry.status == "ditolak" and "Belum ada desa/kelurahan yang diisi" in entry.alasan
     _, rows = column_map(blank)

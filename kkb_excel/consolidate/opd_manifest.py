@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from kkb_excel.consolidate.model import DIGANTIKAN
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK
 from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.submission import Submission
 
-DIGANTIKAN = "digantikan"
 STATUS_ORDER = (DITERIMA, DIGANTIKAN, DITOLAK, DILEWATI)  # a file is diterima if any of its rows is
 
 
@@ -37,6 +37,6 @@ def _file_entry(berkas: str, sub: Submission, entries: list):
     alasan = f"workbook OPD: {len(entries)} baris desa/kelurahan terisi ({told})"
     reason = next((e.alasan for e in entries if e.status != DITERIMA and e.alasan), "")
     return replace(
-        entries[0], berkas=berkas, status=status, jenis="opd", tingkat=str(sub.meta.get("tingkat_berkas", "")),
+        entries[0], berkas=berkas, sha256=sub.sha256.split("!", 1)[0], status=status, jenis="opd", tingkat=str(sub.meta.get("tingkat_berkas", "")),
         kode_wilayah=str(sub.meta.get("kode_berkas", "")), alasan=f"{alasan}; mis. {reason}" if reason else alasan,
     )  # fmt: skip

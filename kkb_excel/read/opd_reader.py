@@ -139,7 +139,8 @@ def _row_submission(sub: Submission, row: int, kode_wilayah: str, cells: list, k
         "sel_kode_desa": f"A{row}",
         "sel_nama_desa": f"C{row}",
     }
-    return OpdRowSubmission(row_berkas(sub.berkas, row), sub.sha256, "opd", meta, identity,
+    # A row's own key (file digest + row): files seen, rejected and carried up are told apart per desa row.
+    return OpdRowSubmission(row_berkas(sub.berkas, row), f"{sub.sha256}!{row}", "opd", meta, identity,
                             berkas_asal=sub.berkas, baris_excel=row, kodes=kodes, letters=letters)  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from kkb_excel.files import slug, write_atomic
 from kkb_excel.keys import BELUM_TERSEDIA, COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
 from kkb_excel.parallel import chunked, map_chunks
-from kkb_excel.template.generate import Unit
+from kkb_excel.template.generate import Unit, refuse_overwrite
 from kkb_excel.template.layout import SHEET_GUIDE, SHEET_META
 from kkb_excel.template.opd_layout import (
     DESA_COLUMNS,
@@ -326,14 +326,19 @@ def _render_chunk(job: tuple[str, int, OpdMap, list[tuple[Unit, str]]]) -> list[
 
 
 def generate_opd(units: list[Unit], opds: list[str], tahun: int, out_dir: Path, opd_map: OpdMap, jobs: int = 1,
-                 progress: Callable[[int], None] | None = None) -> list[Path]:  # fmt: skip
-    """Write one workbook per unit x OPD into `out_dir` (in `jobs` spawn-safe workers when many); returns the paths."""
+                 progress: Callable[[int], None] | None = None, timpa: bool = False) -> list[Path]:  # fmt: skip
+    """Write one workbook per unit x OPD into `out_dir` (in `jobs` spawn-safe workers when many); returns the paths.
+
+    Existing files are never replaced unless `timpa` (a filled OPD workbook may carry the same name).
+    """
     for unit in units:
         if unit.tingkat == "desa":
             raise KkbError(f"{unit.kode} ({unit.identity['nama_wilayah']}) adalah desa/kelurahan; workbook OPD dibuat untuk "
                            "kabupaten/kota (atau kecamatan/provinsi) dan memuat semua desa/kelurahannya.")  # fmt: skip
-    out_dir.mkdir(parents=True, exist_ok=True)
     items = [(unit, opd) for unit in units for opd in opds]
+    if not timpa:
+        refuse_overwrite([out_dir / opd_file_name(tahun, unit, opd) for unit, opd in items])
+    out_dir.mkdir(parents=True, exist_ok=True)
     chunks = [(str(out_dir), tahun, opd_map, chunk) for chunk in chunked(items, jobs, MAX_CHUNK)]
     written = map_chunks(_render_chunk, chunks, jobs > 1 and len(items) >= PARALLEL_MIN_WORKBOOKS, jobs, progress)
     return [Path(p) for p in written]

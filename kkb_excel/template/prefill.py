@@ -26,7 +26,7 @@ from kkb_excel.read.discover import discover
 from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.pool import read_all
 from kkb_excel.template.blueprint import MAIN_SHEET_PART, Blueprint
-from kkb_excel.template.generate import Unit
+from kkb_excel.template.generate import Unit, refuse_overwrite
 from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW
 from kkb_excel.template.opd_layout import SEMESTER_KEYS
 from kkb_excel.validators.run import validate_submissions
@@ -133,8 +133,11 @@ def _restyle(wanted: dict[bytes, bytes], match: re.Match) -> bytes:
 
 
 def generate_prefilled(units: list[Unit], tahun: int, out_dir: Path, collected: Collected, catalogue: Catalogue,
-                       overrides: dict[str, dict[str, float | None]] | None = None, kertas: str = DEFAULT_PAPER) -> list[Path]:  # fmt: skip
-    """Write one workbook per unit; desa with OPD values get them pre-filled and locked."""
+                       overrides: dict[str, dict[str, float | None]] | None = None, kertas: str = DEFAULT_PAPER,
+                       timpa: bool = False) -> list[Path]:  # fmt: skip
+    """Write one workbook per unit; desa with OPD values get them pre-filled and locked. Never overwrites unless `timpa`."""
+    if not timpa:
+        refuse_overwrite([out_dir / u.filename for u in units])
     blueprints: dict[str, Blueprint] = {}
     written = []
     for unit in units:
