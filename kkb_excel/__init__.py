@@ -12,26 +12,31 @@ The pipeline, stage by stage (folder -> role):
   helper.
 - Shared: `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
   reference · `dates` dates as people type them · `targets` target
-  override files · `findings` Finding, FileResult, Report ·
+  override files · `opd` which OPD fills which indicator (K/L per indicator, usual OPD, override file) · `findings` Finding, FileResult, Report ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
   `guide` the Petunjuk sheet · `pages` row heights, page breaks, repeated labels · `blueprint`
   clone-per-unit XML patching · `generate` many units in parallel · `canonical` the blank
-  templates in workbooks/templates/.
+  templates in workbooks/templates/ · `opd_layout` and `opd_workbook` one workbook per OPD with
+  every desa/kelurahan as a row · `prefill` desa workbooks pre-filled (locked) with what OPDs
+  already reported.
 - ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
   `_kkb` metadata) · `submission` Record and Submission · `xlsxscan` formula text and error cells
-  from the XML · `pool` reads many files in workers.
+  from the XML · `pool` reads many files in workers · `opd_reader` an OPD workbook -> one Submission per reported
+  desa row.
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
   severity and title · `schemas` the pandera value and identity schemas · `filechecks` per-file
   rules run in the workers · `run` frames -> pandera -> findings -> Report.
 - ④ `consolidate/`: `model` RunConfig, Rollup, ManifestEntry, Conflict · `aggregate` additive
   partial sums per indicator · `merge` resubmissions by date and OPDs per semester · `completeness`
   expected units from the wilayah reference, Belum Masuk · `rollup_sheet` the hidden `_kkb_rekap`
-  data sheet (written and read here) · `run` accept, skip, rollup inputs, aggregate up -> Rollup.
+  data sheet (written and read here) · `run` accept, skip, rollup inputs, aggregate up -> Rollup ·
+  `opd_manifest` one manifest entry per OPD workbook.
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
   `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `rekap_form` the unit's own Lampiran 4 rekap with
   sign-off · `matrix` child units x indicators · `xlsx_style` print set-up, fonts, number formats ·
-  `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as CSV/XLSX.
+  `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as
+  CSV/XLSX · `per_file` an OPD workbook's row results gathered per file.
 - `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite module (kkb_fungsi.py).
   The worksheet functions live in the top-level `udfs/` folder (kkb_excel.udfs): `core` what they
   compute (pure Python) · `functions` the xlwings declarations Excel sees.

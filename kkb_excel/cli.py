@@ -72,12 +72,17 @@ def main() -> None:
 @main.command(**COMMAND)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Ekspor ke berkas .csv atau .xlsx.")
 @click.option("--semua", is_flag=True, help="Sertakan baris tidak aktif (duplikat palsu, placeholder).")
+@click.option("--opd", "show_opd", is_flag=True, help="Tampilkan pemetaan indikator -> kementerian/lembaga -> OPD.")
+@click.option("--peta-opd", type=click.Path(dir_okay=False, path_type=Path), help="Dengan --opd: pemetaan OPD kabupaten.")
 @user_errors
-def katalog(output: Path | None, semua: bool) -> None:
+def katalog(output: Path | None, semua: bool, show_opd: bool, peta_opd: Path | None) -> None:
     """Tampilkan katalog indikator Lampiran 4, atau ekspor ke CSV/XLSX.
 
-    Contoh: kkb-excel katalog --output katalog.xlsx
+    Contoh: kkb-excel katalog --output katalog.xlsx   |   kkb-excel katalog --opd
     """
+    if show_opd:
+        _katalog_opd(peta_opd)
+        return
     from kkb_excel.output import catalogue_export
     from kkb_excel.catalogue import load_catalogue
 
@@ -100,6 +105,24 @@ def katalog(output: Path | None, semua: bool) -> None:
         table.add_row(kode, ind.indikator, satuan, target, ind.polaritas, ind.cara_isi, ind.tingkat_pengamatan)
     console.print(table)
     console.print(f"{len(rows)} indikator. Ekspor lengkap (termasuk catatan keputusan): kkb-excel katalog -o katalog.xlsx")
+
+
+def _katalog_opd(peta_opd: Path | None) -> None:
+    from kkb_excel.catalogue import load_catalogue
+    from kkb_excel.opd import desa_indicators, load_opd_map
+
+    cat = load_catalogue()
+    opd_map = load_opd_map(peta_opd, cat)
+    desa = {i.kode for i in desa_indicators(cat)}
+    table = Table(title="Pemetaan indikator -> kementerian/lembaga -> OPD", box=box.SIMPLE_HEAD)
+    for header in ("Kode", "Indikator", "Kementerian/Lembaga", "OPD", "Tingkat", "Keyakinan"):
+        table.add_column(header, ratio=1 if header == "Indikator" else None, no_wrap=header == "Kode")
+    for ind in cat.active:
+        tingkat = ind.tingkat_pengamatan + ("" if ind.kode in desa else " (tanpa workbook OPD)")
+        table.add_row(ind.kode, ind.indikator, opd_map.kl.get(ind.kode, "-"), opd_map.opd.get(ind.kode, "-"), tingkat,
+                      opd_map.keyakinan.get(ind.kode, "-"))  # fmt: skip
+    console.print(table)
+    console.print(f"OPD dengan workbook isian per desa: {', '.join(opd_map.names(cat))}")
 
 
 @main.command(**COMMAND)
@@ -145,17 +168,67 @@ def wilayah(cari: str, batas: int) -> None:
               help="Ukuran kertas cetak (mendatar): F4/Folio 215x330 mm atau A4.")  # fmt: skip
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder tujuan.")  # fmt: skip
+@click.option("--opd", "opd_names", multiple=True, metavar="NAMA",
+              help="Workbook isian OPD (semua desa/kelurahan sebagai baris) untuk OPD ini (boleh diulang).")  # fmt: skip
+@click.option("--per-opd", is_flag=True, help="Workbook isian OPD untuk setiap OPD yang mengisi indikator tingkat desa.")
+@click.option("--peta-opd", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV/XLSX pemetaan OPD kabupaten: kolom opd dan kode_indikator atau kementerian_lembaga.")  # fmt: skip
+@click.option("--isi-dari", "isi_dari", multiple=True, metavar="PATH",
+              help="Isi awal workbook desa dengan nilai yang sudah dilaporkan OPD (folder/berkas kiriman; dikunci).")  # fmt: skip
 @click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada (tanpa opsi ini: berhenti bila ada).")
 @user_errors
-def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir, timpa) -> None:
-    """Buat workbook daftar tilik, satu per unit pelaporan.
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir, opd_names, per_opd, peta_opd, isi_dari, timpa) -> None:
+    """Buat workbook daftar tilik, satu per unit pelaporan (atau, dengan --opd/--per-opd, satu per OPD).
 
     Tingkat tanpa indikator yang diisi (kecamatan) tidak dibuatkan daftar tilik: angkanya adalah rekap.
 
     Contoh: kkb-excel generate --wilayah 33.74 --turunan desa --tahun 2024 -o templat/
+    |  kkb-excel generate --wilayah 33.74 --opd "Dinas Kesehatan" --tahun 2024 -o isian-opd/
     """
+    if opd_names or per_opd:
+        written = _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir, timpa)
+        console.print(f"{len(written)} workbook isian OPD ditulis ke {out_dir.resolve()}")
+        return
+    if isi_dari:
+        _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas, timpa)
+        return
     written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas, timpa)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
+
+
+def _generate_prefilled(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, isi_dari, kertas, timpa) -> None:
+    from kkb_excel.catalogue import load_catalogue
+    from kkb_excel.targets import load_targets
+    from kkb_excel.template import prefill
+    from kkb_excel.template.generate import nothing_to_fill_message, plan_units, split_fillable
+    from kkb_excel.wilayah import load_wilayah
+
+    catalogue, index = load_catalogue(), load_wilayah()
+    overrides = load_targets(target_file) if target_file else {}
+    units, empty = split_fillable(plan_units(wilayah_codes, turunan, tahun, index), catalogue)
+    if empty and not units:
+        raise CliError(nothing_to_fill_message(empty))
+    with paused_gc():
+        collected = prefill.collect(list(isi_dari), tahun, catalogue, index, jobs)
+    written = prefill.generate_prefilled(units, tahun, out_dir, collected, catalogue, overrides, kertas, timpa)
+    filled = sum(1 for u in units if u.kode in collected.given)
+    console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}; {filled} diisi awal dari kiriman OPD "
+                  f"(nilai dikunci); {len(collected.conflicts)} isian dibiarkan kosong karena nilai antar-OPD berbeda.")  # fmt: skip
+
+
+def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_dir, timpa) -> list[Path]:
+    from kkb_excel.catalogue import load_catalogue
+    from kkb_excel.opd import load_opd_map
+    from kkb_excel.template.generate import plan_units
+    from kkb_excel.template.opd_workbook import generate_opd
+
+    catalogue = load_catalogue()
+    opd_map = load_opd_map(peta_opd, catalogue)
+    opds = [opd_map.find(name, catalogue) for name in opd_names] or opd_map.names(catalogue)
+    units = plan_units(wilayah_codes, turunan, tahun)
+    with progress_bar(len(units) * len(opds), "Membuat workbook OPD") as bar:
+        task = bar.add_task("generate", total=len(units) * len(opds))
+        return generate_opd(units, opds, tahun, out_dir, opd_map, jobs, progress=lambda n: bar.advance(task, n), timpa=timpa)
 
 
 def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4", timpa=False) -> list[Path]:
@@ -220,7 +293,9 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
         out.write_json(report, json_path)
         console.print(f"JSON: {json_path}", markup=False)
     if anotasi:
-        written = out.write_annotated(report, {f.berkas: f.path for f in files}, anotasi)
+        from kkb_excel.output.per_file import per_file  # an OPD workbook's rows annotate one copy
+
+        written = out.write_annotated(per_file(report), {f.berkas: f.path for f in files}, anotasi)
         console.print(f"{len(written)} salinan bertanda di {anotasi}", markup=False)
     sys.exit(0 if report.valid else 1)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.consolidate import aggregate, completeness, merge, rollup_sheet
+from kkb_excel.consolidate.opd_manifest import collapse_opd_rows
 from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.consolidate.model import (
     DIGANTIKAN,
@@ -98,6 +99,7 @@ def consolidate(
     completeness.expected_units(rollup, index, {i.tingkat_pengamatan for i in catalogue.active})
     _carry_files(rollup, datas, submissions, manifest, results)
     _names(rollup, index)
+    rollup.manifest = collapse_opd_rows(rollup.manifest, submissions)  # an OPD workbook: one entry, its desa rows counted
     return rollup
 
 

@@ -1,4 +1,4 @@
-"""Export the catalogue (all columns, decisions included) to CSV or XLSX."""
+"""Export the catalogue (all columns, decisions included, with the responsible K/L and OPD) to CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -12,13 +12,16 @@ from openpyxl.styles import Alignment, Font
 from kkb_excel.catalogue import read_rows
 from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
+from kkb_excel.opd import default_map
 from kkb_excel.template.workbook import put_text
 from kkb_excel.wilayah import ATTRIBUTION
 
 
 def export(path: Path, include_inactive: bool = False) -> int:
     """Write the catalogue to `path` (.csv or .xlsx); returns the number of indicators written."""
-    rows = [r for r in read_rows() if include_inactive or r["aktif"] == "ya"]
+    mapping = default_map()  # who is responsible: K/L per indicator and its usual OPD
+    rows = [{**r, "kementerian_lembaga": mapping.kl.get(r["kode"], ""), "opd": mapping.opd.get(r["kode"], "")}
+            for r in read_rows() if include_inactive or r["aktif"] == "ya"]  # fmt: skip
     header = list(rows[0])
     suffix = path.suffix.lower()
     if suffix == ".csv":

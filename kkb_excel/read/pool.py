@@ -17,15 +17,24 @@ PARALLEL_MIN_FILES = 200
 MAX_CHUNK = 100
 
 
-def read_chunk(items: list[tuple[str, str]]) -> list[Submission]:
-    """Worker entry point: read and check (path, berkas) pairs; workers never import pandas."""
+def read_chunk(items: list[tuple[str, str]]) -> list[list[Submission]]:
+    """Worker entry point: read and check (path, berkas) pairs, one list per file; workers never import pandas."""
     catalogue = load_catalogue()
     with paused_gc():
-        return [check_file(read_submission(Path(path), berkas, catalogue), catalogue) for path, berkas in items]
+        return [[check_file(s, catalogue) for s in flatten(read_submission(Path(path), berkas, catalogue))] for path, berkas in items]
+
+
+def flatten(sub: Submission) -> list[Submission]:
+    """An OPD workbook becomes its desa rows' submissions (one file, many submissions); others stay one."""
+    return sub.rows if sub.kind == "opd" and sub.readable and sub.rows else [sub]
 
 
 def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Submission]:
-    """Read every file, in order; with jobs > 1 and enough files, in spawn-safe worker processes."""
+    """Read every file, in order; with jobs > 1 and enough files, in spawn-safe worker processes.
+
+    An OPD workbook yields one submission per reported desa row (see `flatten`).
+    """
     items = [(str(f.path), f.berkas) for f in files]
     parallel = jobs > 1 and len(items) >= PARALLEL_MIN_FILES
-    return map_chunks(read_chunk, chunked(items, jobs, MAX_CHUNK), parallel, jobs, progress)
+    per_file = map_chunks(read_chunk, chunked(items, jobs, MAX_CHUNK), parallel, jobs, progress)  # progress counts files
+    return [sub for subs in per_file for sub in subs]

@@ -22,6 +22,8 @@ from kkb_excel.template.layout import (
     READABLE_TEMPLATE_VERSIONS, ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION,
 )
 from kkb_excel.numbers import NumberFormatError, parse_number
+from kkb_excel.read.opd_reader import read_opd_workbook
+from kkb_excel.template.opd_layout import OPD_ID
 from kkb_excel.read.xlsxscan import changed_formulas, column_index, has_error_cells, scan_sheet, sheet_parts
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -115,6 +117,9 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     meta_sheet = {"lembar": SHEET_META}
     if sub.meta.get("template_id") == ROLLUP_ID:
         _read_rollup(workbook, sub, meta_sheet)
+        return
+    if sub.meta.get("template_id") == OPD_ID:  # one workbook per OPD: one submission per desa row
+        read_opd_workbook(workbook, sub, catalogue)
         return
     if sub.meta.get("template_id") != TEMPLATE_ID:
         _stop(sub, "S03", "Workbook ini bukan daftar tilik kkb-excel (id templat tidak dikenal).", **meta_sheet, sel="B2")

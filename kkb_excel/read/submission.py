@@ -55,6 +55,7 @@ class Submission:
     isian_terisi: int = 0
     checked: bool = False  # per-file rules applied (kkb_excel.validators.filechecks)
     rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
+    rows: list[Submission] = field(default_factory=list)  # kind "opd": one submission per reported desa row
 
     @property
     def sheet(self) -> str | None:

@@ -1,0 +1,175 @@
+"""Read one OPD workbook (template `kkb-opd`) into one Submission per desa/kelurahan row that has a value.
+
+Columns and rows are located through the hidden `_kkb` sheet (column -> indicator and value key,
+row -> kode wilayah), never guessed. A row left entirely empty is "not reported" by that OPD: no
+submission, not zeros. Each row submission is addressed `<file>!baris <n>`; its findings name the
+sheet and the A1 cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kkb_excel import capaian
+from kkb_excel.catalogue import Catalogue, Indicator
+from kkb_excel.dates import parse_tanggal
+from kkb_excel.findings import Finding
+from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, STATUS_KEYS, VALUE_KEYS
+from kkb_excel.numbers import NumberFormatError, parse_number
+from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
+from kkb_excel.read.xlsxscan import column_index
+from kkb_excel.template.layout import SHEET_META
+from kkb_excel.template.opd_layout import OPD_VERSION
+
+ROW_SEPARATOR = "!baris "
+RATIO_POSITIONS = tuple((VALUE_INDEX[f"capaian_{s}"], VALUE_INDEX[f"pembilang_{s}"], VALUE_INDEX[f"penyebut_{s}"]) for s in SEMESTERS)
+STATUS_POSITIONS = tuple((VALUE_INDEX[f"capaian_{s}"], VALUE_INDEX[f"status_{s}"]) for s in SEMESTERS)
+
+
+def row_berkas(berkas: str, row: int) -> str:
+    """How a desa row of an OPD workbook is named in findings, conflicts and rejections."""
+    return f"{berkas}{ROW_SEPARATOR}{row}"
+
+
+def source_berkas(sub: Submission) -> str:
+    """The file a submission came from (a row submission's workbook, else its own name)."""
+    return getattr(sub, "berkas_asal", "") or sub.berkas
+
+
+@dataclass
+class OpdRowSubmission(Submission):
+    """One desa row of an OPD workbook. `Record.baris` is the indicator's position in `kodes`."""
+
+    berkas_asal: str = ""
+    baris_excel: int = 0
+    kodes: tuple[str, ...] = ()
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)  # kode -> value key -> column
+
+    def cell(self, key: str, row: int) -> str:
+        """A1 address of an indicator's value; a computed value points at the indicator's first input."""
+        columns = self.letters[self.kodes[row]]
+        sem = key.rsplit("_", 1)[-1]
+        letter = columns.get(key) or next((c for k, c in columns.items() if k.endswith(f"_{sem}")), next(iter(columns.values())))
+        return f"{letter}{self.baris_excel}"
+
+
+def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
+    """Fill `sub` (the file) with its meta and identity, and `sub.rows` with one submission per reported desa."""
+    sub.kind = "opd"
+    where = {"lembar": SHEET_META}
+    if str(sub.meta.get("template_versi", "")) != OPD_VERSION:
+        version = str(sub.meta.get("template_versi", "")) or "?"
+        sub.findings.append(Finding(sub.berkas, "S04", f"Templat OPD versi {version}; kkb-excel ini membaca versi {OPD_VERSION}.",
+                                    sel="B3", nilai=version, **where))  # fmt: skip
+        return
+    if sub.meta.get("katalog_versi") != catalogue.version:
+        sub.findings.append(Finding(sub.berkas, "S13", f"Dibuat dengan katalog {sub.meta.get('katalog_versi')}; "
+                                    f"katalog sekarang {catalogue.version}.", sel="B4", **where))  # fmt: skip
+    sheet = str(sub.meta.get("lembar", ""))
+    if sheet not in workbook.sheet_names:
+        sub.findings.append(Finding(sub.berkas, "S09", f"Lembar '{sheet}' tidak ditemukan (lembar yang ada: {', '.join(workbook.sheet_names)})."))
+        return
+    meta_grid = workbook.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
+    columns = [(str(r[3]), str(r[4]), str(r[5])) for r in meta_grid[1:] if len(r) > 5 and r[3] not in ("", None)]
+    rows = [(int(r[7]), str(r[8])) for r in meta_grid[1:] if len(r) > 8 and r[7] not in ("", None)]
+    grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    _read_identity(sub, grid)
+    kodes = tuple(dict.fromkeys(kode for _, kode, _ in columns if kode in catalogue))
+    letters: dict[str, dict[str, str]] = {k: {} for k in kodes}
+    for letter, kode, key in columns:
+        if kode in letters:
+            letters[kode][key] = letter
+    # Per indicator: (sheet column, position in VALUE_KEYS, key); all columns for the emptiness test.
+    plan = [(kode, catalogue.get(kode), [(column_index(letters[kode][key]), VALUE_INDEX[key], key) for key in letters[kode]])
+            for kode in kodes]  # fmt: skip
+    every = [col for _, _, cols in plan for col, _, _ in cols]
+    width = max(every, default=-1) + 1
+    for row, kode_wilayah in rows:
+        cells = grid[row - 1] if 0 < row <= len(grid) else []
+        if len(cells) < width:
+            cells = list(cells) + [""] * (width - len(cells))
+        if all(_blank(cells[col]) for col in every):
+            continue
+        row_sub = _row_submission(sub, row, kode_wilayah, cells, kodes, letters)
+        found = cells[0] if cells else ""
+        if str(found).strip() != kode_wilayah:
+            row_sub.findings.append(Finding(row_sub.berkas, "S10", f"Baris {row} seharusnya desa/kelurahan {kode_wilayah}, berisi '{found}'.",
+                                            lembar=sheet, sel=f"A{row}", nilai=str(found)))  # fmt: skip
+            sub.rows.append(row_sub)
+            continue
+        for position, (kode, ind, cols) in enumerate(plan):
+            values = [None] * len(VALUE_KEYS)
+            for col, index, key in cols:
+                value = cells[col]
+                if type(value) is float and key in NUMBER_KEYS:
+                    values[index] = value
+                elif not _blank(value):
+                    values[index] = _parse(row_sub, key, value, kode, position)
+            _derive_capaian(ind, values)
+            row_sub.records.append(Record(kode, position, True, tuple(values)))
+        sub.rows.append(row_sub)
+    if not sub.rows:
+        sub.findings.append(Finding(sub.berkas, "K02", "Belum ada desa/kelurahan yang diisi; workbook OPD dikirim kosong.", lembar=sheet))
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or (type(value) is str and not value.strip())
+
+
+def _read_identity(sub: Submission, grid: list[list]) -> None:
+    for key, ref in sub.meta.items():
+        if key.startswith("sel_"):
+            letters = str(ref).rstrip("0123456789")
+            row, col = int(str(ref)[len(letters) :]), column_index(letters)
+            value = grid[row - 1][col] if row - 1 < len(grid) and col < len(grid[row - 1]) else ""
+            if key == "sel_tanggal":
+                parsed = parse_tanggal(value)
+                value = parsed.isoformat() if parsed else value
+            sub.identity[key[4:]] = value
+            sub.identity[key] = ref
+
+
+def _row_submission(sub: Submission, row: int, kode_wilayah: str, cells: list, kodes, letters) -> OpdRowSubmission:
+    meta = {**sub.meta, "kode_wilayah": kode_wilayah, "tingkat": "desa", "kode_berkas": sub.meta.get("kode_wilayah"),
+            "tingkat_berkas": sub.meta.get("tingkat")}
+    identity = {
+        **sub.identity,
+        "nama_kecamatan": cells[1] if len(cells) > 1 else "",
+        "nama_desa": cells[2] if len(cells) > 2 else "",
+        "sel_kode_desa": f"A{row}",
+        "sel_nama_desa": f"C{row}",
+    }
+    # A row's own key (file digest + row): files seen, rejected and carried up are told apart per desa row.
+    return OpdRowSubmission(row_berkas(sub.berkas, row), f"{sub.sha256}!{row}", "opd", meta, identity,
+                            berkas_asal=sub.berkas, baris_excel=row, kodes=kodes, letters=letters)  # fmt: skip
+
+
+def _parse(sub: OpdRowSubmission, key: str, raw, kode: str, position: int):
+    """A non-empty cell value as the column expects it; N01/N02 findings for number text."""
+    if key == "keterangan":
+        return str(raw)
+    if key in STATUS_KEYS:
+        return str(raw).strip().lower() or None
+    try:
+        parsed = parse_number(raw)
+    except NumberFormatError:
+        sub.findings.append(Finding(sub.berkas, "N01", f"'{raw}' bukan angka.", nilai=str(raw), **_where(sub, key, kode, position)))
+        return None
+    if parsed.ambiguous:
+        sub.findings.append(Finding(sub.berkas, "N02", f"'{raw}' dibaca sebagai {parsed.value:g} (titik = pemisah ribuan).",
+                                    nilai=str(raw), **_where(sub, key, kode, position)))  # fmt: skip
+    return parsed.value
+
+
+def _where(sub: OpdRowSubmission, key: str, kode: str, position: int) -> dict:
+    return {"lembar": sub.sheet, "sel": sub.cell(key, position), "kode_indikator": kode, "kolom": COLUMN_LABEL[key]}
+
+
+def _derive_capaian(ind: Indicator, values: list) -> None:
+    """Capaian the OPD does not type, computed as the per-desa reader computes its formula cells."""
+    if ind.cara_isi == "rasio":
+        for capaian_at, num_at, den_at in RATIO_POSITIONS:
+            values[capaian_at] = capaian.ratio_value(values[num_at], values[den_at]) if values[num_at] is not None else None
+    elif ind.cara_isi == "status":
+        for capaian_at, status_at in STATUS_POSITIONS:
+            values[capaian_at] = capaian.status_value(values[status_at], ind.status_yes)

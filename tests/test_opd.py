@@ -1,0 +1,409 @@
+"""One workbook per OPD: mapping data, override file, generation, reading back, consolidation parity."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from kkb_excel.validators.run import validate_submissions
+from openpyxl import load_workbook
+
+from kkb_excel.cli import main
+from kkb_excel.consolidate.model import RunConfig
+from kkb_excel.consolidate.run import consolidate_paths
+from kkb_excel.opd import OpdFileError, desa_indicators, load_opd_map
+from kkb_excel.output.rollup_workbook import write_xlsx
+from kkb_excel.read.discover import discover
+from kkb_excel.read.pool import read_all
+from kkb_excel.template.blueprint import Blueprint
+from kkb_excel.template.generate import plan_units
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
+from kkb_excel.template.opd_layout import FIRST_DATA_ROW as OPD_FIRST_ROW
+from kkb_excel.template.opd_layout import INDICATOR_ROW, SHEET_OPD
+from kkb_excel.template.opd_workbook import generate_opd
+
+KOTA = "33.74"
+TEST_OPD = "Tim Uji"
+STATUS, ANGKA, RASIO = "S3.Pa.K4.a", "S3.Pa.K4.b", "S3.Pb.K1.a"  # one indicator per cara isi
+
+
+@pytest.fixture(scope="module")
+def peta(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("peta") / "peta-opd.csv"
+    path.write_text(f"kode_indikator;opd\n{STATUS};{TEST_OPD}\n{ANGKA};{TEST_OPD}\n{RASIO};{TEST_OPD}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def opd_map(peta, catalogue):
+    return load_opd_map(peta, catalogue)
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory, opd_map, catalogue) -> Path:
+    out = tmp_path_factory.mktemp("opd")
+    [path] = generate_opd(plan_units([KOTA], None, 2024), [TEST_OPD], 2024, out, opd_map)
+    return path
+
+
+def consolidate_kota(path: Path):
+    return consolidate_paths([str(path)], RunConfig("kabupaten", 2024, KOTA))
+
+
+def column_map(path: Path) -> tuple[dict[tuple[str, str], str], dict[str, int]]:
+    """(indicator, key) -> column letter and kode wilayah -> row, from the hidden metadata sheet."""
+    meta = load_workbook(path, read_only=True)["_kkb"]
+    rows = list(meta.iter_rows(min_row=2, values_only=True))
+    columns = {(r[4], r[5]): r[3] for r in rows if r[3]}
+    desa = {r[8]: int(r[7]) for r in rows if len(r) > 8 and r[7]}
+    return columns, desa
+
+
+def typed_values(rng: random.Random, desa: list[str]) -> dict[str, dict[tuple[str, str], object]]:
+    """Plausible values per desa for the three test indicators (some typed as Indonesian text)."""
+    values = {}
+    for kode in desa:
+        row: dict[tuple[str, str], object] = {}
+        for sem in (1, 2):
+            den = rng.randint(5, 400)
+            num = rng.randint(0, den)
+            row[(RASIO, f"pembilang_{sem}")] = num
+            row[(RASIO, f"penyebut_{sem}")] = f"{den}" if rng.random() < 0.3 else den
+            row[(STATUS, f"status_{sem}")] = rng.choice(["ya", "tidak"])
+            row[(ANGKA, f"capaian_{sem}")] = rng.choice([rng.randint(0, 30), "12,5"])
+        values[kode] = row
+    return values
+
+
+def fill_openpyxl(blank: Path, target: Path, values, opd=TEST_OPD, tanggal="15/07/2024") -> Path:
+    columns, rows = column_map(blank)
+    wb = load_workbook(blank)
+    ws = wb[SHEET_OPD]
+    ws["B7"], ws["B8"], ws["B9"] = opd, "Petugas Uji", tanggal
+    for kode, row in values.items():
+        for (ind, key), value in row.items():
+            ws[f"{columns[(ind, key)]}{rows[kode]}"] = value
+    wb.save(target)
+    return target
+
+
+def expected(value):
+    return value if isinstance(value, str) and value in ("ya", "tidak") else 12.5 if value == "12,5" else float(value)
+
+
+def read_values(path: Path) -> dict[str, dict[tuple[str, str], object]]:
+    subs = read_all(discover([str(path)]))
+    out = {}
+    for sub in subs:
+        out[sub.meta["kode_wilayah"]] = {(r.kode, k): v for r in sub.records for k, v in r.as_dict().items()
+                                         if v is not None and not k.startswith("capaian") or (r.kode == ANGKA and v is not None)}  # fmt: skip
+    return out
+
+
+def test_mapping_follows_the_reference_and_covers_every_desa_indicator(catalogue, shared):
+    opd_map = load_opd_map()
+    reference = {r["kode"]: r["penanggung_jawab_kl"] for r in csv.DictReader(io.StringIO((shared / "reference" / "inpres_targets.csv").read_text(encoding="utf-8")))}
+    assert set(opd_map.kl) == {i.kode for i in catalogue.all}
+    for kode, kl in opd_map.kl.items():
+        assert kl.split(" (")[0] in reference[kode], kode  # each K/L is named in the evidence for that row
+    assert all(i.kode in opd_map.opd for i in desa_indicators(catalogue))
+    assert opd_map.opd["S1.Pa.K2.a"] == "Disdukcapil" and opd_map.opd["S1.Pa.K2.b"] == "Kantor Kemenag"
+    assert "Dinas Kesehatan" in opd_map.names(catalogue)
+
+
+def test_katalog_shows_the_mapping(peta):
+    result = CliRunner().invoke(main, ["katalog", "--opd", "--peta-opd", str(peta)])
+    assert result.exit_code == 0 and "Disdukcapil" in result.output and TEST_OPD in result.output
+
+
+def test_katalog_export_carries_kl_and_opd(tmp_path):
+    path = tmp_path / "katalog.csv"
+    assert CliRunner().invoke(main, ["katalog", "-o", str(path)]).exit_code == 0
+    rows = {r["kode"]: r for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))}
+    assert rows["S1.Pa.K2.a"]["kementerian_lembaga"] == "Kemendagri (Dukcapil)" and rows["S1.Pa.K2.a"]["opd"] == "Disdukcapil"
+
+
+def test_override_renames_and_reassigns(catalogue, tmp_path):
+    path = tmp_path / "peta.csv"
+    path.write_text("kementerian_lembaga,kode_indikator,opd\nKemenkes,,DINKES Kota\n,S3.Pc.K2.a,Disdikbud\n", encoding="utf-8")
+    opd_map = load_opd_map(path, catalogue)
+    assert opd_map.opd["S3.Pb.K5.a"] == "DINKES Kota" and opd_map.opd["S3.Pc.K2.a"] == "Disdikbud"
+    assert opd_map.opd["S3.Pc.K2.b"] == "Dinas Pendidikan"
+    assert opd_map.find("dinkes  kota", catalogue) == "DINKES Kota"
+
+
+def test_override_with_bad_rows_is_reported_and_generates_nothing(catalogue, tmp_path):
+    path = tmp_path / "peta-salah.csv"
+    path.write_text("kode_indikator,kementerian_lembaga,opd\nX.1,,Dinkes\nS2.Pa.K1.b,,Dinkes\n,Kemenkeu,Dinkes\n"
+                    "S3.Pb.K1.a,Kemenkes,Dinkes\nS3.Pb.K5.a,,\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(OpdFileError) as info:
+        load_opd_map(path, catalogue)
+    assert [p.split(":")[0] for p in info.value.problems] == [f"peta-salah.csv baris {n}" for n in (2, 3, 4, 5, 6)]
+    out = tmp_path / "hasil"
+    result = CliRunner().invoke(main, ["generate", "--wilayah", KOTA, "--per-opd", "--peta-opd", str(path), "--tahun", "2024", "-o", str(out)])
+    assert result.exit_code == 2 and "peta-salah.csv baris 4" in result.output and "Traceback" not in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_workbook_layout(blank, catalogue):
+    wb = load_workbook(blank)
+    ws = wb[SHEET_OPD]
+    assert wb.sheetnames == [SHEET_OPD, "Petunjuk", "_kkb"] and wb["_kkb"].sheet_state == "veryHidden"
+    assert ws.protection.sheet and ws.freeze_panes == f"D{OPD_FIRST_ROW}"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == f"${INDICATOR_ROW}:${OPD_FIRST_ROW - 1}"
+    columns, rows = column_map(blank)
+    assert len(rows) == 177 and ws[f"A{rows['33.74.01.1001']}"].value == "33.74.01.1001"
+    assert ws[f"C{rows['33.74.01.1001']}"].value == "Miroto"
+    headers = {ws.cell(INDICATOR_ROW, c).value.split("\n")[0] for c in range(4, ws.max_column + 1) if ws.cell(INDICATOR_ROW, c).value}
+    assert headers == {STATUS, ANGKA, RASIO}
+    assert {k for k, _ in columns} == {STATUS, ANGKA, RASIO} and len(columns) == 2 + 2 + 4 + 3  # + a Keterangan each
+    validations = {str(dv.sqref).split(":")[0][:-2]: dv.type for dv in ws.data_validations.dataValidation if dv.sqref}
+    assert validations[columns[(STATUS, "status_1")]] == "list" and validations[columns[(RASIO, "pembilang_1")]] == "custom"
+    assert validations[columns[(RASIO, "keterangan")]] == "list"  # offers "Belum tersedia", takes free text
+
+
+def test_openpyxl_filled_workbook_reads_back_exactly(blank, tmp_path):
+    _, rows = column_map(blank)
+    chosen = random.Random(1).sample(sorted(rows), 25)
+    values = typed_values(random.Random(2), chosen)
+    filled = fill_openpyxl(blank, tmp_path / "dinas-uji.xlsx", values)
+    subs = read_all(discover([str(filled)]))
+    assert sorted(s.meta["kode_wilayah"] for s in subs) == sorted(chosen)  # empty rows are not reported
+    for sub in subs:
+        assert sub.berkas.endswith(f"dinas-uji.xlsx!baris {rows[sub.meta['kode_wilayah']]}")
+        assert sub.meta["tingkat"] == "desa" and sub.meta["tahun"] == 2024
+        assert sub.identity["opd"] == TEST_OPD and sub.identity["tanggal"] == "2024-07-15"
+        got = {(r.kode, k): v for r in sub.records for k, v in r.as_dict().items() if v is not None}
+        want = {key: expected(v) for key, v in values[sub.meta["kode_wilayah"]].items()}
+        assert {k: v for k, v in got.items() if k in want} == want
+        for sem in (1, 2):  # a ratio's capaian comes from its pembilang and penyebut, a status's from ya/tidak
+            ratio = want[(RASIO, f"pembilang_{sem}")] / want[(RASIO, f"penyebut_{sem}")] * 100
+            assert got[(RASIO, f"capaian_{sem}")] == pytest.approx(ratio, abs=0.005)
+            assert got[(STATUS, f"capaian_{sem}")] == (1 if want[(STATUS, f"status_{sem}")] == "ya" else 0)
+    report = validate_submissions(subs)
+    assert all(r.status == "diterima" for r in report.files)
+
+
+def test_number_text_findings_name_file_sheet_and_cell(blank, tmp_path):
+    columns, rows = column_map(blank)
+    filled = fill_openpyxl(blank, tmp_path / "teks.xlsx", {"33.74.01.1002": {(RASIO, "pembilang_1"): "1.234", (RASIO, "penyebut_1"): "abc"}})
+    report = validate_submissions(read_all(discover([str(filled)])))
+    [result] = report.files
+    row = rows["33.74.01.1002"]
+    assert result.berkas.endswith(f"teks.xlsx!baris {row}") and result.status == "ditolak"
+    found = {(f.aturan, f.lembar, f.sel) for f in result.findings}
+    assert ("N02", SHEET_OPD, f"{columns[(RASIO, 'pembilang_1')]}{row}") in found
+    assert ("N01", SHEET_OPD, f"{columns[(RASIO, 'penyebut_1')]}{row}") in found
+
+
+def per_desa_file(catalogue, folder: Path, kode: str, row: dict, opd=TEST_OPD, tanggal=date(2024, 7, 15)) -> Path:
+    """The same values in a per-desa Lampiran 4 workbook (its ratio capaian is a formula)."""
+    [unit] = plan_units([kode], None, 2024)
+    targets = catalogue.targets("desa")
+    order = [i.kode for i in catalogue.active]
+    cells = {identity_cell("opd"): opd, identity_cell("petugas"): "Petugas Uji", identity_cell("tanggal"): tanggal}
+    for (ind, key), value in row.items():
+        cells[f"{COL[key]}{FIRST_DATA_ROW + order.index(ind)}"] = expected(value)
+    path = folder / f"desa-{kode}.xlsx"
+    if not _BLUEPRINT:
+        _BLUEPRINT.append(Blueprint.build("desa", 2024, targets, catalogue))
+    path.write_bytes(_BLUEPRINT[0].render(unit.identity, targets, cells))
+    return path
+
+
+_BLUEPRINT: list[Blueprint] = []  # built once per test run
+
+
+def sheets(path: Path) -> dict[str, list[tuple]]:
+    wb = load_workbook(path)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_kota_from_opd_workbook_equals_kota_from_per_desa_files(blank, catalogue, tmp_path):
+    _, rows = column_map(blank)
+    chosen = random.Random(3).sample(sorted(rows), 30)
+    values = typed_values(random.Random(4), chosen)
+    opd_dir, desa_dir = tmp_path / "opd", tmp_path / "desa"
+    opd_dir.mkdir(), desa_dir.mkdir()
+    fill_openpyxl(blank, opd_dir / "tim-uji.xlsx", values)
+    for kode, row in values.items():
+        per_desa_file(catalogue, desa_dir, kode, row)
+    a, b = consolidate_kota(opd_dir), consolidate_kota(desa_dir)
+    assert len(a.manifest) == 1 and a.manifest[0].status == "diterima" and "30 baris" in a.manifest[0].alasan
+    assert len(b.manifest) == 30 and not a.conflicts and not b.conflicts
+    write_xlsx(a, tmp_path / "a.xlsx")
+    write_xlsx(b, tmp_path / "b.xlsx")
+    sa, sb = sheets(tmp_path / "a.xlsx"), sheets(tmp_path / "b.xlsx")
+    assert sa.keys() == sb.keys()
+    def computed(rows):  # file names, file counts and the creation time differ by construction
+        return [r for r in rows if not str(r[0]).startswith("Berkas:") and r[0] not in ("dibuat", "berkas")]
+
+    for name in sa:
+        if name != "Manifest":
+            assert computed(sa[name]) == computed(sb[name]), name
+    seen = {name: sorted(r[2] for r in s["_kkb_rekap"] if r[0] == "berkas") for name, s in (("a", sa), ("b", sb))}
+    assert seen["a"] == seen["b"] == sorted(chosen)  # files seen for the next run: one per desa row, like per-desa files
+    assert sum(1 for r in sa["Ringkasan"] if str(r[0]).startswith("Berkas:")) == 1
+
+
+def test_mixed_inputs_newer_correction_and_opd_conflict(blank, catalogue, tmp_path):
+    _, rows = column_map(blank)
+    chosen = ["33.74.01.1001", "33.74.01.1002", "33.74.01.1003"]
+    values = typed_values(random.Random(5), chosen)
+    fill_openpyxl(blank, tmp_path / "tim-uji.xlsx", values, tanggal="01/07/2024")
+    corrected = {**values["33.74.01.1001"], (ANGKA, "capaian_1"): 99}
+    per_desa_file(catalogue, tmp_path, "33.74.01.1001", corrected, tanggal=date(2024, 8, 1))  # same OPD, newer
+    other = {(STATUS, "status_1"): "tidak" if values["33.74.01.1002"][(STATUS, "status_1")] == "ya" else "ya"}
+    per_desa_file(catalogue, tmp_path, "33.74.01.1002", other, opd="Pemerintah Desa")  # another OPD, different value
+    rollup = consolidate_kota(tmp_path)
+    by_name = {Path(m.berkas).name: m for m in rollup.manifest}
+    assert set(by_name) == {"tim-uji.xlsx", "desa-33.74.01.1001.xlsx", "desa-33.74.01.1002.xlsx"}
+    opd_entry = by_name["tim-uji.xlsx"]
+    assert opd_entry.status == "diterima" and opd_entry.jenis == "opd" and opd_entry.kode_wilayah == KOTA
+    assert "3 baris" in opd_entry.alasan and "1 digantikan" in opd_entry.alasan
+    assert by_name["desa-33.74.01.1001.xlsx"].status == "diterima"
+    [conflict] = rollup.conflicts  # semester I only: the other OPD said nothing for semester II
+    assert (conflict.kode_wilayah, conflict.kode_indikator, conflict.semester) == ("33.74.01.1002", STATUS, 1)
+    assert f"tim-uji.xlsx!baris {rows['33.74.01.1002']}" in conflict.sumber
+    desa = rollup.partials["desa"]
+    assert desa["33.74.01.1001"][ANGKA].sums["jumlah_1"] == 99  # the newer per-desa correction wins
+    assert rollup.completeness["kabupaten"][KOTA]["masuk"] == 3
+
+
+@pytest.mark.libreoffice
+def test_opd_workbook_filled_in_libreoffice_reads_back_exactly(blank, tmp_path):
+    from libreoffice import soffice, uno_python
+
+    python = uno_python() if soffice() else None
+    if python is None:
+        pytest.skip("LibreOffice with the Python UNO bridge (python3-uno) is not installed")
+    columns, rows = column_map(blank)
+    chosen = random.Random(6).sample(sorted(rows), 12)
+    values = typed_values(random.Random(7), chosen)
+    cells = {f"{SHEET_OPD}!{columns[key]}{rows[kode]}": v for kode, row in values.items() for key, v in row.items()}
+    cells.update({f"{SHEET_OPD}!B8": "Petugas Uji", f"{SHEET_OPD}!B9": (date(2024, 7, 15) - date(1899, 12, 30)).days})
+    spec = tmp_path / "cells.json"
+    spec.write_text(json.dumps(cells), encoding="utf-8")
+    filled = tmp_path / "libreoffice.xlsx"
+    helper = Path(__file__).with_name("lo_fill.py")
+    subprocess.run([str(python), str(helper), str(blank), str(filled), str(spec), str(tmp_path / "profile")],
+                   check=True, timeout=180, capture_output=True)  # fmt: skip
+    with zipfile.ZipFile(filled) as saved:
+        assert b"LibreOffice" in saved.read("docProps/app.xml")
+    reference = fill_openpyxl(blank, tmp_path / "openpyxl.xlsx", values, opd="Tim Uji")
+    a = {s.meta["kode_wilayah"]: s for s in read_all(discover([str(reference)]))}
+    b = {s.meta["kode_wilayah"]: s for s in read_all(discover([str(filled)]))}
+    assert sorted(a) == sorted(b) == sorted(chosen)
+    for kode in chosen:
+        assert a[kode].records == b[kode].records
+        assert a[kode].identity["tanggal"] == b[kode].identity["tanggal"] == "2024-07-15"
+        assert [f.aturan for f in a[kode].findings] == [f.aturan for f in b[kode].findings]
+
+
+def test_isi_dari_prefills_desa_workbooks_locked_with_the_opd_named(blank, catalogue, tmp_path):
+    chosen = ["33.74.01.1001", "33.74.01.1002"]
+    values = typed_values(random.Random(8), chosen)
+    sources = tmp_path / "kiriman"
+    sources.mkdir()
+    fill_openpyxl(blank, sources / "tim-uji.xlsx", values)
+    other = {(STATUS, "status_1"): "tidak" if values["33.74.01.1002"][(STATUS, "status_1")] == "ya" else "ya"}
+    per_desa_file(catalogue, sources, "33.74.01.1002", other, opd="Pemerintah Desa")  # disagrees on one indicator
+    out = tmp_path / "desa"
+    args = ["generate", "--wilayah", "33.74.01.1001", "--wilayah", "33.74.01.1002", "--wilayah", "33.74.01.1003",
+            "--isi-dari", str(sources), "--tahun", "2024", "-o", str(out)]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "2 diisi awal" in result.output and "1 isian dibiarkan kosong" in result.output
+    order = [i.kode for i in catalogue.active]
+    for kode in chosen:
+        [path] = out.glob(f"*_{kode}_*.xlsx")
+        ws = load_workbook(path)["Daftar Tilik"]
+        for (ind, key), value in values[kode].items():
+            cell = ws[f"{COL[key]}{FIRST_DATA_ROW + order.index(ind)}"]
+            if kode == "33.74.01.1002" and ind == STATUS:  # the OPDs disagree: left for the desa forum
+                assert cell.value is None and not cell.protection.locked
+                continue
+            assert cell.value == expected(value) and cell.protection.locked, (kode, ind, key)
+            note = ws[f"{COL['keterangan']}{FIRST_DATA_ROW + order.index(ind)}"]
+            assert TEST_OPD in note.value and "tim-uji.xlsx" in note.value and note.protection.locked
+    [untouched] = out.glob("*_33.74.01.1003_*.xlsx")
+    ws = load_workbook(untouched)["Daftar Tilik"]
+    assert ws[f"{COL['pembilang_1']}{FIRST_DATA_ROW + order.index(RASIO)}"].value is None
+    # The desa forum confirms: identity typed, nothing retyped. Its values agree with the OPD workbook.
+    [confirmed] = out.glob("*_33.74.01.1001_*.xlsx")
+    wb = load_workbook(confirmed)
+    wb["Daftar Tilik"][identity_cell("opd")] = "Forum Desa"
+    wb["Daftar Tilik"][identity_cell("petugas")] = "Kepala Desa"
+    wb["Daftar Tilik"][identity_cell("tanggal")] = date(2024, 8, 1)
+    wb.save(sources / "forum-1001.xlsx")
+    rollup = consolidate_kota(sources)
+    assert [(c.kode_wilayah, c.kode_indikator) for c in rollup.conflicts] == [("33.74.01.1002", STATUS)], rollup.conflicts
+
+
+def test_isi_dari_refuses_a_rollup(tmp_path, blank):
+    rollup = consolidate_kota(blank)
+    write_xlsx(rollup, tmp_path / "rekap.xlsx")
+    result = CliRunner().invoke(main, ["generate", "--wilayah", "33.74.01.1001", "--isi-dari", str(tmp_path / "rekap.xlsx"),
+                                       "--tahun", "2024", "-o", str(tmp_path / "out")])  # fmt: skip
+    assert result.exit_code == 2 and "rekap" in result.output and "Traceback" not in result.output
+
+
+def test_empty_opd_workbook_is_rejected_once_and_moved_rows_are_caught(blank, tmp_path):
+    empty = tmp_path / "kosong" / "kosong.xlsx"
+    empty.parent.mkdir()
+    fill_openpyxl(blank, empty, {})
+    rollup = consolidate_kota(empty.parent)
+    [entry] = rollup.manifest
+    assert entry.status == "ditolak" and "Belum ada desa/kelurahan yang diisi" in entry.alasan
+    _, rows = column_map(blank)
+    values = typed_values(random.Random(9), ["33.74.01.1001"])
+    moved = fill_openpyxl(blank, tmp_path / "diurutkan.xlsx", values)
+    wb = load_workbook(moved)
+    ws = wb[SHEET_OPD]
+    first, second = rows["33.74.01.1001"], rows["33.74.01.1002"]
+    ws[f"A{first}"], ws[f"A{second}"] = "33.74.01.1002", "33.74.01.1001"  # rows re-sorted by hand
+    wb.save(moved)
+    [result] = validate_submissions(read_all(discover([str(moved)]))).files
+    assert result.status == "ditolak" and [(f.aturan, f.sel) for f in result.findings if f.aturan == "S10"] == [("S10", f"A{first}")]
+
+
+def test_validate_cli_annotates_one_copy_per_opd_workbook(blank, tmp_path):
+    columns, rows = column_map(blank)
+    bad = {"33.74.01.1001": {(RASIO, "pembilang_1"): 30, (RASIO, "penyebut_1"): 10}, "33.74.01.1002": {(RASIO, "penyebut_1"): "abc"}}
+    filled = fill_openpyxl(blank, tmp_path / "tim-uji.xlsx", bad)
+    out = tmp_path / "koreksi"
+    result = CliRunner().invoke(main, ["validate", str(filled), "--anotasi", str(out)])
+    assert result.exit_code == 1 and result.output.count("tim-uji.xlsx!baris") == 2
+    [copy] = out.iterdir()
+    ws = load_workbook(copy)[SHEET_OPD]
+    assert "V03" in ws[f"{columns[(RASIO, 'pembilang_1')]}{rows['33.74.01.1001']}"].comment.text
+    assert "N01" in ws[f"{columns[(RASIO, 'penyebut_1')]}{rows['33.74.01.1002']}"].comment.text
+
+
+def test_belum_tersedia_row_is_reported_not_zero(blank, tmp_path):
+    values = {"33.74.01.1001": {(RASIO, "keterangan"): "Belum tersedia", (ANGKA, "capaian_1"): 4},
+              "33.74.01.1002": {(ANGKA, "capaian_1"): 0}}  # fmt: skip
+    (tmp_path / "kiriman").mkdir()
+    filled = fill_openpyxl(blank, tmp_path / "kiriman" / "tahunan.xlsx", values)
+    subs = {s.meta["kode_wilayah"]: s for s in read_all(discover([str(filled)]))}
+    assert sorted(subs) == ["33.74.01.1001", "33.74.01.1002"]
+    [rasio] = [r for r in subs["33.74.01.1001"].records if r.kode == RASIO]
+    assert rasio.belum_tersedia and rasio.inputs() == (None,) * len(rasio.inputs())
+    [angka] = [r for r in subs["33.74.01.1002"].records if r.kode == ANGKA]
+    assert angka.value("capaian_1") == 0.0 and not angka.belum_tersedia
+    # Pre-filled for the desa forum, the answer stays "Belum tersedia" (and reads back as such).
+    out = tmp_path / "desa"
+    result = CliRunner().invoke(main, ["generate", "--wilayah", "33.74.01.1001", "--isi-dari", str(tmp_path / "kiriman"),
+                                       "--tahun", "2024", "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [prefilled] = read_all(discover([str(out)]))
+    [rasio] = [r for r in prefilled.records if r.kode == RASIO]
+    assert rasio.belum_tersedia and TEST_OPD in rasio.value("keterangan")
