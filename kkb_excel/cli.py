@@ -338,9 +338,12 @@ def internal_errors(func):
               help="Lampiran 4 rekap (dengan blok tanda tangan) dan Ringkasan sebagai PDF; perlu LibreOffice.")
 @click.option("--kertas", type=click.Choice(["f4", "a4"]), default="f4", show_default=True,
               help="Ukuran kertas cetak (lanskap): f4 = Folio 215 x 330 mm, a4 = 210 x 297 mm.")
+@click.option("--tanpa-cache", is_flag=True,
+              help="Baca ulang semua berkas (tanpa cache hasil baca di samping rekap, NAMA.kkb-cache).")  # fmt: skip
 @internal_errors
 @user_errors
-def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_file, jobs, parquet, csv_path, csv_format, pdf_path, kertas) -> None:
+def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_file, jobs, parquet, csv_path, csv_format, pdf_path,
+                kertas, tanpa_cache) -> None:
     """Rekap berjenjang daftar tilik (desa -> kecamatan -> kabupaten/kota -> provinsi -> nasional).
 
     Membaca, memvalidasi, menyaring kiriman ganda, lalu menjumlahkan sesuai aturan agregasi tiap
@@ -349,31 +352,37 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     ditulis; penyebabnya dicetak), 2 untuk kesalahan pemakaian, berkas tidak dapat diakses atau rekap
     masukan yang usang, 3 untuk galat internal.
 
+    Hasil baca setiap berkas disimpan di samping rekap (NAMA.kkb-cache): menjalankan ulang hanya
+    membaca berkas yang isinya berubah atau baru.
+
     Contoh: kkb-excel consolidate kiriman/ -o rekap-33.74.xlsx --tingkat kabupaten --wilayah 33.74 --tahun 2024
     """
     from kkb_excel.consolidate.model import RunConfig
     from kkb_excel.consolidate.run import consolidate as run
     from kkb_excel.consolidate.run import nothing_accepted
     from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.read.cache import cache_path, read_cached
     from kkb_excel.read.discover import discover
-    from kkb_excel.read.pool import read_all
     from kkb_excel.targets import load_targets
     from kkb_excel.validators.run import validate_submissions
 
     output, csv_path, parquet, pdf_path = _rollup_outputs(output, csv_path, parquet, pdf_path)
     overrides = load_targets(target_file) if target_file else {}
-    outputs = tuple(p for p in (output, csv_path, parquet, pdf_path) if p)
+    store = None if tanpa_cache else cache_path(output)
+    outputs = tuple(p for p in (output, csv_path, parquet, pdf_path, cache_path(output)) if p)
     config = RunConfig(tingkat, tahun, wilayah_code, semester, overrides, outputs)
     files = discover(list(paths))
     with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
         task = bar.add_task("baca", total=len(files))
-        submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
+        submissions, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
         report = validate_submissions([s for s in submissions if not s.is_rollup])
         rollup = run(submissions, report, config, {f.berkas: f.path for f in files})
         why = nothing_accepted(rollup)
         if why is None:
             rollup_writer.write_xlsx(rollup, output, paper=kertas)
     click.echo(rollup.accounting())
+    if store is not None:
+        click.echo(cached.line())
     if why is not None:
         click.echo(f"Tidak ada rekap ditulis. {why}", err=True)
         sys.exit(1)

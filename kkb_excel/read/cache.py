@@ -1,0 +1,132 @@
+"""A cache of read-and-checked files beside a rollup, so that a rerun re-reads only what changed.
+
+One SQLite file per output holds, per input file, its path, size, mtime, SHA-256 and the pickled
+submissions read from it. An entry is used only when the file's bytes hash to the stored SHA-256
+(a touched but unchanged file is served from the cache; a changed byte means a re-read). The whole
+cache is dropped when its fingerprint changes: kkb-excel's version and source code, the catalogue
+version and the template and rollup versions. Reading does not depend on any consolidate option,
+so options never invalidate entries (they act after reading).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kkb_excel import __version__, validators
+from kkb_excel.catalogue import load_catalogue
+from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.read.discover import Discovered
+from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, read_chunk
+from kkb_excel.read.submission import Submission
+from kkb_excel.template.layout import ROLLUP_VERSION, TEMPLATE_VERSION
+
+SUFFIX = ".kkb-cache"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    path TEXT PRIMARY KEY, berkas TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL, payload BLOB NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    hits: int
+    reads: int
+
+    def line(self) -> str:
+        return f"Cache: {self.hits} berkas dari cache, {self.reads} berkas dibaca ulang."
+
+
+def cache_path(output: Path) -> Path:
+    """The cache beside `output` (rekap.xlsx -> rekap.kkb-cache)."""
+    return output.with_suffix(SUFFIX)
+
+
+@cache
+def fingerprint() -> str:
+    """What read results depend on besides the file bytes: code, catalogue and layout versions."""
+    digest = hashlib.sha256(f"{__version__}|{load_catalogue().version}|{TEMPLATE_VERSION}|{ROLLUP_VERSION}".encode())
+    package = Path(__file__).resolve().parents[1]
+    sources = sorted(package.rglob("*.py")) + sorted(package.rglob("*.csv"))
+    for path in sources + sorted(Path(validators.__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _open(store: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(store)
+    try:
+        db.executescript(_SCHEMA)
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    except sqlite3.DatabaseError:  # not a cache (or a damaged one): start afresh
+        db.close()
+        store.unlink()
+        return _open(store)
+    if row is None or row[0] != fingerprint():
+        with db:
+            db.execute("DELETE FROM entries")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
+    return db
+
+
+def read_cached(
+    files: list[Discovered], store: Path | None, jobs: int = 1, progress: Callable[[int], None] | None = None
+) -> tuple[list[Submission], CacheStats]:
+    """Every file's submissions in file order, from the cache where the bytes are unchanged; `store` None reads all."""
+    with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
+        hashes = list(hashing.map(_sha256, (f.path for f in files)))
+    db = _open(store) if store is not None else None
+    known = dict(_rows(db)) if db is not None else {}
+    results: list[list[Submission] | None] = []
+    missing = []
+    for i, (file, sha) in enumerate(zip(files, hashes, strict=True)):
+        hit = known.get(str(file.path.resolve()))
+        if hit and hit[0] == sha and hit[1] == file.berkas:
+            results.append(pickle.loads(hit[2]))
+            if progress:
+                progress(1)
+        else:
+            results.append(None)
+            missing.append(i)
+    items = [(str(files[i].path), files[i].berkas) for i in missing]
+    parallel = jobs > 1 and len(items) >= PARALLEL_MIN_FILES
+    for i, subs in zip(missing, map_chunks(read_chunk, chunked(items, jobs, MAX_CHUNK), parallel, jobs, progress), strict=True):
+        results[i] = subs
+    if db is not None:
+        _store(db, files, hashes, results, missing)
+    return [sub for subs in results for sub in subs or []], CacheStats(len(files) - len(missing), len(missing))
+
+
+def _rows(db: sqlite3.Connection):
+    for path, sha, berkas, payload in db.execute("SELECT path, sha256, berkas, payload FROM entries"):
+        yield path, (sha, berkas, payload)
+
+
+def _store(db: sqlite3.Connection, files: list[Discovered], hashes: list[str], results, missing: list[int]) -> None:
+    """Write new entries and forget files that are gone, in one transaction."""
+    present = [str(f.path.resolve()) for f in files]
+    with db:
+        for i in missing:
+            stat = files[i].path.stat()
+            payload = pickle.dumps(results[i], protocol=pickle.HIGHEST_PROTOCOL)
+            db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                       (present[i], files[i].berkas, stat.st_size, stat.st_mtime_ns, hashes[i], payload))  # fmt: skip
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM present")
+        db.executemany("INSERT OR IGNORE INTO present VALUES (?)", ((p,) for p in present))
+        db.execute("DELETE FROM entries WHERE path NOT IN (SELECT path FROM present)")
+    db.close()

@@ -1,0 +1,100 @@
+"""The read cache beside a rollup: a rerun equals an uncached run, whatever changed in between."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from consolidate_helpers import RATIO, SUM, ratio, sheets, submit
+
+from kkb_excel.cli import main
+from kkb_excel.read import cache as read_cache
+
+DESA = ["33.74.01.1001", "33.74.01.1002", "33.74.01.1003", "33.74.02.1001"]
+
+
+def _consolidate(folder, output, *extra):
+    args = ["consolidate", str(folder), "-o", str(output), "--tingkat", "kabupaten", "--wilayah", "33.74", "--tahun", "2024", *extra]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _content(path):
+    """Every sheet's values; the only timestamp (`dibuat` in the metadata sheet) left out."""
+    return {name: [r for r in rows if not (r and r[0] == "dibuat")] for name, rows in sheets(path, skip=()).items()}
+
+
+@pytest.fixture
+def folder(tmp_path, catalogue):
+    kiriman = tmp_path / "kiriman"
+    for i, kode in enumerate(DESA):
+        submit(catalogue, kiriman, f"desa-{i}.xlsx", kode, {RATIO: ratio(3 + i, 10), SUM: {"capaian_1": 5 + i}})
+    return kiriman
+
+
+def _same_as_uncached(folder, tmp_path, *extra):
+    cached_out = _consolidate(folder, tmp_path / "rekap.xlsx", *extra)
+    _consolidate(folder, tmp_path / "bersih" / "rekap.xlsx", "--tanpa-cache", *extra)
+    assert _content(tmp_path / "rekap.xlsx") == _content(tmp_path / "bersih" / "rekap.xlsx")
+    assert not (tmp_path / "bersih" / "rekap.kkb-cache").exists()
+    return cached_out
+
+
+def test_second_run_comes_from_the_cache_and_equals_an_uncached_run(folder, tmp_path):
+    first = _consolidate(folder, tmp_path / "rekap.xlsx")
+    assert f"0 berkas dari cache, {len(DESA)} berkas dibaca ulang" in first
+    assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path)
+
+
+def test_changed_touched_removed_and_new_files(folder, tmp_path, catalogue):
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    changed = folder / "desa-0.xlsx"
+    stat = changed.stat()
+    submit(catalogue, folder, "desa-0.xlsx", DESA[0], {RATIO: ratio(9, 10)})
+    os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime as before: only the bytes differ
+    touched = folder / "desa-1.xlsx"
+    touched.write_bytes(touched.read_bytes())
+    (folder / "desa-2.xlsx").unlink()
+    submit(catalogue, folder, "desa-4.xlsx", "33.74.02.1002", {SUM: {"capaian_1": 7}}, tanggal=date(2024, 11, 1))
+    out = _same_as_uncached(folder, tmp_path)
+    assert "2 berkas dari cache, 2 berkas dibaca ulang" in out  # desa-1 (touched) and desa-3 cached; desa-0 and desa-4 read
+    with sqlite3.connect(tmp_path / "rekap.kkb-cache") as db:
+        names = sorted(b.rsplit("/", 1)[-1] for (b,) in db.execute("SELECT berkas FROM entries"))
+    assert names == ["desa-0.xlsx", "desa-1.xlsx", "desa-3.xlsx", "desa-4.xlsx"]  # the removed file is forgotten
+
+
+def test_one_changed_byte_means_a_re_read(folder, tmp_path):
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    target = folder / "desa-3.xlsx"
+    stat = target.stat()
+    data = bytearray(target.read_bytes())
+    data[-30] ^= 0x01  # one byte of the zip's central directory: same size, same mtime
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert "3 berkas dari cache, 1 berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")
+
+
+def test_a_changed_fingerprint_drops_the_whole_cache(folder, tmp_path, monkeypatch):
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    monkeypatch.setattr(read_cache, "fingerprint", lambda: "katalog versi lain")
+    assert f"0 berkas dari cache, {len(DESA)} berkas dibaca ulang" in _same_as_uncached(folder, tmp_path)
+
+
+def test_options_act_after_reading(folder, tmp_path):
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    out = _same_as_uncached(folder, tmp_path, "--semester", "1")
+    assert f"{len(DESA)} berkas dari cache" in out
+
+
+def test_a_damaged_cache_is_rebuilt_and_never_read_as_input(folder, tmp_path):
+    (tmp_path / "rekap.kkb-cache").write_bytes(b"bukan sqlite")
+    assert f"0 berkas dari cache, {len(DESA)} berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")
+    inside = folder / "rekap.xlsx"
+    out = _consolidate(folder, inside)  # output (and its cache) inside the input folder
+    out = _consolidate(folder, inside)
+    assert "rekap.kkb-cache" not in out
+    assert f"{len(DESA)} berkas dari cache" in out
