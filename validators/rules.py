@@ -1,65 +1,135 @@
-"""Every validation rule: a stable code, its severity and a short Indonesian title.
+"""Every validation rule: a stable code, its severity, a short Indonesian title and a message template.
 
 Errors (galat) block acceptance; warnings (peringatan) and notes (info) do not. Codes never change
-meaning; a retired rule keeps its code unused.
+meaning; a retired rule keeps its code unused. Findings are made only through `finding()`, which
+fills the rule's template (as frictionless-py's `Error.template`): the wording lives here, once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from string import Formatter
 
-GALAT = "galat"
-PERINGATAN = "peringatan"
-INFO = "info"
+
+class Keparahan(StrEnum):
+    GALAT = "galat"
+    PERINGATAN = "peringatan"
+    INFO = "info"
+
+
+class Status(StrEnum):
+    DITERIMA = "diterima"
+    DITOLAK = "ditolak"
+    DILEWATI = "dilewati"
+
+
+GALAT, PERINGATAN, INFO = Keparahan.GALAT, Keparahan.PERINGATAN, Keparahan.INFO
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
-    keparahan: str
+    keparahan: Keparahan
     judul: str
+    template: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(name for _, name, _, _ in Formatter().parse(self.template) if name)
 
 
 _RULES = [
     # Structure (S): is this a daftar tilik workbook we can trust?
-    Rule("S01", GALAT, "Berkas tidak dapat dibaca sebagai workbook Excel"),
-    Rule("S02", GALAT, "Workbook dilindungi kata sandi"),
-    Rule("S03", GALAT, "Bukan daftar tilik kkb-excel"),
-    Rule("S04", GALAT, "Versi templat tidak didukung"),
-    Rule("S05", PERINGATAN, "Workbook makro (.xlsm): makro diabaikan"),
-    Rule("S06", PERINGATAN, "Format lama .xls: rumus tidak dapat diperiksa"),
-    Rule("S07", INFO, "Berkas kunci Office (~$) atau berkas sistem dilewati"),
-    Rule("S08", GALAT, "Berkas terlalu besar atau tidak wajar"),
-    Rule("S09", GALAT, "Lembar daftar tilik hilang atau diganti nama"),
-    Rule("S10", GALAT, "Baris indikator berubah (dihapus, disisipkan atau dipindah)"),
-    Rule("S11", GALAT, "Rumus terkunci diubah atau ditimpa"),
-    Rule("S12", GALAT, "Nilai galat Excel di sel"),
-    Rule("S13", PERINGATAN, "Katalog indikator versi lain"),
-    Rule("S14", INFO, "Berkas rekap kkb-excel, bukan kiriman daftar tilik (dilewati)"),
+    Rule("S01", GALAT, "Berkas tidak dapat dibaca sebagai workbook Excel", "Berkas tidak dapat dibaca: {sebab}."),
+    Rule("S02", GALAT, "Workbook dilindungi kata sandi", "Workbook dilindungi kata sandi pembuka; kirim ulang tanpa kata sandi."),
+    Rule("S03", GALAT, "Bukan daftar tilik kkb-excel", "Workbook ini bukan daftar tilik kkb-excel ({sebab})."),
+    Rule("S04", GALAT, "Versi templat tidak didukung", "{jenis} versi {versi}; kkb-excel ini membaca versi {versi_dukung}. {saran}"),
+    Rule("S05", PERINGATAN, "Workbook makro (.xlsm): makro diabaikan", "Workbook bermakro: nilai dibaca, makro diabaikan. Simpan sebagai .xlsx."),
+    Rule("S06", PERINGATAN, "Format lama .xls: rumus tidak dapat diperiksa",
+         "Format Excel 97-2003 (.xls): nilai dibaca, rumus tidak dapat diperiksa. Simpan sebagai .xlsx."),
+    Rule("S07", INFO, "Berkas kunci Office (~$) atau berkas sistem dilewati", "{jenis}, bukan kiriman; dilewati."),
+    Rule("S08", GALAT, "Berkas terlalu besar atau tidak wajar", "{sebab}; tidak dibaca."),
+    Rule("S09", GALAT, "Lembar daftar tilik hilang atau diganti nama", "Lembar '{lembar_dicari}' tidak ditemukan (lembar yang ada: {lembar_ada})."),
+    Rule("S10", GALAT, "Baris indikator berubah (dihapus, disisipkan atau dipindah)",
+         "Baris {baris} seharusnya indikator {kode}, berisi '{nilai}'; kembalikan urutan baris templat asli."),
+    Rule("S11", GALAT, "Rumus terkunci diubah atau ditimpa", "Rumus {kolom} di {sel} {perubahan}; kembalikan dari templat asli."),
+    Rule("S12", GALAT, "Nilai galat Excel di sel", "Sel berisi galat Excel {nilai}; ganti dengan angka atau kosongkan."),
+    Rule("S13", PERINGATAN, "Katalog indikator versi lain", "Dibuat dengan katalog {versi}; katalog sekarang {versi_sekarang}."),
+    Rule("S14", INFO, "Berkas rekap kkb-excel, bukan kiriman daftar tilik (dilewati)",
+         "Rekap hasil kkb-excel consolidate; periksa kiriman daftar tilik aslinya, bukan rekapnya."),
+    Rule("S15", GALAT, "Kolom atau baris disisipkan/dihapus pada tabel",
+         "{sebab}; kembalikan templat asli (jangan menyisipkan atau menghapus kolom/baris)."),
+    Rule("S16", GALAT, "Metadata tersembunyi atau sel terkunci diubah (segel tidak cocok)",
+         "Segel templat tidak cocok: {sebab}. Isian tidak dipakai; isi ulang templat asli dari sekretariat."),
+    Rule("S17", PERINGATAN, "Isian di lembar lain diabaikan",
+         "Lembar '{lembar_salinan}' berisi {jumlah} isian yang tidak dibaca; hanya lembar '{lembar_dicari}' yang dibaca."),
     # Identity (I): who reports, for which wilayah and year.
-    Rule("I01", GALAT, "Kode wilayah tidak dikenal"),
-    Rule("I02", GALAT, "Kode wilayah tidak sesuai tingkat"),
-    Rule("I03", PERINGATAN, "Nama wilayah tidak sesuai kode"),
-    Rule("I04", GALAT, "Tahun tidak wajar"),
-    Rule("I05", GALAT, "OPD/instansi pengisi kosong"),
-    Rule("I06", PERINGATAN, "Nama petugas atau tanggal pengisian kosong/tidak sah"),
+    Rule("I01", GALAT, "Kode wilayah tidak dikenal", "Kode wilayah {kode} tidak ada dalam referensi Kemendagri."),
+    Rule("I02", GALAT, "Kode wilayah tidak sesuai tingkat", "Kode wilayah {kode} bukan wilayah tingkat {tingkat}."),
+    Rule("I03", PERINGATAN, "Nama wilayah tidak sesuai kode",
+         "Nama wilayah '{nilai}' tidak sesuai kode {kode} (referensi Kemendagri: '{nama_referensi}')."),
+    Rule("I04", GALAT, "Tahun tidak wajar", "Tahun {nilai} tidak wajar (yang diterima {dari}-{sampai})."),
+    Rule("I05", GALAT, "OPD/instansi pengisi kosong", "OPD/instansi pengisi belum diisi."),
+    Rule("I06", PERINGATAN, "Nama petugas kosong", "Nama petugas belum diisi."),
+    Rule("I07", GALAT, "Blok identitas tidak sesuai metadata templat",
+         "{kolom} pada blok identitas '{nilai}' tidak sesuai templat ('{seharusnya}'); kembalikan isian aslinya."),
+    Rule("I08", PERINGATAN, "Nama berkas menyebut wilayah lain",
+         "Nama berkas menyebut kode wilayah {kode_berkas}, tetapi isinya untuk {kode}; periksa apakah berkas tertukar."),
+    Rule("I09", PERINGATAN, "Tanggal pengisian kosong atau bukan tanggal",
+         "Tanggal pengisian '{nilai}' kosong atau bukan tanggal; tulis seperti 15/07/2024."),
+    Rule("I10", PERINGATAN, "Tanggal pengisian di luar tahun pelaporan",
+         "Tanggal pengisian {tanggal} di luar tahun pelaporan {tahun}."),
+    Rule("I11", GALAT, "Tanggal pengisian di masa depan",
+         "Tanggal pengisian {tanggal} belum terjadi (hari ini {hari_ini}); perbaiki tanggalnya."),
+    Rule("I12", GALAT, "Teks terlalu panjang", "{kolom} berisi {panjang} karakter; paling banyak {batas}."),
     # Numbers typed by people (N).
-    Rule("N01", GALAT, "Bukan angka"),
-    Rule("N02", PERINGATAN, "Penulisan angka ambigu (dibaca cara Indonesia)"),
+    Rule("N01", GALAT, "Bukan angka", "'{nilai}' bukan angka."),
+    Rule("N02", PERINGATAN, "Penulisan angka ambigu (dibaca cara Indonesia)", "'{nilai}' dibaca sebagai {dibaca} (titik = pemisah ribuan)."),
+    Rule("N03", INFO, "Rumus di sel isian: nilai tersimpannya dipakai",
+         "Sel isian berisi rumus '={rumus}'; nilai tersimpannya {nilai} dipakai. Sebaiknya ketik angkanya."),
+    Rule("N04", GALAT, "Rumus di sel isian tanpa nilai tersimpan",
+         "Sel isian berisi rumus '={rumus}' tanpa nilai tersimpan; buka dan simpan berkas di Excel, atau ketik angkanya."),
+    Rule("N05", INFO, "Persen diketik dengan tanda %", "'{nilai}%' (format persen Excel) dibaca sebagai {dibaca}."),
     # Values (V).
-    Rule("V01", GALAT, "Nilai negatif"),
-    Rule("V02", GALAT, "Persentase di luar 0-100"),
-    Rule("V03", GALAT, "Pembilang melebihi penyebut"),
-    Rule("V04", GALAT, "Persentase tidak sesuai pembilang/penyebut"),
-    Rule("V05", GALAT, "Status harus 'ya' atau 'tidak'"),
-    Rule("V06", PERINGATAN, "Capaian Semester II lebih kecil dari Semester I (indikator kumulatif)"),
-    Rule("V07", PERINGATAN, "Capaian lebih dari 3 x target"),
-    Rule("V08", PERINGATAN, "Target 0 tetapi capaian lebih dari 0"),
-    Rule("V09", PERINGATAN, "Pembilang/penyebut kosong: rekap tidak dapat memakai persentase ini"),
-    Rule("V10", PERINGATAN, "Isian di sel yang tidak diisi pada tingkat ini (diabaikan)"),
+    Rule("V01", GALAT, "Nilai negatif", "{kolom} bernilai negatif ({nilai})."),
+    Rule("V02", GALAT, "Persentase di luar 0-100", "Persentase {nilai} di luar 0-100."),
+    Rule("V03", GALAT, "Pembilang melebihi penyebut", "Pembilang {pembilang} melebihi penyebut {penyebut}."),
+    Rule("V04", GALAT, "Persentase tidak sesuai pembilang/penyebut",
+         "Persentase {nilai} tidak sesuai pembilang/penyebut {pembilang}/{penyebut} = {rasio} (toleransi {toleransi} poin)."),
+    Rule("V05", GALAT, "Status harus 'ya' atau 'tidak'", "Status '{nilai}' tidak sah; isi 'ya' atau 'tidak'."),
+    Rule("V06", PERINGATAN, "Capaian Semester II lebih kecil dari Semester I (indikator kumulatif)",
+         "Capaian Semester II ({nilai}) lebih kecil dari Semester I ({capaian_1}) padahal indikator ini kumulatif."),
+    Rule("V07", PERINGATAN, "Capaian lebih dari 3 x target", "Capaian {nilai} lebih dari 3 x target {target}; periksa kembali."),
+    Rule("V08", PERINGATAN, "Target 0 tetapi capaian lebih dari 0", "Target 0 tetapi capaian {nilai}."),
+    Rule("V09", PERINGATAN, "Pembilang/penyebut kosong: rekap tidak dapat memakai persentase ini",
+         "Persentase {nilai} diisi tanpa pembilang/penyebut Semester {semester}; isi keduanya agar dapat direkap."),
+    Rule("V10", PERINGATAN, "Isian di sel yang tidak diisi pada tingkat ini (diabaikan)",
+         "Isian {kolom} ({nilai}) di sel abu-abu diabaikan: {sebab}."),
+    Rule("V11", GALAT, "Nilai tidak wajar untuk satuannya",
+         "{kolom} {nilai} tidak wajar untuk satuan {satuan} (paling banyak {batas}); periksa salah ketik."),
     # Completeness (K).
-    Rule("K01", PERINGATAN, "Isian wajib belum lengkap"),
-    Rule("K02", GALAT, "Tidak ada capaian yang diisi"),
-]
+    Rule("K01", PERINGATAN, "Isian wajib belum lengkap", "{kosong} dari {wajib} isian wajib kosong: {sel_kosong}."),
+    Rule("K02", GALAT, "Tidak ada capaian yang diisi", "Belum ada capaian yang diisi; workbook dikirim kosong."),
+    # Internal (X): the checker itself failed on this file; the batch goes on.
+    Rule("X01", GALAT, "Galat internal kkb-excel",
+         "Galat internal kkb-excel saat memeriksa berkas ini ({jenis}: {galat}); laporkan ke pengembang. Berkas lain tetap diperiksa."),
+]  # fmt: skip
 RULES = {r.code: r for r in _RULES}
 SEVERITY_ORDER = {GALAT: 0, PERINGATAN: 1, INFO: 2}
+INTERNAL = "X01"
+
+
+def finding(code: str, berkas: str, *, lembar=None, sel=None, kode_indikator=None, kolom=None, nilai=None, **fields):
+    """The one way to make a Finding: fills the rule's template with `fields` (and nilai/kolom/sel).
+
+    Numbers are shown the Indonesian way and as typed (`1`, `66,39`, `TRUE`); `nilai` is stored as shown.
+    """
+    from kkb_excel.findings import Finding
+    from kkb_excel.numbers import tampil
+
+    shown = None if nilai is None else tampil(nilai)
+    values = {k: tampil(v) for k, v in fields.items()}
+    values.update(nilai=shown or "", kolom=kolom or "", sel=sel or "")
+    pesan = RULES[code].template.format(**values)
+    return Finding(berkas, code, pesan, lembar=lembar, sel=sel, kode_indikator=kode_indikator, kolom=kolom, nilai=shown)

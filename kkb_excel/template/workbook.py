@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kkb_excel import __version__, capaian
 
 from kkb_excel.template import guide
+from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.template.layout import (
     COL,
@@ -384,10 +385,12 @@ def _write_meta(wb: Workbook, spec: TemplateSpec, catalogue: Catalogue, indicato
         ("lembar", SHEET_MAIN),
         ("baris_pertama", FIRST_DATA_ROW),
         ("baris_terakhir", last_row),
-        *((f"sel_{key}", identity_cell(key)) for key in ("opd", "petugas", "tanggal")),
+        *((f"sel_{key}", identity_cell(key)) for key in ("opd", "petugas", "tanggal", "tahun", "tingkat_label")),
         *((f"sel_{line.key}", f"{IDENTITY_VALUE_COLUMN}{line.row}") for line in IDENTITY if line.key.startswith("nama_")),
         *((f"sel_{line.kode_key}", f"{IDENTITY_KODE_COLUMN}{line.row}") for line in IDENTITY if line.kode_key),
         *((f"kolom_{c.key}", c.letter) for c in COLUMNS),
+        (SEAL_KEY, spec.identity.get(SEAL_KEY) or seal(spec.identity["kode_wilayah"], spec.tingkat, spec.tahun, catalogue.version,
+                                                       ((i.kode, r, observed(i, spec.tingkat)) for r, i in enumerate(indicators, start=FIRST_DATA_ROW)), spec.targets)),
     ]
     put_text(meta["A1"], "kunci")
     put_text(meta["B1"], "nilai")
