@@ -133,3 +133,36 @@ def finding(code: str, berkas: str, *, lembar=None, sel=None, kode_indikator=Non
     values.update(nilai=shown or "", kolom=kolom or "", sel=sel or "")
     pesan = RULES[code].template.format(**values)
     return Finding(berkas, code, pesan, lembar=lembar, sel=sel, kode_indikator=kode_indikator, kolom=kolom, nilai=shown)
+
+
+_ADVICE = {  # what the clerk should do, where the message itself does not say it
+    "S": "Isi ulang templat asli dari sekretariat (jangan mengubah lembar, baris, kolom atau rumus), lalu kirim ulang.",
+    "I": "Perbaiki blok identitas di bagian atas lembar Daftar Tilik.",
+    "N": "Ketik angka saja, cara Indonesia (mis. 50,5 atau 12.800), tanpa teks lain.",
+    "V": "Periksa angka di sel ini terhadap data sumbernya, lalu perbaiki.",
+    "K": "Isi semua sel kuning indikator yang diamati; bila data belum ada, pilih 'Belum tersedia' di Keterangan.",
+    "X": "Laporkan ke sekretariat/pengembang kkb-excel; berkas ini belum dapat diperiksa.",
+    "S05": "Simpan ulang sebagai .xlsx (File > Save As > Excel Workbook).",
+    "S06": "Simpan ulang sebagai .xlsx (File > Save As > Excel Workbook).",
+    "S07": "Tidak perlu tindakan.",
+    "S13": "Tidak perlu tindakan bila isian benar; templat baru dapat diminta ke sekretariat.",
+    "S17": "Pindahkan isian ke lembar Daftar Tilik, lalu hapus lembar salinannya.",
+    "I08": "Pastikan berkas ini memang untuk wilayah yang tertulis di blok identitas.",
+    "I09": "Ketik tanggal pengisian seperti 15/07/2024.",
+    "I10": "Periksa tahun pada tanggal pengisian.",
+    "I11": "Ketik tanggal pengisian yang benar (hari ini atau sebelumnya).",
+    "N03": "Ganti rumus dengan angkanya.",
+    "N04": "Buka dan simpan berkas di Excel, atau ganti rumus dengan angkanya.",
+    "N05": "Tidak perlu tindakan; lain kali ketik angkanya tanpa tanda %.",
+    "V02": "Isi persentase antara 0 dan 100.",
+    "V03": "Pembilang tidak boleh lebih besar dari penyebut.",
+    "V05": "Pilih 'ya' atau 'tidak' dari daftar.",
+    "V09": "Isi pembilang dan penyebut indikator ini.",
+    "V10": "Hapus isian di sel abu-abu ini.",
+    "V11": "Periksa salah ketik (angka nol berlebih, tempel dari aplikasi lain).",
+}
+
+
+def advice(code: str) -> str:
+    """What to do about a finding of this rule (for the Daftar Perbaikan sheet)."""
+    return _ADVICE.get(code) or _ADVICE[code[0]]

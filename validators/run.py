@@ -157,7 +157,7 @@ def validate_submissions(submissions: list[Submission], catalogue: Catalogue | N
     index = index or load_wilayah()
     submissions = [check_file(s, catalogue) for s in submissions]
     readable = [s for s in submissions if s.readable and not s.is_rollup]
-    by_file: dict[str, list[Finding]] = {s.berkas: list(s.findings) for s in submissions}
+    by_file: dict[str, list] = {s.berkas: list(s.findings) for s in submissions}
     try:
         batch = _batch_findings(readable, catalogue, index)
     except Exception as exc:  # a single file whose batch rules failed
