@@ -54,13 +54,13 @@ def write_json(report: Report, path: Path) -> None:
         "ringkasan": report.summary(),
         "berkas": [
             {"berkas": r.berkas, "status": r.status, "galat": r.count(GALAT), "peringatan": r.count(PERINGATAN),
-             "kode_wilayah": r.kode_wilayah, "tingkat": r.tingkat, "tahun": r.tahun, "opd": r.opd,
+             "kode_wilayah": r.kode_wilayah, "tingkat": r.tingkat, "tahun": clean_number(r.tahun), "opd": r.opd,
              "isian_wajib": r.isian_wajib, "isian_terisi": r.isian_terisi}
             for r in report.files
         ],  # fmt: skip
         "temuan": [f.as_dict() for f in report.findings],
     }
-    write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
+    write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8"))
 
 
 def put_text(cell, value: str) -> int:
