@@ -27,6 +27,7 @@ from kkb_excel.validators.rules import RULES, Keparahan, Status, finding
 from kkb_excel.validators.run import validate_submissions
 
 TODAY = date.today()
+PATHS: dict[str, Path] = {}
 
 
 def row_of(catalogue, kode: str) -> int:
@@ -230,10 +231,12 @@ def _bomb() -> bytes:
 
 @pytest.fixture(scope="module")
 def corpus(catalogue, tmp_path_factory):
+    """(name -> (result, code, cell, status), report); the files' paths are kept in PATHS."""
     c = Corpus(catalogue, tmp_path_factory.mktemp("cacat"))
     cases = build_cases(c)
     report = validate_submissions(read_all(discover([str(c.folder)])))
-    results = {r.berkas.split("/")[-1].split("\\")[-1]: r for r in report.files}
+    results = {Path(r.berkas).name: r for r in report.files}
+    PATHS.update({name: path for name, (path, *_) in cases.items()})
     return {name: (results[path.name], code, cell, status) for name, (path, code, cell, status) in cases.items()}, report
 
 
@@ -328,3 +331,27 @@ def test_tahun_window(catalogue, tmp_path, tahun, accepted):
     path.write_bytes(Blueprint.build("desa", tahun, targets, catalogue).render(unit.identity, targets, cells))
     [result] = validate_submissions(read_all(discover([str(path)]))).files
     assert ("I04" not in {f.aturan for f in result.findings}) == accepted
+
+
+SAVED_BY_LIBREOFFICE = {  # case -> rule expected after LibreOffice opened and saved the file
+    "V01": "V01", "N01": "N01", "I07": "I07", "S16_target": "S16", "S11": "S11", "S15_kolom": "S15", "V10": "V10",
+    "N04": "N03",  # LibreOffice computes and stores the formula's value: used, with a note
+}  # fmt: skip
+
+
+@pytest.mark.libreoffice
+def test_defects_survive_a_libreoffice_save(corpus, tmp_path):
+    from libreoffice import recalculate, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    cases, _ = corpus
+    saved = recalculate([PATHS[name] for name in SAVED_BY_LIBREOFFICE], tmp_path)
+    report = validate_submissions(read_all(discover([str(p) for p in saved])))
+    by_name = {Path(r.berkas).name: r for r in report.files}
+    for name, code in SAVED_BY_LIBREOFFICE.items():
+        result = by_name[PATHS[name].name]
+        _, _, cell, status = cases[name]
+        hits = [f for f in result.findings if f.aturan == code]
+        assert hits and (cell is None or cell in {f.sel for f in hits}), (name, [(f.aturan, f.sel) for f in result.findings])
+        assert result.status == (Status.DITERIMA if code == "N03" else status), name

@@ -241,8 +241,8 @@ def _parse(sub: Submission, key: str, raw, kode: str, row: int):
     """A non-empty cell value as the column expects it; N01/N02 findings for number text."""
     if key == "keterangan":
         return str(raw)
-    if key in STATUS_KEYS:
-        return str(raw).strip().lower() or None
+    if key in STATUS_KEYS:  # compared as typed, lower case; a TRUE cell stays "TRUE" in messages
+        return (raw.strip().lower() or None) if isinstance(raw, str) else tampil(raw)
     try:
         parsed = parse_number(raw)
     except NumberFormatError:
