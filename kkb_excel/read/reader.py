@@ -24,6 +24,7 @@ from kkb_excel.template.layout import (
 )  # fmt: skip
 from kkb_excel.numbers import NumberFormatError, parse_number, tampil
 from kkb_excel.read import structure
+from kkb_excel.read.xlsscan import error_cells
 from kkb_excel.read.xlsxscan import changed_formulas, column_index, formula_count, has_error_cells, percent_styles, scan_sheet, sheet_parts, styled_cells
 from kkb_excel.validators.rules import finding
 
@@ -149,6 +150,9 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     sub.findings.extend(structure.identity_vs_meta(sub) + structure.text_lengths(sub) + structure.file_name(sub, sub.berkas)
                         + structure.seal_check(sub, grid, indicator_rows)
                         + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE}, indicator_rows))  # fmt: skip
+    if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
+        for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
+            sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))
     if sheet in parts:
         xml = archive.read(parts[sheet])
         if "xl/styles.xml" in archive.namelist():
