@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -126,3 +127,21 @@ def test_json_is_strict(tmp_path):
     laporan.write_json(report, tmp_path / "a.json")
     payload = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"), parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
     assert payload["berkas"][0]["status"] == "diterima" and payload["berkas"][0]["tahun"] is None
+
+
+@pytest.mark.libreoffice
+def test_annotated_copy_prints_its_daftar_perbaikan_first_on_landscape_a4(catalogue, tmp_path):
+    from libreoffice import recalculate, soffice
+
+    pypdf = pytest.importorskip("pypdf")
+    if soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    path = _submission(catalogue, tmp_path, {identity_cell("opd"): None, identity_cell("tanggal"): "kemarin"})
+    report = validate_submissions(read_all(discover([str(path)])))
+    [copy] = laporan.write_annotated(report, {report.files[0].berkas: path}, tmp_path / "koreksi")
+    [pdf] = recalculate([copy], tmp_path, fmt="pdf")
+    first = pypdf.PdfReader(pdf).pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    text = first.extract_text()
+    assert "Daftar Perbaikan" in text and "I05" in text and "Yang harus dilakukan" in text
