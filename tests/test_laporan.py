@@ -81,9 +81,9 @@ def test_annotated_copy_marks_cells_and_lists_every_finding(catalogue, tmp_path)
     assert "V01" in cell.comment.text
     dated = wb[SHEET_MAIN][identity_cell("tanggal")]
     assert dated.comment is not None and "I09" in dated.comment.text and dated.border.left.style == "dashed"
-    # the copy, validated again, still reads (the extra sheet is not a "copy of the form")
+    # the copy, sent back as it is, reads like the original (its Daftar Perbaikan is not "another sheet")
     again = validate_submissions(read_all(discover([str(copy)])))
-    assert {f.aturan for f in again.files[0].findings} - {"S17"} == {f.aturan for f in report.files[0].findings}
+    assert {(f.aturan, f.sel) for f in again.files[0].findings} == {(f.aturan, f.sel) for f in report.files[0].findings}
 
 
 def test_internal_error_is_the_files_finding_and_exit_3(catalogue, tmp_path, monkeypatch):

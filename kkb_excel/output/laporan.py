@@ -15,6 +15,7 @@ from kkb_excel import __version__
 from kkb_excel.files import write_atomic
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report, sort_key
 from kkb_excel.output.safe import clean_number, clean_text, is_truncated
+from kkb_excel.read.structure import FIXES_SHEET as SHEET_FIXES
 from kkb_excel.validators.rules import GALAT, INFO, PERINGATAN, RULES, advice
 
 FINDING_COLUMNS = ("berkas", "lembar", "sel", "kode_indikator", "kolom", "nilai", "aturan", "keparahan", "pesan")
@@ -25,7 +26,6 @@ STATUS_LABEL = {DITERIMA: "DITERIMA", DITOLAK: "DITOLAK", DILEWATI: "DILEWATI"}
 MARK_COLOUR = {GALAT: "C00000", PERINGATAN: "E46C0A", INFO: "2F75B5"}
 MARK_BORDER = {GALAT: "medium", PERINGATAN: "dashed", INFO: "dotted"}
 MARK_PATTERN = {GALAT: "lightUp", PERINGATAN: "lightDown", INFO: None}
-SHEET_FIXES = "Daftar Perbaikan"
 
 
 def file_line(result) -> str:

@@ -149,7 +149,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     _read_rows(sub, grid, indicator_rows, catalogue)
     sub.findings.extend(structure.identity_vs_meta(sub) + structure.text_lengths(sub) + structure.file_name(sub, sub.berkas)
                         + structure.seal_check(sub, grid, indicator_rows)
-                        + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE}, indicator_rows))  # fmt: skip
+                        + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE, structure.FIXES_SHEET}, indicator_rows))  # fmt: skip
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
         for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
             sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))
@@ -189,6 +189,8 @@ def _meta_value(value):
 
 def _at(grid: list[list], ref: str):
     letters = ref.rstrip("0123456789")
+    if not (letters.isalpha() and letters.isupper() and ref[len(letters) :]):
+        return ""  # not a cell address (an edited metadata sheet): nothing there
     return _value(grid, int(ref[len(letters) :]), column_index(letters))
 
 

@@ -16,6 +16,7 @@ from kkb_excel.tingkat import CODE_PARTS, LABEL, NASIONAL
 from kkb_excel.validators.rules import finding
 
 HEADERS = {c.key: c.header for c in COLUMNS}
+FIXES_SHEET = "Daftar Perbaikan"  # added to annotated copies (kkb_excel.output.laporan); an OPD may send one back
 MAX_TEXT = {"opd": 200, "petugas": 200}  # as the template's data validation allows
 _KODE_IN_NAME = re.compile(r"(?<![\d.])(\d{2}(?:\.\d{2}){0,2}(?:\.\d{4})?)(?![\d.])")
 
