@@ -160,6 +160,9 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S16_meta", c.edited("s16m.xlsx", _meta("tahun", 2025)), "S16", None, Status.DITOLAK)
     case("S16_target", c.write("s16t.xlsx", c.bytes({ref("target", r[RASIO]): 10})), "S16", None, Status.DITOLAK)
     case("S15_kolom", c.edited("s15k.xlsx", lambda wb: wb[SHEET_MAIN].insert_cols(7)), "S15", f"{COL['target']}{FIRST_DATA_ROW - 1}", Status.DITOLAK)
+    case("S15_hapus", c.edited("s15h.xlsx", lambda wb: wb[SHEET_MAIN].delete_cols(8)), "S15", f"{COL['capaian_1']}{FIRST_DATA_ROW - 1}",
+         Status.DITOLAK)  # fmt: skip
+    case("S15_baris_hapus", c.edited("s15bh.xlsx", lambda wb: wb[SHEET_MAIN].delete_rows(30)), "S15", ref("kode", 30), Status.DITOLAK)
     case("S15_baris", c.edited("s15b.xlsx", lambda wb: wb[SHEET_MAIN].insert_rows(20)), "S15", ref("kode", 20), Status.DITOLAK)
 
     def copy_sheet(wb):
@@ -257,7 +260,7 @@ CASE_NAMES = [
     "bersih", "V01", "V02", "V02_batas", "V03", "V04", "V04_batas", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V09", "V10", "V10_baris", "V11", "V11_orang", "N01", "N02", "N03", "N04", "N05", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S02", "S03", "S04", "S05", "S07", "S08", "S09",
-    "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S16_meta", "S16_target", "S17", "K01", "K02",
+    "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S17", "K01", "K02",
 ]  # fmt: skip
 
 
@@ -305,6 +308,10 @@ def test_messages_show_what_the_clerk_typed(corpus):
     assert "1 kolom disisipkan di antara F dan G" in s15.pesan
     [s15] = [f for f in cases["S15_baris"][0].findings]
     assert "1 baris disisipkan di antara baris 19 dan 20" in s15.pesan
+    [s15] = [f for f in cases["S15_hapus"][0].findings]
+    assert "kolom H templat asli dihapus" in s15.pesan
+    [s15] = [f for f in cases["S15_baris_hapus"][0].findings]
+    assert "1 baris dihapus di sekitar baris 30" in s15.pesan
     assert not any(f.aturan == "I02" for f in cases["I01"][0].findings)  # an unknown code is not also "wrong tingkat"
 
 

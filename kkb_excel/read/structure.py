@@ -17,7 +17,7 @@ from kkb_excel.validators.rules import finding
 
 HEADERS = {c.key: c.header for c in COLUMNS}
 FIXES_SHEET = "Daftar Perbaikan"  # added to annotated copies (kkb_excel.output.laporan); an OPD may send one back
-MAX_TEXT = {"opd": 200, "petugas": 200}  # as the template's data validation allows
+MAX_TEXT = {"opd": 200}  # as the template's data validation allows
 _KODE_IN_NAME = re.compile(r"(?<![\d.])(\d{2}(?:\.\d{2}){0,2}(?:\.\d{4})?)(?![\d.])")
 
 
@@ -46,13 +46,14 @@ def column_shift(sub: Submission, grid: list[list]) -> object | None:
         if col < len(cells) and cells[col] == wanted:
             continue
         if wanted not in cells:
-            return None  # an edited header, not a moved column: the value checks still apply
+            continue  # an edited header, or the deleted column itself: the next headers tell
         moved = cells.index(wanted) - col
         if moved > 0:
-            sebab = f"{moved} kolom disisipkan di antara {column_letter(col - 1)} dan {letter}"
+            sebab, at = f"{moved} kolom disisipkan di antara {column_letter(col - 1)} dan {letter}", str(letter)
         else:
-            sebab = f"{-moved} kolom dihapus di sekitar kolom {letter} (judul '{header}' kini di {column_letter(col + moved)})"
-        return finding("S15", sub.berkas, sebab=sebab, lembar=sub.sheet, sel=f"{letter}{header_row}", nilai=grid[header_row - 1][col] if col < len(grid[header_row - 1]) else "")
+            gone = column_letter(col + moved) + (f"-{column_letter(col - 1)}" if moved < -1 else "")
+            sebab, at = f"kolom {gone} templat asli dihapus (judul '{header}' kini di {column_letter(col + moved)})", column_letter(col + moved)
+        return finding("S15", sub.berkas, sebab=sebab, lembar=sub.sheet, sel=f"{at}{header_row}", nilai=_cell(grid, header_row, col))
     return None
 
 
@@ -64,11 +65,12 @@ def row_shift(sub: Submission, grid: list[list], indicator_rows) -> object | Non
         value = _cell(grid, row, kode_col)
         if isinstance(value, str) and value:
             where.setdefault(value, row)
-    offsets = {where.get(kode, 0) - row for kode, row, _ in indicator_rows if _cell(grid, row, kode_col) != kode}
+    misplaced = [(kode, row) for kode, row, _ in indicator_rows if _cell(grid, row, kode_col) != kode]
+    offsets = {where[kode] - row for kode, row in misplaced if kode in where}  # a deleted row's kode is nowhere
     if len(offsets) != 1 or 0 in offsets:
         return None
     [moved] = offsets
-    first = next(row for kode, row, _ in indicator_rows if _cell(grid, row, kode_col) != kode)
+    first = misplaced[0][1]
     if moved > 0:
         sebab = f"{moved} baris disisipkan di antara baris {first - 1} dan {first}"
     else:
@@ -121,7 +123,7 @@ def text_lengths(sub: Submission) -> list:
         text = sub.identity.get(key)
         if isinstance(text, str) and len(text) > limit:
             found.append(finding("I12", sub.berkas, panjang=str(len(text)), batas=str(limit), lembar=sub.sheet,
-                                 sel=str(sub.identity.get(f"sel_{key}")), kolom={"opd": "OPD/instansi pengisi", "petugas": "Nama petugas"}[key]))  # fmt: skip
+                                 sel=str(sub.identity.get(f"sel_{key}")), kolom="OPD/instansi pengisi"))  # fmt: skip
     return found
 
 
