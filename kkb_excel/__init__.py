@@ -7,25 +7,27 @@ The pipeline, stage by stage (folder -> role):
 
 - Pure core (flat; standard library only, copied verbatim into the xlwings Lite bundle):
   `errors` library exceptions with Indonesian messages · `resources` packaged data files ·
-  `numbers` numbers typed by people · `capaian` the one % capaian definition and its categories ·
+  `numbers` numbers typed by people and shown back as typed · `capaian` the one % capaian definition and its categories ·
   `catalogue` the indicator catalogue (data/katalog.csv) · `tingkat` tiers and every kode-wilayah
   helper.
-- Shared: `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
+- Shared: `dates` dates as people type them · `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
   reference · `targets` target override files · `findings` Finding, FileResult, Report ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
   `guide` the Petunjuk sheet · `blueprint` clone-per-unit XML patching · `generate` many units in
-  parallel · `canonical` the blank templates in workbooks/templates/.
+  parallel · `canonical` the blank templates in workbooks/templates/ · `seal` the seal over
+  metadata and locked targets.
 - ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
-  `_kkb` metadata) · `submission` Record and Submission · `xlsxscan` formula text and error cells
-  from the XML · `pool` reads many files in workers.
+  `_kkb` metadata) · `structure` moved columns/rows, identity vs metadata, the seal, other sheets ·
+  `submission` Record and Submission · `xlsxscan` formula text, error cells and % styles from the XML ·
+  `xlsscan` error values in legacy .xls · `pool` reads many files in workers.
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
-  severity and title · `schemas` the pandera value and identity schemas · `filechecks` per-file
+  severity, title and message template, and `finding()`, the one way to make a finding · `schemas` the pandera value and identity schemas · `filechecks` per-file
   rules run in the workers · `run` frames -> pandera -> findings -> Report.
 - ④ `consolidate/`: `aggregate` additive partial sums per indicator · `run` accept, deduplicate,
   merge OPDs, aggregate up the tiers, completeness -> Rollup.
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
-  `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `catalogue_export` the catalogue as CSV/XLSX.
+  `safe` text and numbers any writer can store · `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `catalogue_export` the catalogue as CSV/XLSX.
 - `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite main.py.
   The worksheet functions themselves live in the top-level `udfs/` folder (kkb_excel.udfs).
 - `cli` (click only: parse -> library call -> render -> exit status), `cli_bahasa` click's own

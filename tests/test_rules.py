@@ -303,7 +303,7 @@ def test_messages_show_what_the_clerk_typed(corpus):
     [v04] = [f for f in cases["V04"][0].findings if f.aturan == "V04"]
     assert "50,6" in v04.pesan and "25/50 = 50" in v04.pesan
     [n02] = [f for f in cases["N02"][0].findings if f.aturan == "N02"]
-    assert n02.pesan == "'1.234' dibaca sebagai 1.234 (titik = pemisah ribuan)."
+    assert n02.pesan == "'1.234' dibaca sebagai 1234 (titik = pemisah ribuan)."
     [s15] = [f for f in cases["S15_kolom"][0].findings]
     assert "1 kolom disisipkan di antara F dan G" in s15.pesan
     [s15] = [f for f in cases["S15_baris"][0].findings]

@@ -255,7 +255,8 @@ def _parse(sub: Submission, key: str, raw, kode: str, row: int):
         sub.findings.append(finding("N01", sub.berkas, nilai=raw, **_where(sub, key, kode, row)))
         return None
     if parsed.ambiguous:
-        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=parsed.value, **_where(sub, key, kode, row)))
+        plain = str(int(parsed.value)) if parsed.value.is_integer() else tampil(parsed.value)  # "1234": no separator to misread
+        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, **_where(sub, key, kode, row)))
     return parsed.value
 
 
