@@ -7,11 +7,13 @@ The pipeline, stage by stage (folder -> role):
 
 - Pure core (flat; standard library only, copied verbatim into the xlwings Lite bundle):
   `errors` library exceptions with Indonesian messages · `resources` packaged data files ·
-  `numbers` numbers typed by people and shown back as typed · `capaian` the one % capaian definition and its categories ·
+  `numbers` numbers typed by people and shown back as typed · `capaian` the one % capaian
+  definition and its categories ·
   `catalogue` the indicator catalogue (data/katalog.csv) · `tingkat` tiers and every kode-wilayah
   helper.
-- Shared: `dates` dates as people type them · `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
-  reference · `targets` target override files · `findings` Finding, FileResult, Report ·
+- Shared: `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
+  reference · `dates` dates as people type them · `targets` target
+  override files · `findings` Finding, FileResult, Report ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
   `guide` the Petunjuk sheet · `blueprint` clone-per-unit XML patching · `generate` many units in
@@ -27,9 +29,13 @@ The pipeline, stage by stage (folder -> role):
 - ④ `consolidate/`: `aggregate` additive partial sums per indicator · `run` accept, deduplicate,
   merge OPDs, aggregate up the tiers, completeness -> Rollup.
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
-  `safe` text and numbers any writer can store · `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `catalogue_export` the catalogue as CSV/XLSX.
+  `safe` text and numbers any writer can store ·
+  `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `rekap_form` the unit's own Lampiran 4 rekap with
+  sign-off · `matrix` child units x indicators · `xlsx_style` print set-up, fonts, number formats ·
+  `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as CSV/XLSX.
 - `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite main.py.
-  The worksheet functions themselves live in the top-level `udfs/` folder (kkb_excel.udfs).
+  The worksheet functions live in the top-level `udfs/` folder (kkb_excel.udfs): `core` what they
+  compute (pure Python) · `functions` the xlwings declarations Excel sees.
 - `cli` (click only: parse -> library call -> render -> exit status), `cli_bahasa` click's own
   texts in Indonesian, `demo` the whole cycle on built-in data, `synthetic` plausible submissions.
 

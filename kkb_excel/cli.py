@@ -242,9 +242,18 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
 @click.option("--target", "target_file", type=click.Path(dir_okay=False, path_type=Path), help="CSV/XLSX target per wilayah.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.option("--parquet", type=click.Path(dir_okay=False, path_type=Path), help="Rekaman panjang untuk analis (.parquet).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Rekaman panjang untuk analis (.csv).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rekaman panjang untuk analis (.csv; satu baris per wilayah x indikator x semester, dengan tahun, "
+                   "semester, tingkat dan cakupan).")  # fmt: skip
+@click.option("--csv-format", type=click.Choice(["indonesia", "standar"]), default="indonesia", show_default=True,
+              help="indonesia: pemisah ';', desimal ',', UTF-8 dengan BOM (langsung dibuka Excel berbahasa Indonesia); "
+                   "standar: pemisah ',', desimal '.', UTF-8 tanpa BOM (pandas, R, Power Query).")  # fmt: skip
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Lampiran 4 rekap (dengan blok tanda tangan) dan Ringkasan sebagai PDF; perlu LibreOffice.")
+@click.option("--kertas", type=click.Choice(["f4", "a4"]), default="f4", show_default=True,
+              help="Ukuran kertas cetak (lanskap): f4 = Folio 215 x 330 mm, a4 = 210 x 297 mm.")
 @user_errors
-def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_file, jobs, parquet, csv_path) -> None:
+def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_file, jobs, parquet, csv_path, csv_format, pdf_path, kertas) -> None:
     """Rekap berjenjang daftar tilik (desa -> kecamatan -> kabupaten/kota -> provinsi -> nasional).
 
     Membaca, memvalidasi, menyaring kiriman ganda, lalu menjumlahkan sesuai aturan agregasi tiap
@@ -256,24 +265,39 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     from kkb_excel.consolidate.run import consolidate as run
     from kkb_excel.targets import load_targets
 
+    output, csv_path, parquet, pdf_path = _rollup_outputs(output, csv_path, parquet, pdf_path)
     overrides = load_targets(target_file) if target_file else {}
     with paused_gc(), progress_bar(100, "Membaca berkas") as bar:
         task = bar.add_task("baca", total=None)
         rollup = run(list(paths), tingkat, tahun, wilayah_code, semester, overrides, jobs,
                      progress=lambda n: bar.advance(task, n), discovered=lambda n: bar.update(task, total=n))  # fmt: skip
-        rollup_writer.write_xlsx(rollup, output)
+        rollup_writer.write_xlsx(rollup, output, paper=kertas)
     if csv_path:
-        rollup_writer.write_csv(rollup, csv_path)
+        rollup_writer.write_csv(rollup, csv_path, fmt=csv_format)
     if parquet:
         rollup_writer.write_parquet(rollup, parquet)
+    if pdf_path:
+        rollup_writer.write_pdf(rollup, pdf_path, paper=kertas)
     c = rollup.counts()
     lines = [
         f"{c['ditemukan']} berkas ditemukan = {c['diterima']} diterima + {c['ditolak']} ditolak + "
         f"{c['digantikan']} digantikan + {c['dilewati']} dilewati",
         f"Konflik antar-OPD: {len(rollup.conflicts)}; desa/kelurahan belum masuk: {len(rollup.not_reported)}",
-        f"Rekap: {output}" + (f"; CSV: {csv_path}" if csv_path else "") + (f"; Parquet: {parquet}" if parquet else ""),
+        f"Rekap: {output}" + (f"; CSV: {csv_path}" if csv_path else "") + (f"; Parquet: {parquet}" if parquet else "")
+        + (f"; PDF: {pdf_path}" if pdf_path else ""),
     ]
     click.echo("\n".join(lines))
+
+
+def _rollup_outputs(output, csv_path, parquet, pdf_path):
+    """Output names checked before any work: the right extension added or a mismatch refused; --pdf needs LibreOffice."""
+    from kkb_excel.output.names import output_path
+    from kkb_excel.output.pdf import INSTALL_HINT, find_soffice
+
+    if pdf_path and find_soffice() is None:
+        raise KkbError(INSTALL_HINT)
+    named = [(output, ".xlsx", "--output"), (csv_path, ".csv", "--csv"), (parquet, ".parquet", "--parquet"), (pdf_path, ".pdf", "--pdf")]
+    return [output_path(path, ext, option) if path else None for path, ext, option in named]
 
 
 @main.command(**COMMAND)

@@ -77,6 +77,7 @@ def fill_submissions(out: Path, seed: int = 2024) -> list[str]:
 def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> DemoResult:
     from kkb_excel.output import laporan as report_writers
     from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.output.pdf import find_soffice
     from kkb_excel.consolidate.run import consolidate
     from kkb_excel.read.discover import discover
     from kkb_excel.read.pool import read_all
@@ -109,8 +110,14 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
         rollup_writer.write_xlsx(rollup, path)
         rollup_writer.write_csv(rollup, path.with_suffix(".csv"))
         files[f"rekap {tingkat}"] = path
+        if tingkat == "kabupaten" and find_soffice():
+            rollup_writer.write_pdf(rollup, path.with_suffix(".pdf"))
+            files["rekap pdf"] = path.with_suffix(".pdf")
         c = rollup.counts()
         say(f"4. Rekap {tingkat}: {c['ditemukan']} = {c['diterima']} diterima + {c['ditolak']} ditolak + "
             f"{c['digantikan']} digantikan + {c['dilewati']} dilewati; {len(rollup.conflicts)} konflik; "
             f"{len(rollup.not_reported)} belum masuk -> {path.resolve()}")  # fmt: skip
+    say(f"   Lembar Lampiran 4 (rekap yang ditandatangani), Matriks Sem I/II, CSV (format Excel Indonesia)"
+        + (f"; PDF Lampiran 4 + Ringkasan -> {files['rekap pdf'].resolve()}" if "rekap pdf" in files else
+           "; PDF dilewati: LibreOffice (soffice) tidak terpasang"))  # fmt: skip
     return DemoResult(folders, files, [])

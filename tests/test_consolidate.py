@@ -166,7 +166,7 @@ def test_xlsx_sheets_and_reconciliation_with_synthetic_kota(catalogue, tmp_path)
     path = tmp_path / "rekap.xlsx"
     write_xlsx(desa, path)
     wb = load_workbook(path)
-    assert wb.sheetnames[:3] == ["Ringkasan", "Rekap Kecamatan", "Rekap Kabupaten-Kota"]
+    assert wb.sheetnames[:2] == ["Lampiran 4", "Ringkasan"] and {"Rekap Kecamatan", "Rekap Kabupaten-Kota"} <= set(wb.sheetnames)
     assert {"Kelengkapan", "Belum Masuk", "Ditolak", "Manifest", "Konflik"} <= set(wb.sheetnames)
     assert wb["_kkb"].sheet_state == "hidden"
 
