@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from kkb_excel.validators.rules import GALAT, INFO, INTERNAL, PERINGATAN, RULES, SEVERITY_ORDER, Keparahan, Status
+from kkb_excel.numbers import tampil
+from kkb_excel.validators.rules import (
+    GALAT,
+    INFO,
+    INTERNAL,
+    PERINGATAN,
+    RULES,
+    SEVERITY_ORDER,
+    Keparahan,
+    Status,
+)
 
 DITERIMA, DITOLAK, DILEWATI = Status.DITERIMA, Status.DITOLAK, Status.DILEWATI
 
@@ -28,6 +38,18 @@ class Finding:
 
     def as_dict(self) -> dict:
         return {**asdict(self), "keparahan": str(self.keparahan), "judul_aturan": RULES[self.aturan].judul}
+
+
+def finding(code: str, berkas: str, *, lembar=None, sel=None, kode_indikator=None, kolom=None, nilai=None, **fields) -> Finding:
+    """The one way to make a Finding: fills the rule's template with `fields` (and nilai/kolom/sel).
+
+    Values are shown the Indonesian way and as typed (`1`, `66,39`, `TRUE`); `nilai` is stored as shown.
+    """
+    shown = None if nilai is None else tampil(nilai)
+    values = {k: tampil(v) for k, v in fields.items()}
+    values.update(nilai=shown or "", kolom=kolom or "", sel=sel or "")
+    pesan = RULES[code].message(**values)
+    return Finding(berkas, code, pesan, lembar=lembar, sel=sel, kode_indikator=kode_indikator, kolom=kolom, nilai=shown)
 
 
 def sort_key(f: Finding):

@@ -7,11 +7,12 @@ import random
 
 import pytest
 from click.testing import CliRunner
+from conftest import DESA
+from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
-from conftest import DESA
 from kkb_excel.cli import main
-from kkb_excel.findings import FileResult, Report
+from kkb_excel.findings import FileResult, Report, finding
 from kkb_excel.output import laporan
 from kkb_excel.output.safe import MAX_CELL_TEXT, clean_number, clean_text
 from kkb_excel.read import reader as reader_module
@@ -21,8 +22,6 @@ from kkb_excel.synthetic import plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, SHEET_MAIN, identity_cell
-from kkb_excel.validators.rules import finding
-from kkb_excel.validators.run import validate_submissions
 
 HOSTILE = "Dinas\x0bKB _x000B_ \x00\x1f =SUM(A1) " + "x" * 10
 

@@ -13,18 +13,26 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import DESA
+from kkb_excel.validators.rules import RULES, Keparahan, Status
+from kkb_excel.validators.run import validate_submissions
 from openpyxl import Workbook, load_workbook
 
-from conftest import DESA
-from kkb_excel.findings import sort_key
+from kkb_excel.findings import finding, sort_key
 from kkb_excel.read.discover import discover
 from kkb_excel.read.pool import read_all
 from kkb_excel.synthetic import plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
-from kkb_excel.template.layout import COL, FIRST_DATA_ROW, ROLLUP_ID, ROLLUP_VERSION, SHEET_MAIN, SHEET_ROLLUP_DATA, identity_cell
-from kkb_excel.validators.rules import RULES, Keparahan, Status, finding
-from kkb_excel.validators.run import validate_submissions
+from kkb_excel.template.layout import (
+    COL,
+    FIRST_DATA_ROW,
+    ROLLUP_ID,
+    ROLLUP_VERSION,
+    SHEET_MAIN,
+    SHEET_ROLLUP_DATA,
+    identity_cell,
+)
 
 TODAY = date.today()
 PATHS: dict[str, Path] = {}
@@ -283,7 +291,7 @@ def test_single_defect(corpus, name):
 
 
 def test_every_rule_is_emitted_by_a_real_file(corpus):
-    cases, report = corpus
+    cases, _ = corpus
     emitted = {f.aturan for r, *_ in cases.values() for f in r.findings}
     internal = {"X01", "S06"}  # test_laporan (a broken reader), test_validate (.xls saved by LibreOffice)
     assert set(RULES) - internal <= emitted, sorted(set(RULES) - internal - emitted)

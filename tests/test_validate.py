@@ -13,18 +13,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DESA
+from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
-from conftest import DESA
-from kkb_excel.read import reader as reader_module
-from kkb_excel.read import pool as read_pool
-from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.cli import main
+from kkb_excel.read import pool as read_pool
+from kkb_excel.read import reader as reader_module
 from kkb_excel.read.discover import discover
-from kkb_excel.template.generate import plan_units
-from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
 from kkb_excel.read.pool import read_all
-from kkb_excel.validators.run import validate_submissions
+from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
+from kkb_excel.template.blueprint import Blueprint
+from kkb_excel.template.generate import plan_units
 
 TINGKAT = {"desa": DESA, "kabupaten": "33.74"}
 

@@ -1,7 +1,13 @@
 """Formula and error cells read from sheet XML as Excel, LibreOffice and openpyxl write it."""
 
 from kkb_excel.read.xlsxscan import (
-    changed_formulas, column_index, column_letter, formula_count, percent_styles, scan_sheet, styled_cells,
+    changed_formulas,
+    column_index,
+    column_letter,
+    formula_count,
+    percent_styles,
+    scan_sheet,
+    styled_cells,
 )  # fmt: skip
 
 EXPECTED = {"I16": '=IF(G16>0,H16/G16*100,"")', "I17": '=IF(G17>0,H17/G17*100,"")'}

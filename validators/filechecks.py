@@ -7,9 +7,9 @@ sees what must be checked across files.
 from __future__ import annotations
 
 from kkb_excel.catalogue import Catalogue
+from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, INPUT_KEYS, INPUT_VALUE_KEYS
 from kkb_excel.read.submission import Submission
-from kkb_excel.validators.rules import finding
 
 
 def _required(rec, catalogue: Catalogue) -> tuple[str, ...]:

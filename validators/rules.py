@@ -1,8 +1,9 @@
 """Every validation rule: a stable code, its severity, a short Indonesian title and a message template.
 
 Errors (galat) block acceptance; warnings (peringatan) and notes (info) do not. Codes never change
-meaning; a retired rule keeps its code unused. Findings are made only through `finding()`, which
-fills the rule's template (as frictionless-py's `Error.template`): the wording lives here, once.
+meaning; a retired rule keeps its code unused. Every rule has a message template, which
+fills the rule's template (as frictionless-py's `Error.template`): the wording lives here, once;
+`kkb_excel.findings.finding()` is the one way to make a finding from it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class Rule:
     @property
     def fields(self) -> tuple[str, ...]:
         return tuple(name for _, name, _, _ in Formatter().parse(self.template) if name)
+
+    def message(self, **fields: str) -> str:
+        """The template filled with already-displayed values."""
+        return self.template.format(**fields)
 
 
 _RULES = [
@@ -118,21 +123,6 @@ _RULES = [
 RULES = {r.code: r for r in _RULES}
 SEVERITY_ORDER = {GALAT: 0, PERINGATAN: 1, INFO: 2}
 INTERNAL = "X01"
-
-
-def finding(code: str, berkas: str, *, lembar=None, sel=None, kode_indikator=None, kolom=None, nilai=None, **fields):
-    """The one way to make a Finding: fills the rule's template with `fields` (and nilai/kolom/sel).
-
-    Numbers are shown the Indonesian way and as typed (`1`, `66,39`, `TRUE`); `nilai` is stored as shown.
-    """
-    from kkb_excel.findings import Finding
-    from kkb_excel.numbers import tampil
-
-    shown = None if nilai is None else tampil(nilai)
-    values = {k: tampil(v) for k, v in fields.items()}
-    values.update(nilai=shown or "", kolom=kolom or "", sel=sel or "")
-    pesan = RULES[code].template.format(**values)
-    return Finding(berkas, code, pesan, lembar=lembar, sel=sel, kode_indikator=kode_indikator, kolom=kolom, nilai=shown)
 
 
 _ADVICE = {  # what the clerk should do, where the message itself does not say it

@@ -6,15 +6,14 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from kkb_excel.validators import schemas
+from kkb_excel.validators.filechecks import check_file
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.findings import FileResult, Report
+from kkb_excel.findings import FileResult, Report, finding
 from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS
 from kkb_excel.read.submission import Submission
 from kkb_excel.tingkat import CODE_PARTS, tingkat_of
-from kkb_excel.validators import schemas
-from kkb_excel.validators.filechecks import check_file
-from kkb_excel.validators.rules import finding
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 

@@ -17,16 +17,31 @@ from pathlib import Path
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.dates import parse_tanggal
+from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS
-from kkb_excel.read.submission import Record, Submission, VALUE_INDEX
-from kkb_excel.template.layout import (
-    ROLLUP_ID, ROLLUP_VERSION, SHEET_GUIDE, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION,
-)  # fmt: skip
 from kkb_excel.numbers import NumberFormatError, parse_number, tampil
 from kkb_excel.read import structure
+from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsscan import error_cells
-from kkb_excel.read.xlsxscan import changed_formulas, column_index, formula_count, has_error_cells, percent_styles, scan_sheet, sheet_parts, styled_cells
-from kkb_excel.validators.rules import finding
+from kkb_excel.read.xlsxscan import (
+    changed_formulas,
+    column_index,
+    formula_count,
+    has_error_cells,
+    percent_styles,
+    scan_sheet,
+    sheet_parts,
+    styled_cells,
+)
+from kkb_excel.template.layout import (
+    ROLLUP_ID,
+    ROLLUP_VERSION,
+    SHEET_GUIDE,
+    SHEET_META,
+    SHEET_ROLLUP_DATA,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+)  # fmt: skip
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 
+from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, INPUT_VALUE_KEYS
 from kkb_excel.read.submission import Submission
 from kkb_excel.read.xlsxscan import column_index, column_letter
 from kkb_excel.template.layout import COLUMNS
 from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.tingkat import CODE_PARTS, LABEL, NASIONAL
-from kkb_excel.validators.rules import finding
 
 HEADERS = {c.key: c.header for c in COLUMNS}
 FIXES_SHEET = "Daftar Perbaikan"  # added to annotated copies (kkb_excel.output.laporan); an OPD may send one back

@@ -21,7 +21,9 @@ def _stream(data: bytes, name: str) -> bytes:
     if shift not in (9, 12):  # the only sector sizes a compound file may have
         return b""
     sector = 1 << shift
-    offset = lambda s: 512 + s * sector  # noqa: E731
+
+    def offset(s: int) -> int:
+        return 512 + s * sector
     difat = [s for s in struct.unpack_from("<109I", data, 0x4C) if s not in (_FREE, _END)]
     next_difat, count = struct.unpack_from("<II", data, 0x44)
     for _ in range(count):
@@ -40,7 +42,9 @@ def _stream(data: bytes, name: str) -> bytes:
             start = table[start]
         return b"".join(parts)
 
-    regular = lambda s: data[offset(s) : offset(s) + sector]  # noqa: E731
+    def regular(s: int) -> bytes:
+        return data[offset(s) : offset(s) + sector]
+
     directory = chain(struct.unpack_from("<I", data, 0x30)[0], fat, regular)
     entries = [directory[p : p + 128] for p in range(0, len(directory) - 127, 128)]
     for entry in entries:
@@ -55,7 +59,7 @@ def _stream(data: bytes, name: str) -> bytes:
         container = chain(struct.unpack_from("<I", entries[0], 116)[0], fat, regular)
         minifat_bytes = chain(struct.unpack_from("<I", data, 0x3C)[0], fat, regular)
         minifat = list(struct.unpack_from(f"<{len(minifat_bytes) // 4}I", minifat_bytes))
-        return chain(start, minifat, lambda s: container[s * mini_size : (s + 1) * mini_size])[:size]
+        return chain(start, minifat, lambda s, c=container, m=mini_size: c[s * m : (s + 1) * m])[:size]
     return b""
 
 

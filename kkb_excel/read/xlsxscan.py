@@ -8,8 +8,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
