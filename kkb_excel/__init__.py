@@ -13,18 +13,19 @@ The pipeline, stage by stage (folder -> role):
   helper.
 - Shared: `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
   reference · `dates` dates as people type them · `targets` target
-  override files · `findings` Finding, FileResult, Report ·
+  override files · `findings` Finding, FileResult, Report and
+  `finding()`, the one way to make a finding ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
-  `guide` the Petunjuk sheet · `blueprint` clone-per-unit XML patching · `generate` many units in
-  parallel · `canonical` the blank templates in workbooks/templates/ · `seal` the seal over
-  metadata and locked targets.
+  `guide` the Petunjuk sheet · `pages` row heights, page breaks, repeated labels · `blueprint`
+  clone-per-unit XML patching · `generate` many units in parallel · `canonical` the blank
+  templates in workbooks/templates/ · `seal` the seal over metadata and locked targets.
 - ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
   `_kkb` metadata) · `structure` moved columns/rows, identity vs metadata, the seal, other sheets ·
   `submission` Record and Submission · `xlsxscan` formula text, error cells and % styles from the XML ·
   `xlsscan` error values in legacy .xls · `pool` reads many files in workers.
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
-  severity, title and message template, and `finding()`, the one way to make a finding · `schemas` the pandera value and identity schemas · `filechecks` per-file
+  severity, title and message template, and `schemas` the pandera value and identity schemas · `filechecks` per-file
   rules run in the workers · `run` frames -> pandera -> findings -> Report.
 - ④ `consolidate/`: `aggregate` additive partial sums per indicator · `run` accept, deduplicate,
   merge OPDs, aggregate up the tiers, completeness -> Rollup.

@@ -77,6 +77,21 @@ def status_excel_formula(status_ref: str, yes: float) -> str:
     return f'=IF({status_ref}="ya",{yes:g},IF({status_ref}="tidak",0,""))'
 
 
+def ratio_value(pembilang: float | None, penyebut: float | None, decimals: int = DECIMALS) -> float | None:
+    """Capaian (%) of a ratio indicator from its pembilang and penyebut; None when undefined."""
+    if pembilang is None or penyebut is None or penyebut <= 0:
+        return None
+    return excel_round(pembilang / penyebut * 100, decimals)
+
+
+def ratio_excel_formula(pembilang_ref: str, penyebut_ref: str, decimals: int = DECIMALS) -> str:
+    """The Excel formula computing ratio_value() from two cells."""
+    return (
+        f'=IF(AND(ISNUMBER({pembilang_ref}),ISNUMBER({penyebut_ref})),'
+        f'IF({penyebut_ref}>0,ROUND({pembilang_ref}/{penyebut_ref}*100,{decimals}),""),"")'
+    )
+
+
 @dataclass(frozen=True)
 class Band:
     """A category: values strictly above `above` (and not in a higher band); None = the rest."""

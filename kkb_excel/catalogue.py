@@ -51,6 +51,7 @@ class Indicator:
     agregasi: str
     kumulatif: bool
     aktif: bool
+    tahunan: bool  # data published once a year with a lag: often "Belum tersedia" at Semester I
     definisi_pembilang: str
     definisi_penyebut: str
     keputusan: str
@@ -146,6 +147,7 @@ def parse_row(row: dict[str, str]) -> Indicator:
         agregasi=_choice(row["agregasi"], AGREGASI, "agregasi", kode),
         kumulatif=_flag(row["kumulatif"], "kumulatif", kode),
         aktif=_flag(row["aktif"], "aktif", kode),
+        tahunan=_flag(row["tahunan"], "tahunan", kode),
         definisi_pembilang=row["definisi_pembilang"],
         definisi_penyebut=row["definisi_penyebut"],
         keputusan=row["keputusan"],

@@ -141,31 +141,39 @@ def wilayah(cari: str, batas: int) -> None:
 @click.option("--target", "target_file", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV/XLSX dengan kolom kode_wilayah, kode_indikator, target.")  # fmt: skip
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Jumlah proses paralel.")
+@click.option("--kertas", type=click.Choice(["f4", "a4"]), default="f4", show_default=True,
+              help="Ukuran kertas cetak (mendatar): F4/Folio 215x330 mm atau A4.")  # fmt: skip
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder tujuan.")  # fmt: skip
 @user_errors
-def generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> None:
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir) -> None:
     """Buat workbook daftar tilik, satu per unit pelaporan.
+
+    Tingkat tanpa indikator yang diisi (kecamatan) tidak dibuatkan daftar tilik: angkanya adalah rekap.
 
     Contoh: kkb-excel generate --wilayah 33.74 --turunan desa --tahun 2024 -o templat/
     """
-    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir)
+    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
 
 
-def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir) -> list[Path]:
+def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4") -> list[Path]:
     from kkb_excel.template import generate as gen
     from kkb_excel.targets import load_targets
 
     overrides = load_targets(target_file) if target_file else {}
-    units = gen.plan_units(wilayah_codes, turunan, tahun)
+    units, empty = gen.split_fillable(gen.plan_units(wilayah_codes, turunan, tahun))
+    if empty and not units:
+        raise CliError(gen.nothing_to_fill_message(empty))
+    if empty:
+        err_console.print(f"Peringatan: {gen.nothing_to_fill_message(empty)}")
     planned = {u.kode for u in units}
     unused = sorted(k for k in overrides if k not in planned)
     if unused:
         err_console.print(f"Peringatan: target untuk {len(unused)} wilayah di luar cakupan diabaikan (mis. {unused[0]}).")
     with progress_bar(len(units), "Membuat workbook") as bar:
         task = bar.add_task("generate", total=len(units))
-        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n))
+        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n), kertas=kertas)
 
 
 @main.command(**COMMAND)
@@ -306,7 +314,7 @@ def _rollup_outputs(output, csv_path, parquet, pdf_path):
 @click.option("--tahun", type=click.IntRange(2020, 2100), default=2024, show_default=True)
 @user_errors
 def templat(out_dir: Path, tahun: int) -> None:
-    """Tulis ulang templat kosong kanonik (desa/kelurahan, kecamatan, kabupaten/kota, provinsi).
+    """Tulis ulang templat kosong kanonik (desa/kelurahan, kabupaten/kota, provinsi; kertas F4).
 
     Contoh: kkb-excel templat -o workbooks/templates
     """

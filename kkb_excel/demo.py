@@ -62,7 +62,7 @@ def fill_submissions(out: Path, seed: int = 2024) -> list[str]:
     other = sent[1]
     row = _first_rasio_row("desa")
     second = {identity_cell("opd"): "Puskesmas Pembantu", identity_cell("petugas"): "Nur Aisyah",
-              identity_cell("tanggal"): date(2024, 12, 1), f"{COL['capaian_1']}{row}": 10.0,
+              identity_cell("tanggal"): date(2024, 12, 1),
               f"{COL['pembilang_1']}{row}": 1, f"{COL['penyebut_1']}{row}": 10}  # fmt: skip
     write_atomic(out / other.filename.replace(".xlsx", "_puskesmas.xlsx"), blueprint.render(other.identity, targets, second))
     (out / f"~${sent[2].filename}").write_bytes(b"\x00lock")  # an Office lock file left on the shared drive
@@ -88,7 +88,7 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
         shutil.rmtree(folders[name], ignore_errors=True)
     files: dict[str, Path] = {}
     written = 0
-    for turunan in ("desa", "kecamatan", None):
+    for turunan in ("desa", None):  # nothing is filled at kecamatan: its figures are the rollup
         units = plan_units([KODE], turunan, TAHUN)
         written += len(generate(units, TAHUN, folders["templat"] / (turunan or "kabupaten"), jobs=jobs))
     say(f"1. Templat: {written} workbook daftar tilik -> {folders['templat'].resolve()}")

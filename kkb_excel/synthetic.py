@@ -54,7 +54,6 @@ def plausible_values(catalogue: Catalogue, tingkat: str, rng: random.Random, tar
                 den = rng.randint(20, 400) if sem == 1 else cells[_ref("penyebut_1", row)] + extra  # type: ignore[operator]
                 num = min(den, round(den * share * (0.85 if sem == 1 else 1.0)))
                 cells[_ref(f"pembilang_{sem}", row)], cells[_ref(f"penyebut_{sem}", row)] = num, den
-                cells[_ref(f"capaian_{sem}", row)] = round(num / den * 100, 2)
         elif ind.cara_isi == "status":
             first = "ya" if rng.random() < 0.6 else "tidak"
             cells[_ref("status_1", row)] = first
@@ -77,18 +76,16 @@ def plant_defect(kind: str, catalogue: Catalogue, tingkat: str, rng: random.Rand
     """Write one defect of `kind` into `cells`; [] when this tingkat has no row for it."""
     rows = _rows(catalogue, tingkat)
     rasio, status, angka = _pick(rng, rows, "rasio"), _pick(rng, rows, "status"), _pick(rng, rows, "angka")
+    typed_percent = _pick(rng, [(r, i) for r, i in rows if i.persentase], "angka")  # ratio % are formulas
     if kind == "teks_bukan_angka" and rasio:
-        cells[_ref("capaian_1", rasio)] = "lima puluh"
-        return [Planted(kind, "N01", _ref("capaian_1", rasio))]
-    if kind == "persen_lebih_100" and rasio:
-        cells[_ref("capaian_1", rasio)] = 150
-        return [Planted(kind, "V02", _ref("capaian_1", rasio))]
+        cells[_ref("pembilang_1", rasio)] = "lima puluh"
+        return [Planted(kind, "N01", _ref("pembilang_1", rasio))]
+    if kind == "persen_lebih_100" and typed_percent:
+        cells[_ref("capaian_1", typed_percent)] = 150
+        return [Planted(kind, "V02", _ref("capaian_1", typed_percent))]
     if kind == "pembilang_lebih_penyebut" and rasio:
         cells[_ref("pembilang_1", rasio)] = cells[_ref("penyebut_1", rasio)] + 5  # type: ignore[operator]
         return [Planted(kind, "V03", _ref("pembilang_1", rasio))]
-    if kind == "persen_tidak_sesuai" and rasio:
-        cells[_ref("capaian_2", rasio)] = round(float(cells[_ref("capaian_2", rasio)]) * 0.5 + 1, 2)  # type: ignore[arg-type]
-        return [Planted(kind, "V04", _ref("capaian_2", rasio))]
     if kind == "status_tidak_sah" and status:
         cells[_ref("status_1", status)] = "mungkin"
         return [Planted(kind, "V05", _ref("status_1", status))]
@@ -109,7 +106,7 @@ def plant_defect(kind: str, catalogue: Catalogue, tingkat: str, rng: random.Rand
 
 
 DEFECT_KINDS = (
-    "teks_bukan_angka", "persen_lebih_100", "pembilang_lebih_penyebut", "persen_tidak_sesuai",
+    "teks_bukan_angka", "persen_lebih_100", "pembilang_lebih_penyebut",
     "status_tidak_sah", "nilai_negatif", "rumus_ditimpa", "opd_kosong", "angka_ambigu",
 )  # fmt: skip
 

@@ -83,3 +83,20 @@ def test_unknown_code_message(catalogue):
 def test_version_tracks_file_content(catalogue):
     assert catalogue.version.startswith("2023.1+") and len(catalogue.version) == 15
     assert len(read_rows()) == 73
+
+
+def test_annual_lagging_indicators_are_marked(catalogue):
+    """GERMAS, PIS-PK, KTR and ASFR 15-19 are published yearly, a year late (catalogue_evidence)."""
+    assert {i.kode for i in catalogue if i.tahunan} == {"S2.Pa.K1.a", "S2.Pa.K2.a", "S2.Pa.K8.a", "S3.Pa.K6.d"}
+    assert all("Data tahunan" in i.keputusan for i in catalogue if i.tahunan)
+
+
+def test_evidence_applied_with_its_source(catalogue):
+    kampung_kb = catalogue.get("S3.Pe.K7.a")
+    assert kampung_kb.agregasi == "jumlah_unit" and "Lampiran 1" in kampung_kb.keputusan
+    apk_sm = catalogue.get("S3.Pc.K2.c")
+    assert apk_sm.keraguan.startswith("HIGH: CONFLICT") and "90,59" in apk_sm.keputusan and "Renstra" in apk_sm.keputusan
+    assert "Renstra" in catalogue.get("S3.Pc.K2.d").keputusan
+    assert "nontunai" in catalogue.get("S3.Pd.K2.a").indikator
+    rows = {r["kode"]: r for r in read_rows()}
+    assert "Renstra Kemendikbud" in rows["S3.Pc.K2.c"]["sumber"] and "Perpres 72/2021" in rows["S3.Pd.K2.a"]["sumber"]

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from kkb_excel.cli import main
+from kkb_excel.template.layout import FIRST_DATA_ROW
 
 
 @pytest.fixture
@@ -66,10 +67,10 @@ def test_generate_with_target_file(run, tmp_path):
     files = sorted(out.iterdir())
     assert len(files) == 15 and files[0].name.startswith("daftar-tilik_2025_33.74.01.1001_")
     ws = load_workbook(files[0])["Daftar Tilik"]
-    targets_by_code = {ws[f"A{r}"].value: ws[f"G{r}"].value for r in range(16, 87)}
+    targets_by_code = {ws[f"A{r}"].value: ws[f"G{r}"].value for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 71)}
     assert targets_by_code["S3.Pa.K2.a"] == 1 and targets_by_code["S2.Pa.K3.b"] == 60.5
     other = load_workbook(files[1])["Daftar Tilik"]
-    assert {other[f"A{r}"].value: other[f"G{r}"].value for r in range(16, 87)}["S2.Pa.K3.b"] == 50.5
+    assert {other[f"A{r}"].value: other[f"G{r}"].value for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 71)}["S2.Pa.K3.b"] == 50.5
 
 
 def test_bad_target_file_generates_nothing(run, tmp_path):

@@ -10,6 +10,7 @@ from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.errors import KkbError
 from kkb_excel.template import generate as gen
 from kkb_excel.template.generate import generate, plan_units, unit_identity
+from kkb_excel.template.layout import FIRST_DATA_ROW, identity_cell
 from kkb_excel.template.workbook import TemplateSpec, build_workbook
 from workbook_content import content
 
@@ -20,7 +21,7 @@ def direct(catalogue, wilayah, kode, targets=None):
     return saved(build_workbook(spec, catalogue))
 
 
-@pytest.mark.parametrize("kode", [DESA, "33.74.01", "33.74", "33"])
+@pytest.mark.parametrize("kode", [DESA, "33.74", "33"])
 def test_clone_equals_direct_build(catalogue, wilayah, kode, tmp_path):
     [path] = generate(plan_units([kode], None, 2024), 2024, tmp_path)
     assert content(path) == content(direct(catalogue, wilayah, kode))
@@ -32,7 +33,7 @@ def test_clone_with_target_overrides_equals_direct_build(catalogue, wilayah):
     cloned = blueprint.render(unit_identity(wilayah, DESA), catalogue.targets("desa", overrides))
     assert content(cloned) == content(direct(catalogue, wilayah, DESA, overrides))
     ws = load_workbook(io.BytesIO(cloned))["Daftar Tilik"]
-    values = {ws[f"A{r}"].value: ws[f"G{r}"].value for r in range(16, 87)}
+    values = {ws[f"A{r}"].value: ws[f"G{r}"].value for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 71)}
     assert values["S3.Pa.K2.a"] == 3 and values["S2.Pa.K3.b"] == 62.5 and values["S3.Pa.K6.b"] is None
 
 
@@ -40,8 +41,8 @@ def test_names_with_xml_characters_survive_cloning(catalogue, wilayah):
     identity = {k: "A & B <C> \"D\" =SUM(1)" for k in unit_identity(wilayah, DESA)}
     blueprint = Blueprint.build("desa", 2024, catalogue.targets("desa"), catalogue)
     ws = load_workbook(io.BytesIO(blueprint.render(identity, {})))["Daftar Tilik"]
-    assert ws["C7"].value == "A & B <C> \"D\" =SUM(1)"
-    assert ws["C7"].data_type == "s"
+    assert ws[identity_cell("nama_desa")].value == "A & B <C> \"D\" =SUM(1)"
+    assert ws[identity_cell("nama_desa")].data_type == "s"
 
 
 def test_turunan_desa_of_a_kota_gives_one_file_per_desa(wilayah):
@@ -70,3 +71,18 @@ def test_parallel_generation_under_spawn(tmp_path, monkeypatch):
     assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == sorted(p.name for p in parallel)
     for a, b in zip(serial[:3], parallel[:3], strict=True):
         assert content(a) == content(b)
+
+
+def test_kecamatan_gets_no_empty_form(tmp_path):
+    """Nothing is observed at kecamatan: generate refuses instead of writing a form with nothing to fill."""
+    with pytest.raises(KkbError, match="kecamatan tidak dibuatkan"):
+        generate(plan_units(["33.74.01"], None, 2024), 2024, tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_paper_option_changes_only_the_print_set_up(catalogue, wilayah, tmp_path):
+    [f4] = generate(plan_units([DESA], None, 2024), 2024, tmp_path / "f4")
+    [a4] = generate(plan_units([DESA], None, 2024), 2024, tmp_path / "a4", kertas="a4")
+    a, b = load_workbook(f4)["Daftar Tilik"], load_workbook(a4)["Daftar Tilik"]
+    assert (a.page_setup.paperSize, a.page_setup.scale, b.page_setup.paperSize, b.page_setup.scale) == (14, 95, 9, 90)
+    assert [a[f"H{r}"].value for r in range(1, 80)] == [b[f"H{r}"].value for r in range(1, 80)]

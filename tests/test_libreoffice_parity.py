@@ -64,3 +64,42 @@ def test_capaian_formulas_in_libreoffice(desa_workbook, catalogue, tmp_path):
             target = ws[f"{COL['target']}{row}"].value
             assert blank(ws[f"{COL['persen_1']}{row}"].value) == capaian.capaian(value, target, ind.polaritas)
     assert checked == 2 * len(CASES)
+
+
+def test_ratio_filled_by_pembilang_penyebut_only_and_belum_tersedia(desa_workbook, catalogue, tmp_path):
+    """LibreOffice types only pembilang/penyebut (and one 'Belum tersedia') into the protected form;
+    its recalculated Capaian equals capaian.ratio_value, and the reader recomputes the same."""
+    import json
+    import random
+    import subprocess
+    from pathlib import Path
+
+    from kkb_excel.keys import BELUM_TERSEDIA
+    from kkb_excel.read.reader import read_submission
+    from libreoffice import uno_python
+
+    python = uno_python()
+    if python is None:
+        pytest.skip("python3-uno is not installed")
+    rng = random.Random(11)
+    rows = [(r, i) for r, i in enumerate(catalogue.active, start=FIRST_DATA_ROW) if i.tingkat_pengamatan == "desa" and i.cara_isi == "rasio"]
+    cells, expected = {}, {}
+    for n, (row, ind) in enumerate(rows):
+        den = [0, 3, 7, 400][n % 4] if n % 5 else 1000
+        num = min(den, rng.randint(0, 9) * 37 % (den + 1))
+        cells[f"{SHEET_MAIN}!{COL['pembilang_1']}{row}"], cells[f"{SHEET_MAIN}!{COL['penyebut_1']}{row}"] = num, den
+        expected[row] = capaian.ratio_value(num, den)
+    late = rows[0][0]
+    cells[f"{SHEET_MAIN}!{COL['keterangan']}{late}"] = BELUM_TERSEDIA
+    spec = tmp_path / "cells.json"
+    spec.write_text(json.dumps(cells), encoding="utf-8")
+    filled = tmp_path / "terisi.xlsx"
+    subprocess.run([str(python), str(Path(__file__).with_name("lo_fill.py")), str(desa_workbook), str(filled), str(spec),
+                    str(tmp_path / "profile")], check=True, timeout=180, capture_output=True)  # fmt: skip
+    ws = load_workbook(filled, data_only=True)[SHEET_MAIN]
+    for row, value in expected.items():
+        assert blank(ws[f"{COL['capaian_1']}{row}"].value) == value, row
+    records = {r.baris: r for r in read_submission(filled).records}
+    for row, value in expected.items():
+        assert records[row].value("capaian_1") == value
+    assert records[late].belum_tersedia and not records[rows[1][0]].belum_tersedia

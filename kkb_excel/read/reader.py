@@ -34,6 +34,7 @@ from kkb_excel.read.xlsxscan import (
     styled_cells,
 )
 from kkb_excel.template.layout import (
+    READABLE_TEMPLATE_VERSIONS,
     ROLLUP_ID,
     ROLLUP_VERSION,
     SHEET_GUIDE,
@@ -145,8 +146,9 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     if sub.meta.get("template_id") != TEMPLATE_ID:
         _stop(sub, "S03", sebab="id templat tidak dikenal", **meta_sheet, sel="B2")
     version = str(sub.meta.get("template_versi", ""))
-    if version != TEMPLATE_VERSION:
-        _stop(sub, "S04", jenis="Templat", versi=version or "?", versi_dukung=TEMPLATE_VERSION,
+    if version not in READABLE_TEMPLATE_VERSIONS:  # older forms are read: the metadata locates every value
+        _stop(sub, "S04", jenis="Templat lama atau tidak dikenal:", versi=version or "?",
+              versi_dukung=f"{', '.join(READABLE_TEMPLATE_VERSIONS)} (terbaru {TEMPLATE_VERSION})",
               saran="Minta OPD mengisi ulang templat terbaru (kkb-excel generate).", **meta_sheet, sel="B3", nilai=version)  # fmt: skip
     if sub.meta.get("katalog_versi") != catalogue.version:
         sub.findings.append(finding("S13", sub.berkas, versi=sub.meta.get("katalog_versi"), versi_sekarang=catalogue.version,
@@ -251,11 +253,20 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
             else:
                 values.append(_parse(sub, key, raw, kode, row))
         ind = catalogue.get(kode)
-        if diamati and ind.cara_isi == "status":  # capaian cells hold formulas: recompute, never trust the cache
+        if diamati and _capaian_is_formula(ind.cara_isi, sub.meta):  # recompute from the inputs, never trust the cache
             for sem in (1, 2):
-                status = values[VALUE_INDEX[f"status_{sem}"]]
-                values[VALUE_INDEX[f"capaian_{sem}"]] = capaian.status_value(status, ind.status_yes)
+                if ind.cara_isi == "status":
+                    computed = capaian.status_value(values[VALUE_INDEX[f"status_{sem}"]], ind.status_yes)
+                else:
+                    num, den = (values[VALUE_INDEX[f"{k}_{sem}"]] for k in ("pembilang", "penyebut"))
+                    computed = capaian.ratio_value(num, den)
+                values[VALUE_INDEX[f"capaian_{sem}"]] = computed
         sub.records.append(Record(kode, row, diamati, tuple(values)))
+
+
+def _capaian_is_formula(cara_isi: str, meta: dict) -> bool:
+    """Capaian is a locked formula for status indicators, and for ratio ones from template version 2 on."""
+    return cara_isi == "status" or (cara_isi == "rasio" and str(meta.get("template_versi")) != "1")
 
 
 def _parse(sub: Submission, key: str, raw, kode: str, row: int):
@@ -280,11 +291,14 @@ def _where(sub: Submission, key: str, kode: str, row: int) -> dict:
 
 
 @lru_cache(maxsize=64)
-def _expected_formulas(columns: tuple[tuple[str, str], ...], rows: tuple[tuple[str, int, bool], ...], version: str) -> dict[str, tuple[str, str, str]]:
+def _expected_formulas(
+    columns: tuple[tuple[str, str], ...], rows: tuple[tuple[str, int, bool], ...], version: str, template_version: str = TEMPLATE_VERSION,
+) -> dict[str, tuple[str, str, str]]:  # fmt: skip
     """Every locked formula a pristine workbook holds: cell -> (formula, indicator code, column key).
 
-    Cached per layout (same columns, rows and catalogue), so a batch computes it once.
+    Cached per layout (same columns, rows, catalogue and template version), so a batch computes it once.
     """
+    meta = {"template_versi": template_version}
     cols = dict(columns)
     catalogue = load_catalogue()
     expected = {}
@@ -295,6 +309,9 @@ def _expected_formulas(columns: tuple[tuple[str, str], ...], rows: tuple[tuple[s
             expected[f"{cols[f'persen_{sem}']}{row}"] = (capaian.excel_formula(value, target, ind.polaritas), kode, f"persen_{sem}")
             if diamati and ind.cara_isi == "status":
                 expected[value] = (capaian.status_excel_formula(status, ind.status_yes), kode, f"capaian_{sem}")
+            elif diamati and _capaian_is_formula(ind.cara_isi, meta):
+                num, den = (f"{cols[f'{k}_{sem}']}{row}" for k in ("pembilang", "penyebut"))
+                expected[value] = (capaian.ratio_excel_formula(num, den), kode, f"capaian_{sem}")
     order = {c: i for i, c in enumerate(sorted(set(cols.values()), key=lambda c: (len(c), c)))}
     return dict(sorted(expected.items(), key=lambda item: (int(item[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), order[item[0].rstrip("0123456789")])))
 
@@ -307,7 +324,7 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
             sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, **where))
     columns = tuple(sorted((k[6:], str(v)) for k, v in sub.meta.items() if k.startswith("kolom_")))
     rows = tuple((r.kode, r.baris, r.diamati) for r in sub.records)
-    expected = _expected_formulas(columns, rows, catalogue.version)
+    expected = _expected_formulas(columns, rows, catalogue.version, str(sub.meta.get("template_versi")))
     changed = changed_formulas(xml, {ref: item[0] for ref, item in expected.items()})
     for ref, text in changed.items():
         _, kode, key = expected[ref]

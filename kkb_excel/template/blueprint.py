@@ -16,7 +16,7 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.template.layout import COL, FIRST_DATA_ROW
+from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW
 from kkb_excel.template.seal import SEAL_KEY, seal
 
 TOKEN = "@@KKB:{}@@"
@@ -40,6 +40,7 @@ class Blueprint:
 
     tingkat: str
     tahun: int
+    kertas: str
     parts: list[tuple[zipfile.ZipInfo, bytes]]
     targets: dict[str, float | None]
     target_cells: dict[str, str]
@@ -47,18 +48,21 @@ class Blueprint:
     katalog_versi: str = ""
 
     @classmethod
-    def build(cls, tingkat: str, tahun: int, targets: dict[str, float | None], catalogue: Catalogue | None = None) -> Blueprint:
+    def build(
+        cls, tingkat: str, tahun: int, targets: dict[str, float | None], catalogue: Catalogue | None = None,
+        kertas: str = DEFAULT_PAPER,
+    ) -> Blueprint:  # fmt: skip
         from kkb_excel.template.workbook import TemplateSpec, build_workbook  # openpyxl: not needed in workers
 
         catalogue = catalogue or load_catalogue()
-        spec = TemplateSpec(tingkat, tahun, placeholder_identity(), dict(targets))
+        spec = TemplateSpec(tingkat, tahun, placeholder_identity(), dict(targets), kertas)
         buffer = io.BytesIO()
         build_workbook(spec, catalogue).save(buffer)
         with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
             parts = [(info, archive.read(info)) for info in archive.infolist()]
         cells = {ind.kode: f"{COL['target']}{row}" for row, ind in enumerate(catalogue.active, start=FIRST_DATA_ROW)}
         rows = tuple((i.kode, r, i.tingkat_pengamatan == tingkat) for r, i in enumerate(catalogue.active, start=FIRST_DATA_ROW))
-        return cls(tingkat, tahun, parts, dict(targets), cells, rows, catalogue.version)
+        return cls(tingkat, tahun, kertas, parts, dict(targets), cells, rows, catalogue.version)
 
     def render(self, identity: dict[str, str], targets: dict[str, float | None], cells: dict[str, object] | None = None) -> bytes:
         """The .xlsx bytes for one unit; `cells` optionally fills main-sheet cells (A1 ref -> value)."""

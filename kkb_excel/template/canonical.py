@@ -9,7 +9,8 @@ from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
 from kkb_excel.template.workbook import IDENTITY_FIELDS, TemplateSpec, build_workbook
 
-CANONICAL_TINGKAT = ("desa", "kecamatan", "kabupaten", "provinsi")
+# Kecamatan is left out: nothing is filled there (see template.generate.split_fillable).
+CANONICAL_TINGKAT = ("desa", "kabupaten", "provinsi")
 CANONICAL_TAHUN = 2024
 
 

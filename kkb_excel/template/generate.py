@@ -13,6 +13,7 @@ from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.files import slug, write_atomic
 from kkb_excel.tingkat import CODE_PARTS, LABEL
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
+from kkb_excel.template.layout import DEFAULT_PAPER
 
 TURUNAN = ("desa", "kecamatan", "kabupaten")
 MAX_CHUNK = 64
@@ -67,6 +68,27 @@ def plan_units(kode_list: Iterable[str], turunan: str | None, tahun: int, index:
     return units
 
 
+def split_fillable(units: list[Unit], catalogue: Catalogue | None = None) -> tuple[list[Unit], list[Unit]]:
+    """Units whose daftar tilik has something to fill, and those whose tingkat observes no indicator.
+
+    Kecamatan is such a tingkat: every indicator is observed at desa/kelurahan or kabupaten/kota and
+    the kecamatan figures are a rollup (`kkb-excel consolidate --tingkat kecamatan`), so a kecamatan
+    form would be an empty form to sign.
+    """
+    catalogue = catalogue or load_catalogue()
+    observed = {i.tingkat_pengamatan for i in catalogue.active}
+    can = {t: t in observed for t in {u.tingkat for u in units}}
+    return [u for u in units if can[u.tingkat]], [u for u in units if not can[u.tingkat]]
+
+
+def nothing_to_fill_message(empty: list[Unit]) -> str:
+    tingkat = sorted({LABEL[u.tingkat].lower() for u in empty})
+    return (
+        f"{len(empty)} wilayah tingkat {', '.join(tingkat)} tidak dibuatkan daftar tilik: tidak ada indikator yang "
+        f"diisi di tingkat itu (angkanya adalah rekap, lihat kkb-excel consolidate --tingkat {empty[0].tingkat})."
+    )
+
+
 # Worker state, set once per process by _init_worker (works under the spawn start method).
 _BLUEPRINTS: dict[str, Blueprint] = {}
 
@@ -94,17 +116,21 @@ def generate(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     catalogue: Catalogue | None = None,
+    kertas: str = DEFAULT_PAPER,
 ) -> list[Path]:
     """Write one workbook per unit into `out_dir`; returns the paths in unit order.
 
     `jobs` is an upper bound: small batches run in this process, where starting workers would cost
-    more than it saves.
+    more than it saves. A unit whose tingkat has nothing to fill is refused (see `split_fillable`).
     """
     catalogue = catalogue or load_catalogue()
     overrides = overrides or {}
+    _, empty = split_fillable(units, catalogue)
+    if empty:
+        raise KkbError(nothing_to_fill_message(empty))
     out_dir.mkdir(parents=True, exist_ok=True)
     blueprints = {
-        tingkat: Blueprint.build(tingkat, tahun, catalogue.targets(tingkat), catalogue)
+        tingkat: Blueprint.build(tingkat, tahun, catalogue.targets(tingkat), catalogue, kertas)
         for tingkat in sorted({u.tingkat for u in units})
     }
     items = [(u, catalogue.targets(u.tingkat, overrides.get(u.kode))) for u in units]

@@ -1,11 +1,14 @@
-"""Where everything sits in a daftar tilik workbook. Generator and metadata both read this spec."""
+"""Where everything sits in a daftar tilik workbook. Generator, metadata and reader all read this spec."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 TEMPLATE_ID = "kkb-daftar-tilik"
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
+# Versions the reader still accepts: version 1 (ratio % typed by hand) is located through the same
+# `_kkb` metadata, so forms already handed out in the field keep working.
+READABLE_TEMPLATE_VERSIONS = ("1", "2")
 
 ROLLUP_ID = "kkb-rekap"
 ROLLUP_VERSION = "1"
@@ -19,11 +22,18 @@ TITLE = (
     "DAFTAR TILIK INTEGRASI DAN KONVERGENSI KEGIATAN OPTIMALISASI PENYELENGGARAAN "
     "KAMPUNG KELUARGA BERKUALITAS"
 )
+SOURCE_NOTE = "Lampiran 4 Pedoman Optimalisasi Penyelenggaraan Kampung Keluarga Berkualitas 2023"
 TITLE_ROW = 1
-SUBTITLE_ROW = 2
-GROUP_HEADER_ROW = 14
-HEADER_ROW = 15
-FIRST_DATA_ROW = 16
+HEADER_ROW = 5
+FIRST_DATA_ROW = 6
+
+# Fonts are set on every cell (and on the Normal style) so Excel, LibreOffice and WPS agree:
+# Arial is on every Windows/macOS machine; LibreOffice substitutes the metric-identical Liberation Sans.
+FONT_NAME = "Arial"
+FONT_SIZE = 9  # table text; printed at >= 90 % scale, i.e. >= 8.1 pt on paper
+TITLE_SIZE = 11
+LINE_PT = 11.5  # height of one wrapped line of FONT_SIZE text, in points
+CHAR_PX = 6.3  # average width of one FONT_SIZE character, in pixels at 100 % zoom
 
 
 @dataclass(frozen=True)
@@ -35,59 +45,101 @@ class Column:
 
 
 COLUMNS = (
-    Column("kode", "A", "Kode", 12),
-    Column("sasaran", "B", "Sasaran", 20),
-    Column("program", "C", "Program", 24),
-    Column("kegiatan", "D", "Kegiatan", 28),
-    Column("indikator", "E", "Indikator", 46),
-    Column("satuan", "F", "Satuan", 14),
-    Column("target", "G", "Target", 11),
-    Column("capaian_1", "H", "Capaian Semester I", 12),
-    Column("persen_1", "I", "% Capaian Sem I", 11),
-    Column("capaian_2", "J", "Capaian Semester II", 12),
-    Column("persen_2", "K", "% Capaian Sem II", 11),
-    Column("keterangan", "L", "Keterangan", 30),
-    Column("pembilang_1", "N", "Pembilang Sem I", 12),
-    Column("penyebut_1", "O", "Penyebut Sem I", 12),
-    Column("pembilang_2", "P", "Pembilang Sem II", 12),
-    Column("penyebut_2", "Q", "Penyebut Sem II", 12),
-    Column("status_1", "R", "Status Sem I (ya/tidak)", 12),
-    Column("status_2", "S", "Status Sem II (ya/tidak)", 12),
+    Column("kode", "A", "Kode", 9),
+    Column("sasaran", "B", "Sasaran", 10),
+    Column("program", "C", "Program", 12),
+    Column("kegiatan", "D", "Kegiatan", 22),
+    Column("indikator", "E", "Indikator", 36),
+    Column("satuan", "F", "Satuan", 10),
+    Column("target", "G", "Target", 8),
+    Column("capaian_1", "H", "Capaian Semester I", 9),
+    Column("persen_1", "I", "% Capaian Sem I", 8),
+    Column("capaian_2", "J", "Capaian Semester II", 9),
+    Column("persen_2", "K", "% Capaian Sem II", 8),
+    Column("keterangan", "L", "Keterangan", 14),
+    Column("pembilang_1", "N", "Pembilang Sem I", 10),
+    Column("penyebut_1", "O", "Penyebut Sem I", 10),
+    Column("pembilang_2", "P", "Pembilang Sem II", 10),
+    Column("penyebut_2", "Q", "Penyebut Sem II", 10),
+    Column("status_1", "R", "Status Sem I (ya/tidak)", 10),
+    Column("status_2", "S", "Status Sem II (ya/tidak)", 10),
 )
 COL = {c.key: c.letter for c in COLUMNS}
+WIDTH = {c.key: c.width for c in COLUMNS}
 SPACER_COLUMN = "M"
 FAMILIAR_LAST = "L"
 SUPPORT_FIRST, SUPPORT_LAST = "N", "S"
+# Frozen on screen: the rows down to the table header and the columns up to Indikator, so the name
+# of the indicator stays beside every cell being filled, also in the support columns N-S.
+FREEZE = f"F{FIRST_DATA_ROW}"
 SEMESTERS = (1, 2)
 
 
 @dataclass(frozen=True)
-class IdentityRow:
-    """A line of the identity block: label in A:B, name in C:D, kode wilayah in F (if any)."""
+class Field:
+    """An identity field: label over `label_cols`, value over `value_cols` (first..last letter)."""
 
     key: str
     label: str
     row: int
+    label_cols: tuple[str, str]
+    value_cols: tuple[str, str]
     is_input: bool = False
     kode_key: str | None = None
+    kode_col: str | None = None
+
+    @property
+    def cell(self) -> str:
+        return f"{self.value_cols[0]}{self.row}"
 
 
 IDENTITY = (
-    IdentityRow("nama_provinsi", "Provinsi", 4, kode_key="kode_provinsi"),
-    IdentityRow("nama_kabupaten", "Kabupaten/Kota", 5, kode_key="kode_kabupaten"),
-    IdentityRow("nama_kecamatan", "Kecamatan", 6, kode_key="kode_kecamatan"),
-    IdentityRow("nama_desa", "Desa/Kelurahan", 7, kode_key="kode_desa"),
-    IdentityRow("tingkat_label", "Tingkat", 8),
-    IdentityRow("tahun", "Tahun", 9),
-    IdentityRow("opd", "OPD/Instansi pengisi", 10, is_input=True),
-    IdentityRow("petugas", "Nama petugas", 11, is_input=True),
-    IdentityRow("tanggal", "Tanggal pengisian", 12, is_input=True),
+    Field("nama_provinsi", "Provinsi", 2, ("A", "B"), ("C", "D"), kode_key="kode_provinsi", kode_col="E"),
+    Field("nama_kabupaten", "Kabupaten/Kota", 2, ("F", "G"), ("H", "K"), kode_key="kode_kabupaten", kode_col="L"),
+    Field("nama_kecamatan", "Kecamatan", 3, ("A", "B"), ("C", "D"), kode_key="kode_kecamatan", kode_col="E"),
+    Field("nama_desa", "Desa/Kelurahan", 3, ("F", "G"), ("H", "K"), kode_key="kode_desa", kode_col="L"),
+    Field("opd", "OPD/Instansi pengisi", 4, ("A", "B"), ("C", "E"), is_input=True),
+    Field("petugas", "Nama petugas", 4, ("F", "G"), ("H", "J"), is_input=True),
+    Field("tanggal", "Tanggal", 4, ("K", "K"), ("L", "L"), is_input=True),
 )
-IDENTITY_BY_KEY = {r.key: r for r in IDENTITY}
-IDENTITY_VALUE_COLUMN = "C"
-IDENTITY_KODE_LABEL_COLUMN = "E"
-IDENTITY_KODE_COLUMN = "F"
+IDENTITY_BY_KEY = {f.key: f for f in IDENTITY}
+
+
+# Values shown in the heading rather than in a field of their own (tingkat and tahun come from metadata).
+SHOWN_IN_HEADING = {"tingkat_label": f"I{TITLE_ROW}", "tahun": f"I{TITLE_ROW}"}
 
 
 def identity_cell(key: str) -> str:
-    return f"{IDENTITY_VALUE_COLUMN}{IDENTITY_BY_KEY[key].row}"
+    """Where an identity value is shown (the heading cell for tingkat and tahun)."""
+    return SHOWN_IN_HEADING[key] if key in SHOWN_IN_HEADING else IDENTITY_BY_KEY[key].cell
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A landscape print set-up: Excel paperSize code, sheet size in mm, and a fixed print scale."""
+
+    key: str
+    label: str
+    code: int
+    short_mm: float
+    long_mm: float
+    scale: int  # percent; FONT_SIZE x scale is the text size on paper
+
+
+# Excel has no "F4" code; its "Folio" (paperSize 14, 8.5 x 13 in = 216 x 330 mm) is the F4 of
+# Indonesian offices. The Lampiran 4 columns A-L fit A4 at 90 % and F4 at 95 %.
+PAPERS = {
+    "f4": Paper("f4", "F4/Folio 215 x 330 mm", 14, 215.9, 330.2, 95),
+    "a4": Paper("a4", "A4 210 x 297 mm", 9, 210.0, 297.0, 90),
+}
+DEFAULT_PAPER = "f4"
+MARGIN_IN = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.55, "header": 0.25, "footer": 0.25}
+
+# Who signs "Mengetahui" on a daftar tilik of each tingkat (Pedoman: desa -> kecamatan -> kab/kota ...).
+MENGETAHUI = {
+    "desa": "Kepala Desa/Lurah",
+    "kecamatan": "Camat",
+    "kabupaten": "Kepala OPD KB Kabupaten/Kota",
+    "provinsi": "Kepala OPD KB Provinsi",
+    "nasional": "Kepala BKKBN",
+}
