@@ -21,7 +21,7 @@ from kkb_excel.read.pool import read_all
 from kkb_excel.synthetic import plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
-from kkb_excel.template.layout import COL, SHEET_MAIN, identity_cell
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN, identity_cell
 
 HOSTILE = "Dinas\x0bKB _x000B_ \x00\x1f =SUM(A1) " + "x" * 10
 
@@ -60,7 +60,7 @@ def test_every_validation_writer_survives_hostile_text(tmp_path):
 
 
 def test_annotated_copy_marks_cells_and_lists_every_finding(catalogue, tmp_path):
-    count_row = next(r for r, i in enumerate(catalogue.active, start=16) if i.kode == "S3.Pc.K3.a")
+    count_row = next(r for r, i in enumerate(catalogue.active, start=FIRST_DATA_ROW) if i.kode == "S3.Pc.K3.a")
     path = _submission(catalogue, tmp_path, {
         identity_cell("opd"): "Dinas_x000B_KB",  # a vertical tab pasted from Word, as Excel stores it
         identity_cell("tanggal"): "bukan tanggal",  # a finding inside the merged C12:E12

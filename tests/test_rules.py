@@ -27,6 +27,7 @@ from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import (
     COL,
     FIRST_DATA_ROW,
+    IDENTITY_BY_KEY,
     ROLLUP_ID,
     ROLLUP_VERSION,
     SHEET_MAIN,
@@ -78,9 +79,10 @@ class Corpus:
 RASIO, COUNT, CUMULATIVE, STATUS = "S1.Pa.K1.a", "S3.Pc.K3.a", "S3.Pa.K4.b", "S3.Pa.K2.a"
 
 
-def _ratio_cells(c: Corpus, kode: str, num, den, capaian, sem: int = 1) -> dict:
+def _ratio_cells(c: Corpus, kode: str, num, den, sem: int = 1) -> dict:
+    """Pembilang and penyebut of a ratio row (its capaian is the template's locked formula)."""
     row = c.rows[kode]
-    return {ref(f"pembilang_{sem}", row): num, ref(f"penyebut_{sem}", row): den, ref(f"capaian_{sem}", row): capaian}
+    return {ref(f"pembilang_{sem}", row): num, ref(f"penyebut_{sem}", row): den}
 
 
 def _meta(key: str, value):
@@ -115,11 +117,9 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("bersih", c.write("bersih.xlsx", c.bytes()), None, None, Status.DITERIMA)
     # Values
     case("V01", c.write("v01.xlsx", c.bytes({ref("capaian_1", r[COUNT]): -1})), "V01", ref("capaian_1", r[COUNT]), Status.DITOLAK)
-    case("V02", c.write("v02.xlsx", c.bytes(_ratio_cells(c, RASIO, 50, 50, 100.5))), "V02", ref("capaian_1", r[RASIO]), Status.DITOLAK)
-    case("V02_batas", c.write("v02b.xlsx", c.bytes(_ratio_cells(c, RASIO, 50, 50, 100))), None, None, Status.DITERIMA)
-    case("V03", c.write("v03.xlsx", c.bytes(_ratio_cells(c, RASIO, 51, 50, None))), "V03", ref("pembilang_1", r[RASIO]), Status.DITOLAK)
-    case("V04", c.write("v04.xlsx", c.bytes(_ratio_cells(c, RASIO, 25, 50, 50.6))), "V04", ref("capaian_1", r[RASIO]), Status.DITOLAK)
-    case("V04_batas", c.write("v04b.xlsx", c.bytes(_ratio_cells(c, RASIO, 25, 50, 50.5))), None, None, Status.DITERIMA)
+    case("V02", c.write("v02.xlsx", c.bytes(_ratio_cells(c, RASIO, 101, 100))), "V02", ref("capaian_1", r[RASIO]), Status.DITOLAK)
+    case("V02_batas", c.write("v02b.xlsx", c.bytes(_ratio_cells(c, RASIO, 100, 100))), None, None, Status.DITERIMA)
+    case("V03", c.write("v03.xlsx", c.bytes(_ratio_cells(c, RASIO, 51, 50))), "V03", ref("pembilang_1", r[RASIO]), Status.DITOLAK)
     case("V05", c.write("v05.xlsx", c.bytes({ref("status_1", r[STATUS]): "mungkin"})), "V05", ref("status_1", r[STATUS]), Status.DITOLAK)
     case("V06", c.write("v06.xlsx", c.bytes({ref("capaian_1", r[CUMULATIVE]): 10, ref("capaian_2", r[CUMULATIVE]): 9})),
          "V06", ref("capaian_2", r[CUMULATIVE]), Status.DITERIMA)  # fmt: skip
@@ -134,11 +134,10 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("V08", c.write("v08.xlsx", c.bytes(count, targets={COUNT: 0})), "V08", ref("capaian_1", r[COUNT]), Status.DITERIMA)
     count = {ref("capaian_1", r[COUNT]): 0, ref("capaian_2", r[COUNT]): 0}
     case("V08_batas", c.write("v08b.xlsx", c.bytes(count, targets={COUNT: 0})), None, None, Status.DITERIMA)
-    case("V09", c.write("v09.xlsx", c.bytes(_ratio_cells(c, RASIO, None, None, 50))), "V09", ref("capaian_1", r[RASIO]), Status.DITERIMA)
     case("V10", c.write("v10.xlsx", c.bytes({ref("pembilang_1", r[COUNT]): 5})), "V10", ref("pembilang_1", r[COUNT]), Status.DITERIMA)
     case("V10_baris", c.write("v10r.xlsx", c.bytes({ref("capaian_1", c.grey_row): 5})), "V10", ref("capaian_1", c.grey_row), Status.DITERIMA)
     case("V11", c.write("v11.xlsx", c.bytes({ref("capaian_1", r[COUNT]): 1e20})), "V11", ref("capaian_1", r[COUNT]), Status.DITOLAK)
-    case("V11_orang", c.write("v11o.xlsx", c.bytes(_ratio_cells(c, RASIO, 5e8, 1e308, 0))), "V11", ref("penyebut_1", r[RASIO]), Status.DITOLAK)
+    case("V11_orang", c.write("v11o.xlsx", c.bytes(_ratio_cells(c, RASIO, 5e8, 1e308))), "V11", ref("penyebut_1", r[RASIO]), Status.DITOLAK)
     # Numbers
     case("N01", c.write("n01.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "dua belas"})), "N01", ref("capaian_1", r[COUNT]), Status.DITOLAK)
     case("N02", c.write("n02.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "1.234", ref("capaian_2", r[COUNT]): 2000})),
@@ -149,9 +148,9 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("N03", c.write("n03.xlsx", _with_formula(n03, ref("capaian_1", r[COUNT]), "10+5")), "N03", ref("capaian_1", r[COUNT]), Status.DITERIMA)
 
     def percent(wb):
-        cell = wb[SHEET_MAIN][ref("capaian_1", r[RASIO])]
+        cell = wb[SHEET_MAIN][ref("capaian_1", r[COUNT])]
         cell.value, cell.number_format = 0.5, "0%"
-    case("N05", c.edited("n05.xlsx", percent, _ratio_cells(c, RASIO, 25, 50, None)), "N05", ref("capaian_1", r[RASIO]), Status.DITERIMA)
+    case("N01_persen", c.edited("n01p.xlsx", percent), "N01", ref("capaian_1", r[COUNT]), Status.DITOLAK)
     # Identity
     case("I05", c.write("i05.xlsx", c.bytes({identity_cell("opd"): None})), "I05", identity_cell("opd"), Status.DITOLAK)
     case("I06", c.write("i06.xlsx", c.bytes({identity_cell("petugas"): None})), "I06", identity_cell("petugas"), Status.DITERIMA)
@@ -160,8 +159,10 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("I11", c.write("i11.xlsx", c.bytes({identity_cell("tanggal"): TODAY + timedelta(days=3)})), "I11", identity_cell("tanggal"), Status.DITOLAK)
     case("I12", c.write("i12.xlsx", c.bytes({identity_cell("opd"): "Dinas " * 40})), "I12", identity_cell("opd"), Status.DITOLAK)
     case("I03", c.write("i03.xlsx", c.bytes({identity_cell("nama_kabupaten"): "Kota Lain"})), "I03", identity_cell("nama_kabupaten"), Status.DITERIMA)
-    case("I07", c.write("i07.xlsx", c.bytes({"F7": "33.74.01.1002"})), "I07", "F7", Status.DITOLAK)
-    case("I07_tahun", c.write("i07t.xlsx", c.bytes({identity_cell("tahun"): 2025})), "I07", identity_cell("tahun"), Status.DITOLAK)
+    kode_desa = f"{IDENTITY_BY_KEY['nama_desa'].kode_col}{IDENTITY_BY_KEY['nama_desa'].row}"
+    case("I07", c.write("i07.xlsx", c.bytes({kode_desa: "33.74.01.1002"})), "I07", kode_desa, Status.DITOLAK)
+    case("I07_tahun", c.write("i07t.xlsx", c.bytes({identity_cell("tahun"): "Tingkat Desa - Tahun 2025"})), "I07", identity_cell("tahun"),
+         Status.DITOLAK)  # fmt: skip
     case("I08", c.write("daftar-tilik_2024_33.74.01.1002_lain.xlsx", c.bytes()), "I08", None, Status.DITERIMA)
     case("I01", c.edited("i01.xlsx", _meta("kode_wilayah", "33.74.01.9999")), "I01", None, Status.DITOLAK)
     case("I02", c.edited("i02.xlsx", _meta("kode_wilayah", "33.74.01")), "I02", None, Status.DITOLAK)
@@ -267,8 +268,8 @@ def _galat(result) -> set[str]:
 
 
 CASE_NAMES = [
-    "bersih", "V01", "V02", "V02_batas", "V03", "V04", "V04_batas", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
-    "V08_batas", "V09", "V10", "V10_baris", "V11", "V11_orang", "N01", "N02", "N03", "N04", "N05", "I01", "I02", "I03", "I04",
+    "bersih", "V01", "V02", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
+    "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S02", "S03", "S04", "S05", "S07", "S08", "S09",
     "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S17", "K01", "K02",
 ]  # fmt: skip
@@ -287,8 +288,10 @@ def test_single_defect(corpus, name):
     assert hits, described
     assert cell is None or cell in {f.sel for f in hits}, described
     assert all(f.keparahan == RULES[code].keparahan for f in hits)
+    if code in ("V02", "V03"):  # a pembilang above its penyebut is both
+        assert _galat(result) == {"V02", "V03"}, described
     assert all("{" not in f.pesan for f in result.findings)
-    if status == Status.DITOLAK and RULES[code].keparahan == Keparahan.GALAT and not code.startswith(("I0", "S13", "S16")):
+    if status == Status.DITOLAK and RULES[code].keparahan == Keparahan.GALAT and not code.startswith(("I0", "S13", "S16", "V02", "V03")):
         assert _galat(result) == {code}, described  # the defect alone rejects the file
 
 
@@ -296,6 +299,9 @@ def test_every_rule_is_emitted_by_a_real_file(corpus):
     cases, _ = corpus
     emitted = {f.aturan for r, *_ in cases.values() for f in r.findings}
     internal = {"X01", "S06"}  # test_laporan (a broken reader), test_validate (.xls saved by LibreOffice)
+    # Typed ratio capaian exists only in template version 1 files (a formula since version 2); the
+    # only % typed as a number is a nasional indicator: test_version_1_ratio_rules covers these.
+    internal |= {"V04", "V09", "N05"}
     assert set(RULES) - internal <= emitted, sorted(set(RULES) - internal - emitted)
 
 
@@ -310,8 +316,8 @@ def test_messages_show_what_the_clerk_typed(corpus):
     cases, _ = corpus
     [v01] = [f for f in cases["V01"][0].findings if f.aturan == "V01"]
     assert v01.nilai == "-1" and "(-1)" in v01.pesan
-    [v04] = [f for f in cases["V04"][0].findings if f.aturan == "V04"]
-    assert "50,6" in v04.pesan and "25/50 = 50" in v04.pesan
+    [v03] = [f for f in cases["V03"][0].findings if f.aturan == "V03"]
+    assert v03.pesan == "Pembilang 51 melebihi penyebut 50."
     [n02] = [f for f in cases["N02"][0].findings if f.aturan == "N02"]
     assert n02.pesan == "'1.234' dibaca sebagai 1234 (titik = pemisah ribuan)."
     [s15] = [f for f in cases["S15_kolom"][0].findings]
@@ -325,11 +331,10 @@ def test_messages_show_what_the_clerk_typed(corpus):
     assert not any(f.aturan == "I02" for f in cases["I01"][0].findings)  # an unknown code is not also "wrong tingkat"
 
 
-def test_percent_typed_is_read_as_percent(catalogue, corpus):
+def test_percent_typed_into_a_count_is_rejected_with_the_sign(corpus):
     cases, _ = corpus
-    result = cases["N05"][0]
-    [n05] = [f for f in result.findings if f.aturan == "N05"]
-    assert n05.nilai == "50" and not any(f.aturan in ("V04", "V02") for f in result.findings)
+    [n01] = [f for f in cases["N01_persen"][0].findings if f.aturan == "N01"]
+    assert n01.nilai == "50%" and n01.pesan == "'50%' bukan angka."
 
 
 def test_findings_are_ordered_by_severity_then_cell(corpus):
@@ -381,3 +386,40 @@ def test_defects_survive_a_libreoffice_save(corpus, tmp_path):
         hits = [f for f in result.findings if f.aturan == code]
         assert hits and (cell is None or cell in {f.sel for f in hits}), (name, [(f.aturan, f.sel) for f in result.findings])
         assert result.status == (Status.DITERIMA if code == "N03" else status), name
+
+
+def test_version_1_ratio_rules(corpus, catalogue, tmp_path):
+    """Template version 1 (still read) had a typed Capaian for ratio rows: V04, V09 and N05 apply there."""
+    c = Corpus(catalogue, tmp_path)
+    row = c.rows[RASIO]
+    capaian = ref("capaian_1", row)
+
+    def version_1(typed, percent=False):
+        def edit(wb):
+            _meta("template_versi", "1")(wb)
+            ws = wb[SHEET_MAIN]
+            for kode, rasio_row in ((i.kode, n) for n, i in enumerate(catalogue.active, start=FIRST_DATA_ROW)):
+                if catalogue.get(kode).cara_isi == "rasio":  # version 1: the ratio capaian was typed, not a formula
+                    for key in ("capaian_1", "capaian_2"):
+                        if str(ws[ref(key, rasio_row)].value or "").startswith("="):
+                            ws[ref(key, rasio_row)] = None
+            cell = wb[SHEET_MAIN][capaian]
+            cell.value = typed
+            if percent:
+                cell.number_format = "0%"
+        return edit
+
+    files = {
+        "V04": c.edited("v04.xlsx", version_1(50.6), _ratio_cells(c, RASIO, 25, 50)),
+        "V04_batas": c.edited("v04b.xlsx", version_1(50.5), _ratio_cells(c, RASIO, 25, 50)),
+        "V09": c.edited("v09.xlsx", version_1(50), _ratio_cells(c, RASIO, None, None)),
+        "N05": c.edited("n05.xlsx", version_1(0.5, percent=True), _ratio_cells(c, RASIO, 25, 50)),
+    }
+    report = validate_submissions(read_all(discover([str(p) for p in files.values()])))
+    by_name = {Path(r.berkas).name: r for r in report.files}
+    found = {name: {(f.aturan, f.sel) for f in by_name[p.name].findings} for name, p in files.items()}
+    assert ("V04", capaian) in found["V04"] and by_name["v04.xlsx"].status == Status.DITOLAK
+    assert not any(code == "V04" for code, _ in found["V04_batas"]) and by_name["v04b.xlsx"].status == Status.DITERIMA
+    assert ("V09", capaian) in found["V09"] and by_name["v09.xlsx"].status == Status.DITERIMA
+    assert ("N05", capaian) in found["N05"] and not any(code in ("V04", "V02") for code, _ in found["N05"])
+    assert by_name["n05.xlsx"].status == Status.DITERIMA

@@ -13,6 +13,7 @@ from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import FileResult, Report, finding
 from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS
 from kkb_excel.read.submission import Submission
+from kkb_excel.template.layout import identity_cell
 from kkb_excel.tingkat import CODE_PARTS, tingkat_of
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
@@ -113,7 +114,7 @@ def _identity_finding(code: str, sub: Submission, index: WilayahIndex, today: da
         key, reference = _wrong_names(sub, chain)[0]
         return finding(code, sub.berkas, kode=kode, nama_referensi=reference, sel=ident.get(f"sel_{key}"), nilai=ident.get(key), **at)
     if code == "I04":
-        return finding(code, sub.berkas, dari=str(schemas.FIRST_YEAR), sampai=str(today.year + 1), sel=ident.get("sel_tahun"),
+        return finding(code, sub.berkas, dari=str(schemas.FIRST_YEAR), sampai=str(today.year + 1), sel=ident.get("sel_tahun") or identity_cell("tahun"),
                        nilai=str(meta.get("tahun")), **at)  # fmt: skip
     if code in ("I05", "I06"):
         return finding(code, sub.berkas, sel=ident.get("sel_opd" if code == "I05" else "sel_petugas"), **at)

@@ -164,7 +164,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
             raise _Stop
     _read_identity(sub, grid)
     _read_rows(sub, grid, indicator_rows, catalogue)
-    sub.findings.extend(structure.identity_vs_meta(sub) + structure.text_lengths(sub) + structure.file_name(sub, sub.berkas)
+    sub.findings.extend(structure.identity_vs_meta(sub) + structure.heading_vs_meta(sub, grid) + structure.text_lengths(sub) + structure.file_name(sub, sub.berkas)
                         + structure.seal_check(sub, grid, indicator_rows)
                         + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE, structure.FIXES_SHEET}, indicator_rows))  # fmt: skip
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
@@ -259,9 +259,16 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
                     computed = capaian.status_value(values[VALUE_INDEX[f"status_{sem}"]], ind.status_yes)
                 else:
                     num, den = (values[VALUE_INDEX[f"{k}_{sem}"]] for k in ("pembilang", "penyebut"))
-                    computed = capaian.ratio_value(num, den)
+                    computed = _ratio(num, den)
                 values[VALUE_INDEX[f"capaian_{sem}"]] = computed
         sub.records.append(Record(kode, row, diamati, tuple(values)))
+
+
+def _ratio(num, den) -> float | None:
+    try:
+        return capaian.ratio_value(num, den)
+    except ArithmeticError:  # an overflowing ratio (1e308 / 0,5): V11 flags the numbers themselves
+        return None
 
 
 def _capaian_is_formula(cara_isi: str, meta: dict) -> bool:

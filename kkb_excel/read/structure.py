@@ -11,7 +11,7 @@ from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, INPUT_VALUE_KEYS
 from kkb_excel.read.submission import Submission
 from kkb_excel.read.xlsxscan import column_index, column_letter
-from kkb_excel.template.layout import COLUMNS
+from kkb_excel.template.layout import COLUMNS, TEMPLATE_VERSION, identity_cell
 from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.tingkat import CODE_PARTS, LABEL, NASIONAL
 
@@ -109,6 +109,20 @@ def identity_vs_meta(sub: Submission) -> list:
     return found
 
 
+def heading_vs_meta(sub: Submission, grid: list[list]) -> list:
+    """I07 when the heading's "Tingkat ... - Tahun ..." (current template) disagrees with the metadata."""
+    tingkat, tahun = str(sub.meta.get("tingkat", "")), sub.meta.get("tahun")
+    if str(sub.meta.get("template_versi")) != TEMPLATE_VERSION or tingkat not in LABEL:
+        return []
+    ref = identity_cell("tahun")
+    letters = ref.rstrip("0123456789")
+    shown = _cell(grid, int(ref[len(letters) :]), column_index(letters))
+    wanted = f"Tingkat {LABEL[tingkat]} - Tahun {tahun}"
+    if _norm(shown) == _norm(wanted):
+        return []
+    return [finding("I07", sub.berkas, seharusnya=wanted, lembar=sub.sheet, sel=ref, kolom="Tingkat dan tahun", nilai=shown)]
+
+
 def _same_number(a, b) -> bool:
     try:
         return float(a) == float(b)
@@ -139,6 +153,8 @@ def file_name(sub: Submission, name: str) -> list:
 
 def seal_check(sub: Submission, grid: list[list], indicator_rows) -> list:
     """S16 when the metadata or a locked Target no longer matches the seal written at generation."""
+    if str(sub.meta.get("template_versi")) != TEMPLATE_VERSION:
+        return []  # older templates were generated without a seal
     stored = sub.meta.get(SEAL_KEY)
     where = {"lembar": "_kkb"}
     if not stored:
