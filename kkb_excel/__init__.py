@@ -27,8 +27,10 @@ The pipeline, stage by stage (folder -> role):
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
   severity, title and message template, and `schemas` the pandera value and identity schemas · `filechecks` per-file
   rules run in the workers · `run` frames -> pandera -> findings -> Report.
-- ④ `consolidate/`: `aggregate` additive partial sums per indicator · `run` accept, deduplicate,
-  merge OPDs, aggregate up the tiers, completeness -> Rollup.
+- ④ `consolidate/`: `model` RunConfig, Rollup, ManifestEntry, Conflict · `aggregate` additive
+  partial sums per indicator · `merge` resubmissions by date and OPDs per semester · `completeness`
+  expected units from the wilayah reference, Belum Masuk · `rollup_sheet` the hidden `_kkb_rekap`
+  data sheet (written and read here) · `run` accept, skip, rollup inputs, aggregate up -> Rollup.
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
   `safe` text and numbers any writer can store ·
   `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `rekap_form` the unit's own Lampiran 4 rekap with

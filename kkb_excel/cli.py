@@ -145,19 +145,20 @@ def wilayah(cari: str, batas: int) -> None:
               help="Ukuran kertas cetak (mendatar): F4/Folio 215x330 mm atau A4.")  # fmt: skip
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder tujuan.")  # fmt: skip
+@click.option("--timpa", is_flag=True, help="Timpa berkas yang sudah ada (tanpa opsi ini: berhenti bila ada).")
 @user_errors
-def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir) -> None:
+def generate(wilayah_codes, turunan, tahun, target_file, jobs, kertas, out_dir, timpa) -> None:
     """Buat workbook daftar tilik, satu per unit pelaporan.
 
     Tingkat tanpa indikator yang diisi (kecamatan) tidak dibuatkan daftar tilik: angkanya adalah rekap.
 
     Contoh: kkb-excel generate --wilayah 33.74 --turunan desa --tahun 2024 -o templat/
     """
-    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas)
+    written = _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas, timpa)
     console.print(f"{len(written)} workbook daftar tilik ditulis ke {out_dir.resolve()}")
 
 
-def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4") -> list[Path]:
+def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4", timpa=False) -> list[Path]:
     from kkb_excel.template import generate as gen
     from kkb_excel.targets import load_targets
 
@@ -173,7 +174,7 @@ def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas=
         err_console.print(f"Peringatan: target untuk {len(unused)} wilayah di luar cakupan diabaikan (mis. {unused[0]}).")
     with progress_bar(len(units), "Membuat workbook") as bar:
         task = bar.add_task("generate", total=len(units))
-        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n), kertas=kertas)
+        return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n), kertas=kertas, timpa=timpa)
 
 
 @main.command(**COMMAND)
@@ -239,6 +240,23 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
     return report
 
 
+def internal_errors(func):
+    """An unexpected error: a short message and exit status 3 (a bug to report, not a usage error)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence of a command
+            err_console.print(f"[bold red]Galat internal:[/] {type(exc).__name__}: {exc}. Mohon laporkan ke pengelola kkb-excel.",
+                              markup=True, highlight=False)  # fmt: skip
+            sys.exit(3)
+
+    return wrapper
+
+
 @main.command(**COMMAND)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="ROLLUP.xlsx yang ditulis.")
@@ -260,37 +278,53 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
               help="Lampiran 4 rekap (dengan blok tanda tangan) dan Ringkasan sebagai PDF; perlu LibreOffice.")
 @click.option("--kertas", type=click.Choice(["f4", "a4"]), default="f4", show_default=True,
               help="Ukuran kertas cetak (lanskap): f4 = Folio 215 x 330 mm, a4 = 210 x 297 mm.")
+@internal_errors
 @user_errors
 def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_file, jobs, parquet, csv_path, csv_format, pdf_path, kertas) -> None:
     """Rekap berjenjang daftar tilik (desa -> kecamatan -> kabupaten/kota -> provinsi -> nasional).
 
     Membaca, memvalidasi, menyaring kiriman ganda, lalu menjumlahkan sesuai aturan agregasi tiap
     indikator (persentase = jumlah pembilang / jumlah penyebut). Setiap berkas tercatat di Manifest.
+    Status keluar: 0 bila rekap ditulis, 1 bila tidak ada kiriman yang diterima (rekap tidak
+    ditulis; penyebabnya dicetak), 2 untuk kesalahan pemakaian, berkas tidak dapat diakses atau rekap
+    masukan yang usang, 3 untuk galat internal.
 
     Contoh: kkb-excel consolidate kiriman/ -o rekap-33.74.xlsx --tingkat kabupaten --wilayah 33.74 --tahun 2024
     """
-    from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.consolidate.model import RunConfig
     from kkb_excel.consolidate.run import consolidate as run
+    from kkb_excel.consolidate.run import nothing_accepted
+    from kkb_excel.output import rollup_workbook as rollup_writer
+    from kkb_excel.read.discover import discover
+    from kkb_excel.read.pool import read_all
     from kkb_excel.targets import load_targets
+    from kkb_excel.validators.run import validate_submissions
 
     output, csv_path, parquet, pdf_path = _rollup_outputs(output, csv_path, parquet, pdf_path)
     overrides = load_targets(target_file) if target_file else {}
-    with paused_gc(), progress_bar(100, "Membaca berkas") as bar:
-        task = bar.add_task("baca", total=None)
-        rollup = run(list(paths), tingkat, tahun, wilayah_code, semester, overrides, jobs,
-                     progress=lambda n: bar.advance(task, n), discovered=lambda n: bar.update(task, total=n))  # fmt: skip
-        rollup_writer.write_xlsx(rollup, output, paper=kertas)
+    outputs = tuple(p for p in (output, csv_path, parquet, pdf_path) if p)
+    config = RunConfig(tingkat, tahun, wilayah_code, semester, overrides, outputs)
+    files = discover(list(paths))
+    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
+        task = bar.add_task("baca", total=len(files))
+        submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
+        report = validate_submissions([s for s in submissions if not s.is_rollup])
+        rollup = run(submissions, report, config, {f.berkas: f.path for f in files})
+        why = nothing_accepted(rollup)
+        if why is None:
+            rollup_writer.write_xlsx(rollup, output, paper=kertas)
+    click.echo(rollup.accounting())
+    if why is not None:
+        click.echo(f"Tidak ada rekap ditulis. {why}", err=True)
+        sys.exit(1)
     if csv_path:
         rollup_writer.write_csv(rollup, csv_path, fmt=csv_format)
     if parquet:
         rollup_writer.write_parquet(rollup, parquet)
     if pdf_path:
         rollup_writer.write_pdf(rollup, pdf_path, paper=kertas)
-    c = rollup.counts()
     lines = [
-        f"{c['ditemukan']} berkas ditemukan = {c['diterima']} diterima + {c['ditolak']} ditolak + "
-        f"{c['digantikan']} digantikan + {c['dilewati']} dilewati",
-        f"Konflik antar-OPD: {len(rollup.conflicts)}; desa/kelurahan belum masuk: {len(rollup.not_reported)}",
+        rollup.units_summary(),
         f"Rekap: {output}" + (f"; CSV: {csv_path}" if csv_path else "") + (f"; Parquet: {parquet}" if parquet else "")
         + (f"; PDF: {pdf_path}" if pdf_path else ""),
     ]
@@ -328,6 +362,7 @@ def templat(out_dir: Path, tahun: int) -> None:
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("kkb-demo"), show_default=True, help="Folder hasil demo.")  # fmt: skip
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
+@internal_errors
 @user_errors
 def demo(out_dir: Path, jobs: int) -> None:
     """Jalankan seluruh siklus dengan data bawaan untuk Kota Semarang (33.74).

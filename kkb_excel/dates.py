@@ -11,9 +11,9 @@ MONTHS = {
     "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "nopember": 11,
     "desember": 12, "des": 12,
 }  # fmt: skip
-EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug is before March 1900)
+EXCEL_EPOCH = date(1899, 12, 30)  # from serial 61 (1900-03-01) on; Excel counts a fictitious 1900-02-29 (serial 60)
 _NUMERIC = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?")  # matched on lower-cased text
 _WORDS = re.compile(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})")
 
 
@@ -42,9 +42,10 @@ def parse_tanggal(value) -> date | None:
 
 
 def _serial(number: float) -> date | None:
-    if not 1 <= number < 2958466:  # Excel's last date is 9999-12-31
+    if not 1 <= number < 2958466 or int(number) == 60:  # Excel's last date is 9999-12-31; 60 is its 1900-02-29
         return None
-    return EXCEL_EPOCH + timedelta(days=int(number))
+    days = int(number)
+    return EXCEL_EPOCH + timedelta(days=days if days > 60 else days + 1)
 
 
 def _date(year: int, month: int, day: int) -> date | None:

@@ -7,21 +7,22 @@ that disagrees, some desa missing) -> validate -> consolidate to kecamatan and k
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.catalogue import load_catalogue
+from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
+from kkb_excel.synthetic import plausible_values, write_synthetic
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import generate, plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
-from kkb_excel.synthetic import plausible_values, write_synthetic
 
 KODE, TAHUN = "33.74", 2024
 MISSING = 9  # desa that never send their workbook
+MARKER = ".kkb-demo"  # lists every file a demo run wrote: the only files a later demo run deletes
 
 
 @dataclass
@@ -75,17 +76,17 @@ def fill_submissions(out: Path, seed: int = 2024) -> list[str]:
 
 
 def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> DemoResult:
+    from kkb_excel.consolidate.model import RunConfig
+    from kkb_excel.consolidate.run import consolidate
     from kkb_excel.output import laporan as report_writers
     from kkb_excel.output import rollup_workbook as rollup_writer
     from kkb_excel.output.pdf import find_soffice
-    from kkb_excel.consolidate.run import consolidate
     from kkb_excel.read.discover import discover
     from kkb_excel.read.pool import read_all
     from kkb_excel.validators.run import validate_submissions
 
     folders = {name: out_dir / name for name in ("templat", "kiriman", "validasi", "rekap")}
-    for name in ("kiriman", "validasi", "rekap"):
-        shutil.rmtree(folders[name], ignore_errors=True)
+    clear_previous(out_dir)
     files: dict[str, Path] = {}
     written = 0
     for turunan in ("desa", None):  # nothing is filled at kecamatan: its figures are the rollup
@@ -97,7 +98,8 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
     for line in staged:
         say(f"     {line}")
     found = discover([str(folders["kiriman"])])
-    report = validate_submissions(read_all(found, jobs))
+    subs = read_all(found, jobs)
+    report = validate_submissions(subs)
     files["laporan validasi"] = folders["validasi"] / "laporan-validasi.xlsx"
     report_writers.write_xlsx(report, files["laporan validasi"])
     report_writers.write_annotated(report, {f.berkas: f.path for f in found}, folders["validasi"] / "koreksi")
@@ -105,7 +107,7 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
     say(f"3. Validasi: {s['berkas']} berkas, {s['diterima']} diterima, {s['ditolak']} ditolak, {s['dilewati']} dilewati "
         f"-> {files['laporan validasi'].resolve()} (+ salinan bertanda di koreksi/)")  # fmt: skip
     for tingkat in ("kecamatan", "kabupaten"):
-        rollup = consolidate([str(folders["kiriman"])], tingkat, TAHUN, KODE, jobs=jobs)
+        rollup = consolidate(subs, report, RunConfig(tingkat, TAHUN, KODE), {f.berkas: f.path for f in found})
         path = folders["rekap"] / f"rekap-{tingkat}-{KODE}-{TAHUN}.xlsx"
         rollup_writer.write_xlsx(rollup, path)
         rollup_writer.write_csv(rollup, path.with_suffix(".csv"))
@@ -113,11 +115,30 @@ def run(out_dir: Path, jobs: int = 2, say: Callable[[str], None] = print) -> Dem
         if tingkat == "kabupaten" and find_soffice():
             rollup_writer.write_pdf(rollup, path.with_suffix(".pdf"))
             files["rekap pdf"] = path.with_suffix(".pdf")
-        c = rollup.counts()
-        say(f"4. Rekap {tingkat}: {c['ditemukan']} = {c['diterima']} diterima + {c['ditolak']} ditolak + "
-            f"{c['digantikan']} digantikan + {c['dilewati']} dilewati; {len(rollup.conflicts)} konflik; "
-            f"{len(rollup.not_reported)} belum masuk -> {path.resolve()}")  # fmt: skip
-    say(f"   Lembar Lampiran 4 (rekap yang ditandatangani), Matriks Sem I/II, CSV (format Excel Indonesia)"
+        say(f"4. Rekap {tingkat}: {rollup.accounting()}; {len(rollup.conflicts)} konflik; "
+            f"{rollup.missing_desa()} desa/kelurahan belum masuk -> {path.resolve()}")  # fmt: skip
+    say("   Lembar Lampiran 4 (rekap yang ditandatangani), Matriks Sem I/II, CSV (format Excel Indonesia)"
         + (f"; PDF Lampiran 4 + Ringkasan -> {files['rekap pdf'].resolve()}" if "rekap pdf" in files else
            "; PDF dilewati: LibreOffice (soffice) tidak terpasang"))  # fmt: skip
+    written_files = sorted(str(f.relative_to(out_dir)) for f in out_dir.rglob("*") if f.is_file() and f.name != MARKER)
+    write_atomic(out_dir / MARKER, "\n".join(written_files).encode("utf-8"))
     return DemoResult(folders, files, [])
+
+
+def clear_previous(out_dir: Path) -> None:
+    """Delete what an earlier demo run wrote (listed in its marker), nothing else; refuse a folder
+    holding anything the demo did not write (it may be someone's real kiriman)."""
+    marker = out_dir / MARKER
+    if marker.is_file():
+        for name in marker.read_text(encoding="utf-8").splitlines():
+            target = out_dir / name
+            if name and target.is_file() and out_dir.resolve() in target.resolve().parents:
+                target.unlink()
+        marker.unlink()
+        for folder in sorted((d for d in out_dir.rglob("*") if d.is_dir()), key=lambda d: len(d.parts), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    others = [f for f in out_dir.rglob("*") if f.is_file()] if out_dir.is_dir() else []
+    if others:
+        raise KkbError(f"Folder {out_dir} berisi {len(others)} berkas yang bukan buatan demo (mis. {others[0]}); "
+                       "demo tidak menimpa atau menghapusnya. Pilih folder lain dengan -o.")  # fmt: skip

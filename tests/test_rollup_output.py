@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from kkb_excel import capaian
 from kkb_excel.cli import main
-from kkb_excel.consolidate.run import consolidate
+from consolidate_helpers import run
 from kkb_excel.output import pdf, rekap_form
 from kkb_excel.output.rollup_workbook import ANALYST_COLUMNS, records, write_csv, write_parquet, write_pdf, write_xlsx
 from kkb_excel.output.xlsx_style import BAND_FILL
@@ -44,7 +44,7 @@ def kiriman(tmp_path_factory, catalogue) -> Path:
 
 @pytest.fixture(scope="module")
 def rollup(kiriman):
-    return consolidate([str(kiriman)], "kabupaten", 2024, KOTA)
+    return run([kiriman], "kabupaten", KOTA)
 
 
 @pytest.fixture(scope="module")
@@ -120,11 +120,14 @@ def test_page_starts_repeat_the_group_labels(book, catalogue):
 
 def test_names_beside_codes_and_labels_users_know(rollup, book):
     missing = {r[0].value: [c.value for c in r] for r in book["Belum Masuk"].iter_rows(min_row=2)}
-    for kode, nama in rollup.not_reported:
-        assert missing[kode][1] == nama and missing[kode][2] == rollup.names[kode.rsplit(".", 1)[0]]
+    assert rollup.not_reported
+    for m in rollup.not_reported:
+        assert missing[m.kode_wilayah][1] == m.nama and missing[m.kode_wilayah][5] == m.desa
+        if m.tingkat == "desa":
+            assert missing[m.kode_wilayah][2] == rollup.names[m.kode_wilayah.rsplit(".", 1)[0]]
     konflik = [[c.value for c in r] for r in book["Konflik"].iter_rows(min_row=2)]
     assert konflik and all(row[1] and "Puskesmas" in row[5] for row in konflik)
-    assert "Capaian Semester I" in konflik[0][6] and "capaian_1" not in konflik[0][6]
+    assert "Sem I" in konflik[0][6] and "_1" not in konflik[0][6]  # column labels users know, not keys
     tier = book["Rekap Kabupaten-Kota"]
     persen = next(c for c in tier["L"][1:] if isinstance(c.value, float))
     assert persen.number_format == "0.00"
@@ -149,7 +152,7 @@ def test_csv_indonesian_excel_reads_back_and_years_stack(rollup, kiriman, tmp_pa
     pd.testing.assert_frame_equal(pd.read_csv(plain, dtype=codes), pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype=codes))
     later = tmp_path / "2025"
     write_synthetic(plan_units(["33.74.01"], "desa", 2025)[:3], 2025, later, seed=3, defect_rate=0)
-    write_csv(consolidate([str(later)], "kabupaten", 2025, KOTA), tmp_path / "rekap-2025.csv")
+    write_csv(run([later], "kabupaten", KOTA, tahun=2025), tmp_path / "rekap-2025.csv")
     stacked = pd.concat([pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype={"kode_wilayah": str}) for p in (path, tmp_path / "rekap-2025.csv")])
     per_year = stacked[stacked.kode_wilayah == KOTA].groupby("tahun").size()
     assert set(per_year.index) == {2024, 2025}

@@ -2,26 +2,30 @@
 
 A Partial holds what a unit contributes for one indicator: sums that combine by addition, so a
 kecamatan's partial plus its siblings' equals the kabupaten's (rollups of rollups are exact).
-Capaian is derived from a partial at each tier, never averaged.
+Capaian is derived from a partial at each tier, never averaged, and never rounded here: % capaian
+is computed from the unrounded value and rounded once, for display (kkb_excel.capaian).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kkb_excel import capaian as definition
 from kkb_excel.catalogue import Indicator
+from kkb_excel.tingkat import rank
 
 SEMESTERS = (1, 2)
-FIELDS = ("jumlah", "pembilang", "penyebut", "ya", "berstatus", "laporan")
+FIELDS = ("jumlah", "pembilang", "penyebut", "ya", "berstatus", "laporan", "belum_tersedia", "konflik")
+# laporan: units whose value is in the sums; belum_tersedia: units that said the data are not yet
+# available; konflik: units whose sources disagreed (held back). Each is a count of units.
 FLAG_ONLY_PERCENT = "persen_tanpa_rincian"  # a unit gave % but no pembilang/penyebut: left out of the ratio
 FLAG_CONFLICT = "konflik_opd"  # two OPDs gave different values for the same unit and indicator
 FLAG_NOT_AGGREGATABLE = "tidak_dapat_diagregasi"
 FLAG_FLOORED = "capaian_turun_dibatasi_0"
 FLAG_LABEL = {
     FLAG_ONLY_PERCENT: "sebagian unit hanya mengisi persentase tanpa pembilang/penyebut (tidak ikut dihitung)",
-    FLAG_CONFLICT: "nilai berbeda dari beberapa OPD untuk unit yang sama (tidak dipakai)",
+    FLAG_CONFLICT: "nilai berbeda dari beberapa OPD/kiriman untuk unit dan semester yang sama (semester itu tidak dipakai; lihat lembar Konflik)",
     FLAG_NOT_AGGREGATABLE: "indikator ini tidak dapat diagregasi dari tingkat di bawahnya",
     FLAG_FLOORED: "capaian melebihi 2 x target pada polaritas turun; % capaian dibatasi 0",
 }
@@ -47,12 +51,20 @@ class Partial:
 _KEYS = {s: {f: f"{f}_{s}" for f in (*FIELDS, "status", "capaian")} for s in SEMESTERS}
 
 
-def leaf(ind: Indicator, value_of: Callable[[str], object]) -> Partial:
-    """The partial of one unit that observes `ind` itself; `value_of(key)` gives a submitted value."""
+def leaf(ind: Indicator, value_of: Callable[[str], object], belum_tersedia: bool = False, conflicted: tuple[int, ...] = ()) -> Partial:
+    """The partial of one unit that observes `ind` itself; `value_of(key)` gives a submitted value.
+
+    `belum_tersedia`: the unit said the data are not yet available (counted where a semester is empty);
+    `conflicted`: semesters held back because its sources disagreed (counted, never summed).
+    """
     sums: dict[str, float] = {}
     flags: set[str] = set()
     for s in SEMESTERS:
         k = _KEYS[s]
+        if s in conflicted:
+            sums[f"konflik_{s}"] = 1.0
+            flags.add(FLAG_CONFLICT)
+            continue
         if ind.cara_isi == "status":
             status = value_of(k["status"])
             if status == "ya" or status == "tidak":
@@ -67,21 +79,29 @@ def leaf(ind: Indicator, value_of: Callable[[str], object]) -> Partial:
             value = value_of(k["capaian"])
             if value is not None:
                 sums[k["jumlah"]], sums[k["laporan"]] = float(value), 1.0  # type: ignore[arg-type]
+        if belum_tersedia and k["laporan"] not in sums and FLAG_ONLY_PERCENT not in flags:
+            sums[f"belum_tersedia_{s}"] = 1.0
     return Partial(sums, flags)
 
 
 def value(ind: Indicator, part: Partial, s: int) -> float | None:
-    """The capaian of a partial for semester `s`, computed as the indicator's aggregation says."""
+    """The capaian of a partial for semester `s`, computed as the indicator's aggregation says;
+    None where it is undefined (nothing reported, no penyebut, or not a finite number)."""
+    result = _value(ind, part, s)
+    return result if result is None or math.isfinite(result) else None
+
+
+def _value(ind: Indicator, part: Partial, s: int) -> float | None:
     sums = part.sums
     if not sums.get(f"laporan_{s}"):
         return None
     if ind.cara_isi == "rasio":
         den = sums.get(f"penyebut_{s}", 0.0)
-        return definition.excel_round(sums.get(f"pembilang_{s}", 0.0) / den * 100, 4) if den > 0 else None
+        return sums.get(f"pembilang_{s}", 0.0) / den * 100 if den > 0 else None
     if ind.cara_isi == "status":
         ya = sums.get(f"ya_{s}", 0.0)
         if ind.agregasi == "proporsi_unit":
-            return definition.excel_round(ya / sums[f"berstatus_{s}"] * 100, 4)
+            return ya / sums[f"berstatus_{s}"] * 100
         return ya
     return sums.get(f"jumlah_{s}")
 
@@ -95,3 +115,8 @@ def combine(ind: Indicator, children: list[tuple[str, Partial]]) -> Partial:
     for _, child in sorted(children, key=lambda item: item[0]):
         parent.merge(child)
     return parent
+
+
+def aggregates(ind: Indicator, level: str) -> bool:
+    """Does a unit at `level` get `ind` by adding up the units below it?"""
+    return ind.agregasi != "tidak_diagregasi" and rank(ind.tingkat_pengamatan) < rank(level)

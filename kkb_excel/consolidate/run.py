@@ -1,243 +1,178 @@
-"""Tiered consolidation: discover -> read -> validate -> accept/reject -> deduplicate -> aggregate.
+"""One consolidation run: submissions (read, validated) + RunConfig -> Rollup.
 
-Every discovered file ends in the manifest exactly once (diterima, ditolak, digantikan, dilewati).
-Rollups written by this module are valid inputs again: their partial sums continue upward.
+Every file ends in the manifest exactly once (diterima, ditolak, digantikan, dilewati). Rollups
+written by kkb-excel are inputs again (kkb_excel.consolidate.rollup_sheet); a rollup never hides a
+submission it has not seen: such a file is used when the rollup holds nothing for its unit, and
+the run is refused with an explanation when the rollup holds an older figure for that unit.
 """
 
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
-from kkb_excel.consolidate import aggregate
-from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.catalogue import Catalogue, load_catalogue
+from kkb_excel.consolidate import aggregate, completeness, merge, rollup_sheet
+from kkb_excel.consolidate.aggregate import Partial
+from kkb_excel.consolidate.model import (
+    DIGANTIKAN,
+    ManifestEntry,
+    RejectedFile,
+    Rollup,
+    RunConfig,
+)
 from kkb_excel.errors import KkbError
-from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, FileResult
-from kkb_excel.keys import INPUT_VALUE_KEYS
-from kkb_excel.read.discover import discover
-from kkb_excel.read.pool import read_all
-from kkb_excel.read.submission import Record, Submission
-from kkb_excel.tingkat import LABEL, NASIONAL, TINGKAT, ancestors, in_scope, parent_of, rank, tingkat_of
-from kkb_excel.validators.run import validate_submissions
+from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report
+from kkb_excel.read.submission import Submission
+from kkb_excel.tingkat import (
+    LABEL,
+    NASIONAL,
+    TINGKAT,
+    ancestors,
+    in_scope,
+    parent_of,
+    rank,
+    tingkat_of,
+)
 from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
-DIGANTIKAN = "digantikan"
-KONSOLIDASI_TINGKAT = ("kecamatan", "kabupaten", "provinsi", "nasional")
 SUPERSEDE_RULE = (
-    "Untuk wilayah, OPD dan tahun yang sama, kiriman dengan tanggal pengisian terbaru dipakai; "
-    "bila sama, berkas yang terakhir diubah. Kiriman lain berstatus 'digantikan'."
+    "Untuk wilayah, OPD dan tahun yang sama, kiriman dengan tanggal pengisian terbaru dipakai (dibaca sebagai "
+    "tanggal). Dua kiriman berbeda dengan tanggal sama: nilai yang sama dipakai, yang berbeda dilaporkan sebagai konflik."
 )
-ROLLUP_FIELDS = tuple(f"{f}_{s}" for f in aggregate.FIELDS for s in aggregate.SEMESTERS)
-COMPLETENESS_FIELDS = ("diharapkan", "masuk", "diterima", "ditolak")
-
-
-@dataclass
-class ManifestEntry:
-    berkas: str
-    sha256: str
-    status: str
-    jenis: str = ""
-    kode_wilayah: str = ""
-    tingkat: str = ""
-    opd: str = ""
-    tanggal: str = ""
-    alasan: str = ""
-
-
-@dataclass(frozen=True)
-class Conflict:
-    kode_wilayah: str
-    kode_indikator: str
-    berkas: tuple[str, ...]
-    nilai: str
-
-
-@dataclass
-class Rollup:
-    """Everything a rollup shows: partials per tier and unit, completeness, manifest, conflicts."""
-
-    tingkat: str
-    wilayah: str | None
-    tahun: int
-    semester: int | None
-    partials: dict[str, dict[str, dict[str, Partial]]] = field(default_factory=dict)  # tingkat -> unit -> ind
-    names: dict[str, str] = field(default_factory=dict)
-    completeness: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # tingkat -> unit -> counts
-    not_reported: list[tuple[str, str]] = field(default_factory=list)
-    manifest: list[ManifestEntry] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    rejected: list[FileResult] = field(default_factory=list)
-    targets: dict[str, dict[str, float | None]] = field(default_factory=dict)
-
-    def counts(self) -> dict[str, int]:
-        out = {"ditemukan": len(self.manifest)}
-        for status in (DITERIMA, DITOLAK, DIGANTIKAN, DILEWATI):
-            out[status] = sum(1 for m in self.manifest if m.status == status)
-        return out
-
-    def levels(self) -> list[str]:
-        """Tiers with results, lowest first."""
-        return [t for t in TINGKAT if self.partials.get(t)]
-
-
-def _tanggal(sub: Submission) -> str:
-    return str(sub.identity.get("tanggal") or "")
-
-
-def _supersede(candidates: list[tuple[Submission, float]], manifest: dict[str, ManifestEntry]) -> list[Submission]:
-    """Keep the newest submission per wilayah x OPD (tahun is fixed per run)."""
-    groups: dict[tuple[str, str], list[tuple[Submission, float]]] = defaultdict(list)
-    for sub, mtime in candidates:
-        opd = " ".join(str(sub.identity.get("opd") or "").split()).casefold()
-        groups[(str(sub.meta.get("kode_wilayah")), opd)].append((sub, mtime))
-    kept = []
-    for key in sorted(groups):
-        ranked = sorted(groups[key], key=lambda item: (_tanggal(item[0]), item[1], item[0].sha256), reverse=True)
-        kept.append(ranked[0][0])
-        for sub, _ in ranked[1:]:
-            entry = manifest[sub.berkas]
-            entry.status, entry.alasan = DIGANTIKAN, f"digantikan oleh {ranked[0][0].berkas} (kiriman lebih baru)"
-    return kept
-
-
-def _merge_opds(subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str, dict[str, Partial]], list[Conflict]]:
-    """Leaf partials per unit: OPDs' values merged; different values for one indicator are a conflict."""
-    by_unit: dict[str, list[Submission]] = defaultdict(list)
-    for sub in subs:
-        by_unit[str(sub.meta["kode_wilayah"])].append(sub)
-    leaves: dict[str, dict[str, Partial]] = {}
-    conflicts = []
-    for kode in sorted(by_unit):
-        unit: dict[str, Partial] = {}
-        sources: dict[str, list[tuple[str, Record]]] = defaultdict(list)
-        for sub in sorted(by_unit[kode], key=lambda s: s.berkas):
-            for rec in sub.records:
-                if rec.diamati and any(v is not None for v in rec.inputs()):
-                    sources[rec.kode].append((sub.berkas, rec))
-        for ind_kode, given in sources.items():
-            ind = catalogue.get(ind_kode)
-            if len(given) > 1 and len({_inputs(r) for _, r in given}) > 1:
-                unit[ind_kode] = Partial(flags={aggregate.FLAG_CONFLICT})
-                shown = "; ".join(f"{b}: {_brief(dict(_inputs(r)))}" for b, r in given)
-                conflicts.append(Conflict(kode, ind_kode, tuple(b for b, _ in given), shown))
-            else:
-                unit[ind_kode] = aggregate.leaf(ind, given[0][1].value)
-        leaves[kode] = unit
-    return leaves, conflicts
-
-
-def _inputs(rec: Record) -> tuple:
-    """What an OPD entered for an indicator (target and keterangan are not inputs)."""
-    return tuple((k, rec.value(k)) for k in INPUT_VALUE_KEYS)
-
-
-def _brief(values: dict) -> str:
-    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in sorted(values.items()) if v is not None)
-
-
-def _rollup_partials(sub: Submission) -> tuple[dict[str, dict[str, Partial]], dict[str, dict[str, int]], str]:
-    """Unit partials and completeness carried by a rollup file, and the tier they are at."""
-    level = str(sub.meta.get("tingkat"))
-    units: dict[str, dict[str, Partial]] = defaultdict(dict)
-    completeness: dict[str, dict[str, int]] = {}
-    for row in sub.rekap:
-        jenis, tingkat, kode, ind_kode, flags, *numbers = row
-        if tingkat != level:
-            continue  # lower tiers of that rollup are for reading, its top tier carries everything
-        if jenis == "kelengkapan":
-            completeness[str(kode)] = {f: int(numbers[len(ROLLUP_FIELDS) + i] or 0) for i, f in enumerate(COMPLETENESS_FIELDS)}
-            continue
-        sums = {f: float(v) for f, v in zip(ROLLUP_FIELDS, numbers, strict=False) if v not in ("", None)}
-        units[str(kode)][str(ind_kode)] = Partial(sums, set(filter(None, str(flags or "").split(","))))
-    return dict(units), completeness, level
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+NOT_WORKBOOK_ADVICE = {
+    ".ods": "berkas OpenDocument (.ods): buka lalu simpan sebagai .xlsx, kemudian jalankan lagi",
+    ".zip": "arsip .zip: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
+    ".rar": "arsip .rar: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
+    ".7z": "arsip .7z: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
+}
 
 
 def consolidate(
-    paths: list[str],
-    tingkat: str,
-    tahun: int,
-    wilayah: str | None = None,
-    semester: int | None = None,
-    target_overrides: dict[str, dict[str, float | None]] | None = None,
-    jobs: int = 1,
-    progress: Callable[[int], None] | None = None,
+    submissions: list[Submission],
+    report: Report,
+    config: RunConfig,
+    paths: dict[str, Path] | None = None,
     catalogue: Catalogue | None = None,
     index: WilayahIndex | None = None,
-    discovered: Callable[[int], None] | None = None,
 ) -> Rollup:
-    """Consolidate the files under `paths` up to `tingkat` (within `wilayah`, for `tahun`).
+    """Consolidate read (`kkb_excel.read.pool.read_all`) and validated (`validate_submissions`) submissions.
 
-    `discovered(n)` is told how many files were found; `progress(k)` as each batch is read.
+    `paths` (berkas -> path) lets the run skip its own output files and use file times for rollups.
     """
     catalogue = catalogue or load_catalogue()
     index = index or load_wilayah()
-    if tingkat not in KONSOLIDASI_TINGKAT:
-        raise KkbError(f"--tingkat harus salah satu dari {', '.join(KONSOLIDASI_TINGKAT)}.")
-    if wilayah is not None:
-        unit = index.get(wilayah)
-        wilayah = unit.kode
-        if rank(unit.tingkat) < rank(tingkat):
-            raise KkbError(f"{unit.kode} ({unit.nama}) adalah {LABEL[unit.tingkat].lower()}; tidak dapat direkap ke tingkat {tingkat}.")
-    files = discover(paths)
-    if discovered:
-        discovered(len(files))
-    mtimes = {f.berkas: os.path.getmtime(f.path) for f in files}
-    subs = read_all(files, jobs, progress)
-    report = validate_submissions([s for s in subs if not s.is_rollup], catalogue, index)
+    config = config.resolved(index)
+    paths = paths or {}
+    outputs = {os.path.normcase(os.path.abspath(p)) for p in config.outputs}
     results = {r.berkas: r for r in report.files}
-    rollup = Rollup(tingkat, wilayah, tahun, semester, targets=target_overrides or {})
+    rollup = Rollup(config.tingkat, config.wilayah, config.tahun, config.semester, targets=config.targets)
     manifest: dict[str, ManifestEntry] = {}
-    accepted, rollup_inputs = [], []
-    for sub in subs:
-        entry = ManifestEntry(sub.berkas, sub.sha256, DILEWATI, jenis=sub.kind or "-",
-                              kode_wilayah=str(sub.meta.get("kode_wilayah", "")), tingkat=str(sub.meta.get("tingkat", "")),
-                              opd=str(sub.identity.get("opd") or ""), tanggal=_tanggal(sub))  # fmt: skip
+    accepted, rollup_inputs, rejected_subs = [], [], []
+    for sub in submissions:
+        entry = _entry(sub)
         manifest[sub.berkas] = entry
-        result = results.get(sub.berkas)
-        if sub.is_rollup:
-            if not sub.readable:
-                entry.status, entry.alasan = DITOLAK, _first_error(sub.findings)
-            elif sub.meta.get("tahun") != tahun or not in_scope(entry.kode_wilayah, wilayah):
-                entry.alasan = "rekap untuk tahun atau wilayah lain"
-            else:
-                entry.status = DITERIMA
-                rollup_inputs.append(sub)
-            continue
-        if result is None or result.status == DILEWATI:
-            entry.alasan = _first_message(sub.findings) or "bukan kiriman"
-        elif result.status == DITOLAK:
-            entry.status, entry.alasan = DITOLAK, _first_error(result.findings)
-            rollup.rejected.append(result)
-        elif sub.meta.get("tahun") != tahun:
-            entry.alasan = f"tahun {sub.meta.get('tahun')} bukan {tahun}"
-        elif not in_scope(entry.kode_wilayah, wilayah) or rank(entry.tingkat) > rank(tingkat):
-            entry.alasan = "di luar cakupan wilayah/tingkat rekap"
+        path = paths.get(sub.berkas)
+        if path is not None and os.path.normcase(os.path.abspath(path)) in outputs:
+            entry.status, entry.alasan = DILEWATI, "berkas keluaran rekap ini sendiri (tidak dibaca sebagai masukan)"
+        elif sub.is_rollup:
+            _classify_rollup(sub, entry, config, rollup_inputs)
         else:
-            entry.status = DITERIMA
-            accepted.append((sub, mtimes[sub.berkas]))
-    rollup.manifest = [manifest[s.berkas] for s in sorted(subs, key=lambda s: s.berkas)]
-    covered = _apply_rollups(rollup, rollup_inputs, tingkat)
-    fresh = []
-    for sub, mtime in accepted:
-        owner = next((c for c in covered if in_scope(str(sub.meta["kode_wilayah"]), c)), None)
-        if owner:
-            entry = manifest[sub.berkas]
-            entry.status, entry.alasan = DIGANTIKAN, f"sudah tercakup dalam rekap {covered[owner]}"
-        else:
-            fresh.append((sub, mtime))
-    kept = _supersede(fresh, manifest)
-    leaves, rollup.conflicts = _merge_opds(kept, catalogue)
-    for kode, unit in leaves.items():
-        rollup.partials.setdefault(tingkat_of(kode), {})[kode] = unit
-    _aggregate_up(rollup, catalogue, tingkat)
-    received = {m.kode_wilayah for m in rollup.manifest if m.kode_wilayah and m.status != DILEWATI}
-    _completeness(rollup, index, kept, received, tingkat, set(covered))
+            _classify_submission(sub, entry, results.get(sub.berkas), config, accepted, rejected_subs)
+    rollup.manifest = [manifest[s.berkas] for s in sorted(submissions, key=lambda s: s.berkas)]
+    datas = _choose_rollups(rollup_inputs, manifest, paths, config)
+    fresh, replaced = _against_rollups(accepted, datas, manifest)
+    _drop_replaced(datas, replaced)
+    kept = merge.supersede(fresh, manifest)
+    leaves, rollup.conflicts = merge.merge_units(kept, catalogue)
+    for _, data in datas:  # a rollup carrying its desa (a kecamatan rollup) is recomputed from them
+        leaves.update({k: u for k, u in data.partials.get("desa", {}).items() if in_scope(k, rollup.wilayah)})
+    _assemble(rollup, [(s, d) for s, d in datas if "desa" not in d.partials], leaves, catalogue)
+    _status_and_scope(rollup, datas, kept, rejected_subs, index, manifest)
+    completeness.fill(rollup, index)
+    completeness.expected_units(rollup, index, {i.tingkat_pengamatan for i in catalogue.active})
+    _carry_files(rollup, datas, submissions, manifest, results)
     _names(rollup, index)
     return rollup
+
+
+def consolidate_paths(paths: list[str], config: RunConfig, jobs: int = 1, progress: Callable[[int], None] | None = None) -> Rollup:
+    """discover -> read -> validate -> consolidate, for callers without a progress display of their own."""
+    from kkb_excel.read.discover import discover
+    from kkb_excel.read.pool import read_all
+    from kkb_excel.validators.run import validate_submissions
+
+    files = discover(paths)
+    subs = read_all(files, jobs, progress)
+    report = validate_submissions([s for s in subs if not s.is_rollup])
+    return consolidate(subs, report, config, {f.berkas: f.path for f in files})
+
+
+def _entry(sub: Submission) -> ManifestEntry:
+    return ManifestEntry(sub.berkas, sub.sha256, DILEWATI, jenis=sub.kind or "-", kode_wilayah=str(sub.meta.get("kode_wilayah", "")),
+                         tingkat=str(sub.meta.get("tingkat", "")), opd=str(sub.identity.get("opd") or ""),
+                         tanggal=_shown_date(sub), tahun=sub.meta.get("tahun"))  # fmt: skip
+
+
+def _shown_date(sub: Submission) -> str:
+    parsed = merge.tanggal_of(sub)
+    raw = sub.identity.get("tanggal")
+    return parsed.isoformat() if parsed else ("" if raw in (None, "") else str(raw))
+
+
+def _classify_rollup(sub: Submission, entry: ManifestEntry, config: RunConfig, rollup_inputs: list) -> None:
+    if not sub.readable:
+        entry.status, entry.alasan = DITOLAK, _first_error(sub.findings)
+    elif sub.meta.get("tahun") != config.tahun:
+        entry.alasan = f"rekap tahun {sub.meta.get('tahun')}, bukan {config.tahun}"
+    elif str(sub.meta.get("tingkat")) not in TINGKAT or rank(str(sub.meta.get("tingkat"))) > rank(config.tingkat):
+        entry.alasan = f"rekap tingkat {sub.meta.get('tingkat')} lebih tinggi dari --tingkat {config.tingkat}"
+    elif not _overlaps(entry.kode_wilayah, config.wilayah):
+        entry.alasan = f"rekap wilayah {entry.kode_wilayah} di luar cakupan {config.wilayah}"
+    else:
+        entry.status = DITERIMA
+        rollup_inputs.append(sub)
+
+
+def _overlaps(kode: str, wilayah: str | None) -> bool:
+    return wilayah is None or kode == NASIONAL or in_scope(kode, wilayah) or in_scope(wilayah, kode)
+
+
+def _classify_submission(sub, entry, result, config: RunConfig, accepted: list, rejected: list) -> None:
+    suffix = Path(sub.berkas).suffix.lower()
+    if not sub.meta and suffix not in WORKBOOK_SUFFIXES and not sub.skipped:
+        entry.alasan = NOT_WORKBOOK_ADVICE.get(suffix, f"bukan workbook Excel ({suffix or 'tanpa ekstensi'}); dilewati")
+    elif result is None or result.status == DILEWATI:
+        entry.alasan = _first_message(sub.findings) or "bukan kiriman"
+    elif sub.meta.get("tahun") != config.tahun and sub.meta.get("tahun") is not None:
+        entry.alasan = f"tahun {sub.meta.get('tahun')}, bukan {config.tahun}"
+    elif entry.kode_wilayah and not in_scope(entry.kode_wilayah, config.wilayah):
+        entry.alasan = f"wilayah {entry.kode_wilayah} di luar cakupan {config.wilayah}"
+    elif entry.tingkat in TINGKAT and rank(entry.tingkat) > rank(config.tingkat):
+        entry.alasan = f"kiriman tingkat {entry.tingkat} di atas --tingkat {config.tingkat}"
+    elif result.status == DITOLAK:
+        entry.status, entry.alasan = DITOLAK, _first_error(result.findings)
+        rejected.append((sub, result))
+    else:
+        entry.status = DITERIMA
+        entry.alasan = _date_note(sub, config.tahun)
+        accepted.append(sub)
+
+
+def _date_note(sub: Submission, tahun: int) -> str:
+    d = merge.tanggal_of(sub)
+    if d is None:
+        return "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal" if sub.identity.get("tanggal") not in (None, "") else ""
+    if d > date.today():
+        return f"tanggal pengisian {d.isoformat()} di masa depan"
+    if d.year not in (tahun, tahun + 1):
+        return f"tanggal pengisian {d.isoformat()} di luar tahun pelaporan {tahun}"
+    return ""
 
 
 def _first_error(findings) -> str:
@@ -248,92 +183,205 @@ def _first_message(findings) -> str:
     return findings[0].pesan if findings else ""
 
 
-def _apply_rollups(rollup: Rollup, inputs: list[Submission], top: str) -> dict[str, str]:
-    """Insert rollup inputs' unit partials at their tier; returns covered unit -> rollup file."""
-    covered: dict[str, str] = {}
-    for sub in sorted(inputs, key=lambda s: s.berkas):
-        units, completeness, level = _rollup_partials(sub)
-        if rank(level) > rank(top):
+def _choose_rollups(inputs: list[Submission], manifest, paths, config: RunConfig) -> list[tuple[Submission, rollup_sheet.RollupData]]:
+    """Rollup inputs whose scopes do not overlap; of overlapping ones the newest is used."""
+    def made(sub: Submission):
+        path = paths.get(sub.berkas)
+        return (str(sub.meta.get("dibuat") or ""), os.path.getmtime(path) if path else 0.0, sub.berkas)
+
+    chosen: list[tuple[Submission, rollup_sheet.RollupData]] = []
+    for sub in sorted(inputs, key=made, reverse=True):
+        data = rollup_sheet.from_rows(sub.rekap)
+        data.scope = [k for k in data.scope if _overlaps(k, config.wilayah)] or [str(sub.meta.get("kode_wilayah"))]
+        clash = next((other for other, od in chosen if any(_overlaps(a, b) for a in data.scope for b in od.scope)), None)
+        if clash is not None:
+            entry = manifest[sub.berkas]
+            entry.status, entry.alasan = DIGANTIKAN, f"cakupan tumpang tindih dengan rekap yang lebih baru {clash.berkas}"
             continue
-        for kode, unit in units.items():
-            if not in_scope(kode, rollup.wilayah):
+        chosen.append((sub, data))
+    return sorted(chosen, key=lambda item: item[0].berkas)
+
+
+def _covering(kode: str, datas) -> tuple[Submission, rollup_sheet.RollupData] | None:
+    return next(((s, d) for s, d in datas if any(in_scope(kode, u) for u in d.scope)), None)
+
+
+def _against_rollups(accepted: list[Submission], datas, manifest) -> tuple[list[Submission], set[str]]:
+    """Submissions to use, and the desa whose figure inside a rollup they replace.
+
+    Under a rollup's cover: a file it has seen is `digantikan`; an older file of an OPD it holds is
+    `digantikan`; a unit it holds nothing for is taken from the file. A newer file for a unit it holds
+    replaces that desa when the rollup carries its desa (kecamatan rollups) and holds no other OPD
+    for it; otherwise the run stops, since the old figure cannot be taken out of the rollup's sums.
+    """
+    fresh, stale, replaced = [], [], set()
+    for sub in accepted:
+        kode = str(sub.meta["kode_wilayah"])
+        cover = _covering(kode, datas)
+        if cover is None:
+            fresh.append(sub)
+            continue
+        rsub, data = cover
+        entry = manifest[sub.berkas]
+        if any(f[0] == sub.sha256 for f in data.known_files):
+            entry.status, entry.alasan = DIGANTIKAN, f"sudah tercakup dalam rekap {rsub.berkas}"
+            continue
+        held = [f for f in data.known_files if f[1] == kode and f[4] == DITERIMA]
+        same_opd = [f for f in held if " ".join(f[2].split()).casefold() == merge.opd_key(sub)]
+        mine = merge.tanggal_of(sub) or date.min
+        if same_opd and all(mine < (merge.parse_tanggal(f[3]) or date.min) for f in same_opd):
+            entry.status, entry.alasan = DIGANTIKAN, f"rekap {rsub.berkas} memakai kiriman OPD ini yang lebih baru"
+        elif not held:
+            entry.alasan = f"dipakai: rekap {rsub.berkas} tidak memuat kiriman untuk unit ini"
+            fresh.append(sub)
+        elif len(same_opd) == len(held) and kode in data.partials.get("desa", {}):
+            entry.alasan = f"dipakai: lebih baru dari kiriman yang dimuat rekap {rsub.berkas}; nilai desa ini di rekap itu diganti"
+            replaced.add(kode)
+            fresh.append(sub)
+        else:
+            stale.append((sub, rsub))
+    if stale:
+        shown = "; ".join(f"{s.berkas} ({s.meta['kode_wilayah']}) vs rekap {r.berkas}" for s, r in stale[:5])
+        raise KkbError(
+            f"{len(stale)} kiriman lebih baru atau tidak dikenal oleh rekap yang sudah memuat unit yang sama: {shown}. "
+            "Angka rekap itu mungkin usang dan tidak dapat dikeluarkan dari jumlahnya. Buat ulang rekap tersebut "
+            "bersama kiriman ini, atau keluarkan rekap itu (atau kiriman itu) dari masukan."
+        )
+    return fresh, replaced
+
+
+def _drop_replaced(datas, replaced: set[str]) -> None:
+    """Desa replaced by newer files leave their rollup: values, status and conflicts."""
+    for _, data in datas:
+        desa = data.partials.get("desa", {})
+        for kode in replaced & desa.keys():
+            del desa[kode]
+            data.desa_status.pop(kode, None)
+        data.conflicts = [c for c in data.conflicts if c.kode_wilayah not in replaced]
+
+
+def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial]], catalogue: Catalogue) -> None:
+    """Rollup inputs' units, then fresh leaves, then every tier up to the top (in scope)."""
+    provided: set[str] = set()
+    top = rollup.tingkat
+    for _, data in datas:
+        for level, units in data.partials.items():
+            if rank(level) > rank(top):
                 continue
-            rollup.partials.setdefault(level, {})[kode] = unit
-            covered[kode] = sub.berkas
-        for kode, counts in completeness.items():
-            rollup.completeness.setdefault(tingkat_of(kode), {})[kode] = counts
-    return covered
-
-
-def _aggregate_up(rollup: Rollup, catalogue: Catalogue, top: str) -> None:
+            for kode, unit in units.items():
+                if in_scope(kode, rollup.wilayah):
+                    rollup.partials.setdefault(level, {})[kode] = {k: Partial(dict(p.sums), set(p.flags)) for k, p in unit.items()}
+                    provided.add(kode)
+    for kode, unit in leaves.items():
+        level = tingkat_of(kode)
+        current = rollup.partials.setdefault(level, {}).setdefault(kode, {})
+        current.update(unit)
+        for above in ancestors(kode)[:-1][::-1] + [NASIONAL]:
+            if above in provided:  # a rollup already gives this unit: add the new unit's part to it
+                _add(rollup.partials[tingkat_of(above)][above], unit, tingkat_of(above), catalogue)
     for level in TINGKAT[1 : rank(top) + 1]:
-        below = TINGKAT[rank(level) - 1]
+        below = rollup.partials.get(TINGKAT[rank(level) - 1], {})
         children: dict[str, list[tuple[str, dict[str, Partial]]]] = defaultdict(list)
-        for kode, unit in rollup.partials.get(below, {}).items():
+        for kode, unit in below.items():
             parent = parent_of(kode)
-            if in_scope(parent, rollup.wilayah) or level == "nasional":
+            if parent not in provided and (in_scope(parent, rollup.wilayah) or level == "nasional"):
                 children[parent].append((kode, unit))
-        current = rollup.partials.setdefault(level, {})
+        current_level = rollup.partials.setdefault(level, {})
         for parent in sorted(children):
-            unit = current.setdefault(parent, {})
+            unit = current_level.setdefault(parent, {})
             for ind in catalogue.active:
                 if ind.kode in unit or rank(ind.tingkat_pengamatan) >= rank(level):
-                    continue  # a rollup input or the unit's own observation already gives it
+                    continue
                 parts = [(k, u[ind.kode]) for k, u in children[parent] if ind.kode in u]
                 if parts:
                     unit[ind.kode] = aggregate.combine(ind, parts)
 
 
-def _completeness(rollup: Rollup, index: WilayahIndex, kept: list[Submission], seen: set[str], top: str, covered: set[str]) -> None:
-    """Expected desa (from the wilayah reference) vs received, per unit of every tier up to `top`.
-
-    Desa under a unit that a rollup input already covers are counted by that rollup, not again.
-    """
-    accepted = {str(s.meta["kode_wilayah"]) for s in kept}
-    lowest = [s for s in kept if s.meta.get("tingkat") == "desa"]
-    if not lowest and rollup.completeness:
-        _sum_completeness_up(rollup, top)
-        return
-    scope = rollup.wilayah
-    if scope is not None:
-        expected = [w.kode for w in index.children(scope, "desa")] if tingkat_of(scope) != "desa" else [scope]
-    else:
-        provinces = {k.split(".")[0] for k in accepted | seen if k and k[0].isdigit()}
-        everywhere = top == "nasional"
-        expected = [w.kode for w in index.level("desa") if everywhere or w.kode.split(".")[0] in provinces]
-    desa_counts = {}
-    for kode in expected:
-        if covered and any(prefix in covered for prefix in ancestors(kode)):
+def _add(target: dict[str, Partial], unit: dict[str, Partial], level: str, catalogue: Catalogue) -> None:
+    for ind_kode, part in unit.items():
+        ind = catalogue.get(ind_kode)
+        if rank(ind.tingkat_pengamatan) >= rank(level):
             continue
-        received = kode in seen
-        ok = kode in accepted
-        desa_counts[kode] = {"diharapkan": 1, "masuk": int(received), "diterima": int(ok), "ditolak": int(received and not ok)}
-        if not received:
-            rollup.not_reported.append((kode, index.get(kode).nama))
-    rollup.completeness["desa"] = desa_counts
-    _sum_completeness_up(rollup, top)
+        if not aggregate.aggregates(ind, level):
+            target.setdefault(ind_kode, Partial(flags={aggregate.FLAG_NOT_AGGREGATABLE}))
+            continue
+        target.setdefault(ind_kode, Partial()).merge(part)
 
 
-def _sum_completeness_up(rollup: Rollup, top: str) -> None:
-    for level in TINGKAT[1 : rank(top) + 1]:
-        below = rollup.completeness.get(TINGKAT[rank(level) - 1], {})
-        current = rollup.completeness.setdefault(level, {})
-        for kode in sorted(below):
-            parent = parent_of(kode)
-            if not in_scope(parent, rollup.wilayah) and level != "nasional":
-                continue
-            counts = current.setdefault(parent, dict.fromkeys(COMPLETENESS_FIELDS, 0))
-            for f in COMPLETENESS_FIELDS:
-                counts[f] += below[kode][f]
+def _status_and_scope(rollup: Rollup, datas, kept, rejected_subs, index: WilayahIndex, manifest) -> None:
+    """Each desa's status (rollups first, then this run's files) and the units whose desa are expected."""
+    for _, data in datas:
+        rollup.desa_status.update({k: s for k, s in data.desa_status.items() if in_scope(k, rollup.wilayah)})
+    for sub, _ in rejected_subs:
+        kode = str(sub.meta.get("kode_wilayah") or "")
+        if tingkat_of_safe(kode) == "desa" and rollup.desa_status.get(kode) != DITERIMA:
+            rollup.desa_status[kode] = DITOLAK
+    for sub in kept:
+        kode = str(sub.meta["kode_wilayah"])
+        if tingkat_of_safe(kode) == "desa":
+            rollup.desa_status[kode] = DITERIMA
+    touched = {m.kode_wilayah for m in manifest.values() if m.status != DILEWATI and m.kode_wilayah}
+    touched |= {u for _, d in datas for u in d.scope}
+    rollup.scope = completeness.scope_units(index, rollup.wilayah, rollup.tingkat, {k for k in touched if k in index})
+
+
+def tingkat_of_safe(kode: str) -> str | None:
+    try:
+        return tingkat_of(kode)
+    except (KeyError, AttributeError):
+        return None
+
+
+def _carry_files(rollup: Rollup, datas, submissions, manifest, results) -> None:
+    """Files seen (for the next run), conflicts and rejected files from rollup inputs, carried up."""
+    known = {}
+    for _, data in datas:
+        for f in data.known_files:
+            known.setdefault(f[0], f)
+        rollup.conflicts.extend(c for c in data.conflicts if in_scope(c.kode_wilayah, rollup.wilayah))
+    rejected = {}
+    for _, data in datas:
+        for r in data.rejected:
+            if in_scope(r.kode_wilayah, rollup.wilayah) or not r.kode_wilayah:
+                rejected.setdefault(r.sha256 or r.berkas, r)
+    for sub in submissions:
+        entry = manifest[sub.berkas]
+        if sub.is_rollup or entry.status == DILEWATI or not sub.sha256:
+            continue
+        known.setdefault(sub.sha256, (sub.sha256, entry.kode_wilayah, entry.opd, entry.tanggal, entry.status, sub.berkas))
+        if entry.status == DITOLAK:
+            result = results.get(sub.berkas)
+            errors = [f for f in (result.findings if result else sub.findings) if f.keparahan == GALAT]
+            reasons = " | ".join(f"[{f.aturan}] {f.sel + ': ' if f.sel else ''}{f.pesan}" for f in errors)
+            rejected.setdefault(sub.sha256, RejectedFile(sub.berkas, sub.sha256, entry.kode_wilayah, len(errors), reasons, entry.opd))
+    rollup.known_files = sorted(known.values(), key=lambda f: (f[5], f[0]))
+    rollup.rejected = sorted(rejected.values(), key=lambda r: (r.berkas, r.sha256))
+    rollup.conflicts.sort(key=lambda c: (c.kode_wilayah, c.kode_indikator, c.semester))
 
 
 def _names(rollup: Rollup, index: WilayahIndex) -> None:
-    for level in rollup.partials.values():
-        for kode in level:
-            rollup.names[kode] = "Indonesia" if kode == NASIONAL else index.get(kode).nama if kode in index else kode
-    for level in rollup.completeness.values():
-        for kode in level:
-            rollup.names.setdefault(kode, "Indonesia" if kode == NASIONAL else index.get(kode).nama if kode in index else kode)
+    units = {k for level in rollup.partials.values() for k in level} | {k for level in rollup.completeness.values() for k in level}
+    units |= {c.kode_wilayah for c in rollup.conflicts} | {r.kode_wilayah for r in rollup.rejected if r.kode_wilayah}
+    for kode in units:
+        rollup.names[kode] = "Indonesia" if kode == NASIONAL else index.get(kode).nama if kode in index else kode
+
+
+def nothing_accepted(rollup: Rollup) -> str | None:
+    """Why nothing was accepted, in words ("172 berkas untuk tahun 2024; jalankan dengan --tahun 2024"), or None."""
+    if rollup.counts()[DITERIMA]:
+        return None
+    years = Counter(m.tahun for m in rollup.manifest if m.tahun not in (None, "", rollup.tahun) and m.kode_wilayah)
+    places = Counter(".".join(m.kode_wilayah.split(".")[:2]) for m in rollup.manifest
+                     if m.kode_wilayah and "di luar cakupan" in m.alasan)  # fmt: skip
+    hints = [f"{n} berkas untuk tahun {y}; jalankan dengan --tahun {y}" for y, n in years.most_common()]
+    hints += [f"{n} berkas untuk wilayah {k}, di luar --wilayah {rollup.wilayah}; periksa --wilayah" for k, n in places.most_common(3)]
+    rejected = rollup.counts()[DITOLAK]
+    if rejected:
+        hints.append(f"{rejected} berkas ditolak (lihat lembar Ditolak atau jalankan kkb-excel validate)")
+    if not rollup.manifest:
+        hints.append("tidak ada berkas pada PATH yang diberikan")
+    label = LABEL[rollup.tingkat].lower()
+    return f"Tidak ada kiriman yang diterima untuk rekap {label} tahun {rollup.tahun}: " + ("; ".join(hints) or rollup.accounting()) + "."
 
 
 def tier_target(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind_kode: str) -> float | None:

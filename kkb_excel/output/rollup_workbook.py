@@ -9,37 +9,52 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 import re
+from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
 
 from kkb_excel import __version__, capaian
-
-from kkb_excel.consolidate import aggregate
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.consolidate.run import COMPLETENESS_FIELDS, ROLLUP_FIELDS, SUPERSEDE_RULE, Rollup, tier_target
+from kkb_excel.consolidate import aggregate, rollup_sheet
+from kkb_excel.consolidate.model import LOW_COVERAGE, Rollup
+from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
-from kkb_excel.keys import COLUMN_LABEL
 from kkb_excel.output import matrix, rekap_form
-from kkb_excel.output.xlsx_style import DEFAULT_PAPER, FONT_SIZE, HEADER_BLUE, Styles, print_setup, shown_width, text_lines
-from kkb_excel.template.layout import ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA
+from kkb_excel.output.xlsx_style import (
+    DEFAULT_PAPER,
+    FONT_SIZE,
+    HEADER_BLUE,
+    Styles,
+    print_setup,
+    shown_width,
+    text_lines,
+)
+from kkb_excel.template.layout import (
+    ROLLUP_ID,
+    ROLLUP_VERSION,
+    SHEET_META,
+    SHEET_ROLLUP_DATA,
+)
 from kkb_excel.tingkat import LABEL, NASIONAL, TINGKAT
-from kkb_excel.validators.rules import GALAT
 from kkb_excel.wilayah import ATTRIBUTION, load_wilayah
 
 RECORD_COLUMNS = (
     "tingkat", "kode_wilayah", "nama_wilayah", "kode_indikator", "sasaran_no", "indikator", "satuan", "polaritas",
     "agregasi", "target", "capaian_1", "persen_1", "kategori_1", "capaian_2", "persen_2", "kategori_2",
     "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "unit_ya_1", "unit_berstatus_1", "unit_ya_2",
-    "unit_berstatus_2", "laporan_1", "laporan_2", "catatan",
+    "unit_berstatus_2", "laporan_1", "laporan_2", "catatan", "unit_diharapkan", "cakupan_1", "cakupan_2",
+    "belum_tersedia_1", "belum_tersedia_2", "konflik_1", "konflik_2",
 )  # fmt: skip
 TIER_HEADERS = (
     "Tingkat", "Kode wilayah", "Nama wilayah", "Kode", "Sasaran", "Indikator", "Satuan", "Polaritas", "Agregasi",
     "Target", "Capaian Semester I", "% Capaian Sem I", "Kategori Sem I", "Capaian Semester II", "% Capaian Sem II",
     "Kategori Sem II", "Pembilang Sem I", "Penyebut Sem I", "Pembilang Sem II", "Penyebut Sem II",
     "Unit ya Sem I", "Unit berstatus Sem I", "Unit ya Sem II", "Unit berstatus Sem II", "Jumlah laporan Sem I",
-    "Jumlah laporan Sem II", "Catatan",
+    "Jumlah laporan Sem II", "Catatan", "Unit diharapkan", "% cakupan Sem I", "% cakupan Sem II",
+    "Belum tersedia Sem I", "Belum tersedia Sem II", "Konflik Sem I", "Konflik Sem II",
 )  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,15 +84,41 @@ def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, pa
     flags = set(part.flags)
     for s in aggregate.SEMESTERS:
         used = rollup.semester is None or rollup.semester == s
-        value = aggregate.value(ind, part, s) if used else None
+        value = clean(aggregate.value(ind, part, s)) if used else None  # NaN/inf never reach a writer
         persen = capaian.capaian(value, target, ind.polaritas)
         if capaian.is_floored(value, target, ind.polaritas):
             flags.add(aggregate.FLAG_FLOORED)
         rec[f"capaian_{s}"], rec[f"persen_{s}"], rec[f"kategori_{s}"] = value, persen, capaian.kategori(persen)
         for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"), ("unit_ya", "ya"), ("unit_berstatus", "berstatus"), ("laporan", "laporan")):
-            rec[f"{name}_{s}"] = part.sums.get(f"{key}_{s}") if used else None
+            rec[f"{name}_{s}"] = clean(part.sums.get(f"{key}_{s}")) if used else None
     rec["catatan"] = "; ".join(aggregate.FLAG_LABEL[f] for f in sorted(flags))
+    rec.update(_coverage(rollup, level, kode, ind, part))
     return rec
+
+
+def _coverage(rollup: Rollup, level: str, kode: str, ind, part) -> dict:
+    """Units reported out of units expected (from the wilayah reference), beside the value."""
+    expected = rollup.expected(kode, level, ind.tingkat_pengamatan)
+    out = {"unit_diharapkan": expected}
+    for s in aggregate.SEMESTERS:
+        used = rollup.semester is None or rollup.semester == s
+        laporan = part.sums.get(f"laporan_{s}", 0.0) if used else None
+        out[f"cakupan_{s}"] = capaian.excel_round(laporan / expected * 100) if used and expected else None
+        out[f"belum_tersedia_{s}"] = part.sums.get(f"belum_tersedia_{s}") if used else None
+        out[f"konflik_{s}"] = part.sums.get(f"konflik_{s}") if used else None
+    return out
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(value):
+    """A value every writer can store: NaN and infinities become empty, XML-illegal characters are dropped."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str) and not value.isprintable():  # fast path: printable text has no control characters
+        return _ILLEGAL.sub("", value)
+    return value
 
 
 class _Sheet:
@@ -105,7 +146,7 @@ class _Sheet:
         if max(wrapped, default=1) > 1:
             self.ws.set_row(self.row, max(wrapped) * FONT_SIZE * 1.3 + 3)
         for col, value in enumerate(values):
-            if value is None:
+            if value is None or (value := clean(value)) is None:
                 continue
             if header:
                 self.ws.write_string(self.row, col, str(value), styles.header())
@@ -148,7 +189,7 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
     catalogue = catalogue or load_catalogue()
     index = load_wilayah()
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "nan_inf_to_errors": True})  # last resort
     styles = Styles(book)
     sheet = functools.partial(_Sheet, book, styles=styles, paper=paper)
     tops = sorted(rollup.partials.get(rollup.tingkat, {}))
@@ -169,21 +210,41 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
     return buffer.getvalue()
 
 
-def _headline(rollup: Rollup, catalogue: Catalogue) -> tuple[str, int, list[tuple[str, int, float | None]]]:
-    """Top tier unit (first), the semester shown, and mean % capaian per sasaran."""
+KATEGORI = tuple(b.label for b in capaian.SCHEMES[capaian.DEFAULT_SCHEME])
+
+
+def sasaran_summary(rollup: Rollup, catalogue: Catalogue) -> tuple[int, list[list]]:
+    """The semester shown and, per sasaran, how many indicator rows of the top tier (every unit of the
+    scope) fall in each kategori, have no % capaian, and rest on low coverage (< LOW_COVERAGE %)."""
     top = rollup.tingkat
-    units = sorted(rollup.partials.get(top, {}))
     semester = rollup.semester or (2 if any(
         p.sums.get("laporan_2") for u in rollup.partials.get(top, {}).values() for p in u.values()) else 1)  # fmt: skip
+    recs = records(rollup, catalogue, [top])
     rows = []
-    if not units:
-        return "", semester, rows
-    recs = [r for r in records(rollup, catalogue, [top]) if r["kode_wilayah"] == units[0]]
     for sasaran_no in sorted({i.sasaran_no for i in catalogue.active}):
-        values = [r[f"persen_{semester}"] for r in recs if r["sasaran_no"] == sasaran_no and r[f"persen_{semester}"] is not None]
+        mine = [r for r in recs if r["sasaran_no"] == sasaran_no]
         name = next(i.sasaran for i in catalogue.active if i.sasaran_no == sasaran_no)
-        rows.append((f"{sasaran_no}. {name}", len(values), capaian.excel_round(sum(values) / len(values), 2) if values else None))
-    return units[0], semester, rows
+        per = [sum(1 for r in mine if r[f"kategori_{semester}"] == k) for k in KATEGORI]
+        none = sum(1 for r in mine if r[f"kategori_{semester}"] is None)
+        low = sum(1 for r in mine if r[f"cakupan_{semester}"] is not None and r[f"cakupan_{semester}"] < LOW_COVERAGE)
+        rows.append([f"{sasaran_no}. {name}", *per, none, low])
+    return semester, rows
+
+
+def _sasaran_table(sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
+    semester, rows = sasaran_summary(rollup, catalogue)
+    units = len(rollup.partials.get(rollup.tingkat, {}))
+    percent, sheet.percent = sheet.percent, set()  # counts here, not percentages
+    title = f"Jumlah indikator per kategori % capaian, per sasaran - semester {semester}, {units} unit {LABEL[rollup.tingkat].lower()}"
+    sheet.append([title], bold=True)
+    sheet.append(["Sasaran", *KATEGORI, "Tanpa % capaian", f"Cakupan < {LOW_COVERAGE:g} %"], header=True)
+    for row in rows:
+        sheet.append(row)
+    low = sum(r[-1] for r in rows)
+    if low:
+        note = f"{low} angka bertumpu pada cakupan rendah: kurang dari {LOW_COVERAGE:g} % unit yang diharapkan melapor"
+        sheet.append([note + " (lihat kolom % cakupan di lembar rekap)."])
+    sheet.percent = percent
 
 
 def _column_chart(book, sheet: _Sheet, title: str, first: int, last: int, anchor: str, target: float, y_title: str) -> None:
@@ -212,21 +273,11 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
     sheet.append([f"Rekap daftar tilik Kampung Keluarga Berkualitas - tingkat {LABEL[rollup.tingkat]}"], bold=True)
     sheet.append([f"Cakupan: {scope} ({rollup.wilayah or '-'}); tahun {rollup.tahun}; "
                   f"semester {rollup.semester or 'I dan II'}; dibuat dengan kkb-excel {__version__}"])  # fmt: skip
-    counts = rollup.counts()
-    sheet.append([f"Berkas: {counts['ditemukan']} ditemukan = {counts['diterima']} diterima + {counts['ditolak']} ditolak "
-                  f"+ {counts['digantikan']} digantikan + {counts['dilewati']} dilewati"])  # fmt: skip
+    sheet.append([f"Berkas: {rollup.accounting()}"])
     sheet.append([SUPERSEDE_RULE])
-    sheet.append([f"Konflik antar-OPD: {len(rollup.conflicts)}; unit belum masuk: {len(rollup.not_reported)}"])
+    sheet.append([rollup.units_summary()])
     sheet.append([])
-    unit, semester, rows = _headline(rollup, catalogue)
-    sheet.append([f"Capaian per sasaran - {rollup.names.get(unit, unit)} (rata-rata % capaian indikator, semester {semester})"], bold=True)
-    sheet.append(["Sasaran", "Indikator berisi", "Rata-rata % capaian", "Target"], header=True)
-    first = sheet.row
-    for row in rows:
-        sheet.append([*row, 100])
-    if rows:
-        _column_chart(book, sheet, "Capaian per sasaran (%)", first, sheet.row - 1, f"A{sheet.row + 2}", 100, "% capaian")
-        sheet.row += 19
+    _sasaran_table(sheet, rollup, catalogue)
     sheet.append([])
     below = TINGKAT[TINGKAT.index(rollup.tingkat) - 1] if rollup.tingkat != "desa" else "desa"
     units = rollup.completeness.get(below, {})
@@ -278,43 +329,38 @@ def _kelengkapan(sheet: _Sheet, missing: _Sheet, rollup: Rollup, index) -> None:
             sheet.append([LABEL[level], kode, rollup.names.get(kode, kode), c["diharapkan"], c["masuk"], c["diterima"],
                           c["ditolak"], c["diharapkan"] - c["masuk"], pct])  # fmt: skip
     sheet.finish()
-    missing.append(["Kode wilayah", "Nama desa/kelurahan", "Kecamatan", "Kabupaten/Kota"], header=True)
-    for kode, nama in sorted(rollup.not_reported):
-        missing.append([kode, nama, *_parents(rollup, index, kode)])
-    missing.finish()
+    _belum_masuk(missing, rollup, index)
 
 
-_FIELD = re.compile(r"\b(" + "|".join(sorted(COLUMN_LABEL, key=len, reverse=True)) + r")=")
-
-
-def labelled(text: str) -> str:
-    """Field names in a conflict's value text replaced by the column labels users know."""
-    return _FIELD.sub(lambda m: f"{COLUMN_LABEL[m[1]]} = ", text)
+def _belum_masuk(sheet: _Sheet, rollup: Rollup, index) -> None:
+    """Missing units at the level known: a whole kecamatan (with its desa count) or single desa."""
+    sheet.append(["Kode wilayah", "Nama wilayah", "Kecamatan", "Kabupaten/Kota", "Tingkat", "Jumlah desa/kelurahan",
+                  "Keterangan"], header=True)  # fmt: skip
+    for m in rollup.not_reported:
+        sheet.append([m.kode_wilayah, m.nama, *_parents(rollup, index, m.kode_wilayah), LABEL[m.tingkat], m.desa, m.keterangan])
+    sheet.append([])
+    sheet.append([f"Jumlah desa/kelurahan belum masuk: {rollup.missing_desa()}"])
+    sheet.finish()
 
 
 def _konflik(sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
-    opd = {m.berkas: m.opd for m in rollup.manifest}
     index = load_wilayah()
     sheet.append(["Kode wilayah", "Desa/kelurahan", "Kecamatan", "Kode indikator", "Indikator", "OPD (berkas)",
-                  "Nilai yang berbeda"], header=True)  # fmt: skip
+                  "Nilai yang berbeda", "Semester", "Yang ditahan"], header=True)  # fmt: skip
     for c in rollup.conflicts:
         name = rollup.names.get(c.kode_wilayah) or (index.get(c.kode_wilayah).nama if c.kode_wilayah in index else "")
-        sources = "; ".join(f"{opd.get(b) or '-'} ({Path(b).name})" for b in c.berkas)
         indicator = catalogue.get(c.kode_indikator).indikator if c.kode_indikator in catalogue else ""
         sheet.append([c.kode_wilayah, name, _parents(rollup, index, c.kode_wilayah)[0], c.kode_indikator, indicator,
-                      sources, labelled(c.nilai)])  # fmt: skip
+                      c.sumber, c.nilai, c.semester, c.ditahan])  # fmt: skip
     sheet.finish()
 
 
 def _ditolak(sheet: _Sheet, rollup: Rollup) -> None:
-    opd = {m.berkas: m.opd for m in rollup.manifest}
     index = load_wilayah()
     sheet.append(["Berkas", "Kode wilayah", "Nama wilayah", "OPD", "Jumlah galat", "Alasan"], header=True)
-    for r in sorted(rollup.rejected, key=lambda r: r.berkas):
-        reasons = " | ".join(f"[{f.aturan}] {f.sel + ': ' if f.sel else ''}{f.pesan}" for f in r.findings if f.keparahan == GALAT)
-        kode = r.kode_wilayah or ""
-        name = index.get(kode).nama if kode and kode in index else ""
-        sheet.append([r.berkas, kode, name, opd.get(r.berkas, ""), r.count(GALAT), reasons])
+    for r in rollup.rejected:
+        name = index.get(r.kode_wilayah).nama if r.kode_wilayah and r.kode_wilayah in index else ""
+        sheet.append([r.berkas, r.kode_wilayah, name, r.opd, r.galat, r.alasan])
     sheet.finish()
 
 
@@ -322,10 +368,8 @@ def _manifest(sheet: _Sheet, rollup: Rollup) -> None:
     sheet.append(["Berkas", "SHA-256", "Status", "Jenis", "Kode wilayah", "Tingkat", "OPD", "Tanggal pengisian", "Keterangan"], header=True)
     for m in rollup.manifest:
         sheet.append([m.berkas, m.sha256, m.status, m.jenis, m.kode_wilayah, m.tingkat, m.opd, m.tanggal, m.alasan])
-    counts = rollup.counts()
     sheet.append([])
-    sheet.append([f"ditemukan {counts['ditemukan']} = diterima {counts['diterima']} + ditolak {counts['ditolak']} "
-                  f"+ digantikan {counts['digantikan']} + dilewati {counts['dilewati']}"], bold=True)  # fmt: skip
+    sheet.append([rollup.accounting()], bold=True)
     sheet.finish(maximum=70)
 
 
@@ -334,25 +378,23 @@ def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catal
     meta.append(["kunci", "nilai"])
     for key, value in (("template_id", ROLLUP_ID), ("template_versi", ROLLUP_VERSION), ("katalog_versi", catalogue.version),
                        ("kode_wilayah", rollup.wilayah or NASIONAL), ("tingkat", rollup.tingkat), ("tahun", rollup.tahun),
-                       ("jenis_berkas", "rekap"), ("semester", rollup.semester or ""), ("dibuat_oleh", f"kkb-excel {__version__}")):  # fmt: skip
+                       ("jenis_berkas", "rekap"), ("semester", rollup.semester or ""), ("dibuat_oleh", f"kkb-excel {__version__}"),
+                       ("dibuat", datetime.now().isoformat(timespec="microseconds"))):  # fmt: skip
         _raw(meta, [key, value])
     data.ws.hide()
-    _raw(data, ["jenis", "tingkat", "kode_wilayah", "kode_indikator", "catatan", *ROLLUP_FIELDS, *COMPLETENESS_FIELDS])
-    top = rollup.tingkat  # the top tier carries everything the next consolidation needs
-    for kode in sorted(rollup.partials.get(top, {})):
-        for ind_kode, part in sorted(rollup.partials[top][kode].items()):
-            _raw(data, ["nilai", top, kode, ind_kode, ",".join(sorted(part.flags)),
-                        *(part.sums.get(f) for f in ROLLUP_FIELDS), *([None] * len(COMPLETENESS_FIELDS))])  # fmt: skip
-    for kode, c in sorted(rollup.completeness.get(top, {}).items()):
-        _raw(data, ["kelengkapan", top, kode, "", "", *([None] * len(ROLLUP_FIELDS)), *(c[f] for f in COMPLETENESS_FIELDS)])
+    _raw(data, rollup_sheet.COLUMNS)
+    for row in rollup_sheet.to_rows(rollup):
+        _raw(data, row)
 
 
 def _raw(sheet: _Sheet, values) -> None:
     """A machine row: exact values, no formats (hidden sheets are read back by `consolidate`)."""
     for col, value in enumerate(values):
+        if value is None or (value := clean(value)) is None:
+            continue
         if isinstance(value, str):
             sheet.ws.write_string(sheet.row, col, value)
-        elif value is not None:
+        else:
             sheet.ws.write_number(sheet.row, col, value)
     sheet.row += 1
 
@@ -368,6 +410,7 @@ ANALYST_COLUMNS = (
     "tahun", "semester", "tingkat_rekap", "kode_cakupan", "nama_cakupan", "tingkat", "kode_wilayah", "nama_wilayah",
     "kode_indikator", "sasaran_no", "indikator", "satuan", "polaritas", "agregasi", "target", "capaian",
     "persen_capaian", "kategori", "pembilang", "penyebut", "unit_ya", "unit_berstatus", "jumlah_laporan", "catatan",
+    "unit_diharapkan", "cakupan", "belum_tersedia", "konflik",
 )  # fmt: skip
 CSV_FORMATS = ("indonesia", "standar")
 
@@ -383,11 +426,13 @@ def analyst_rows(rollup: Rollup, catalogue: Catalogue | None = None) -> list[dic
             out.append({**run, "semester": s, **{k: r[k] for k in RECORD_COLUMNS if not k[-1].isdigit()},
                         "capaian": r[f"capaian_{s}"], "persen_capaian": r[f"persen_{s}"], "kategori": r[f"kategori_{s}"],
                         "pembilang": r[f"pembilang_{s}"], "penyebut": r[f"penyebut_{s}"], "unit_ya": r[f"unit_ya_{s}"],
-                        "unit_berstatus": r[f"unit_berstatus_{s}"], "jumlah_laporan": r[f"laporan_{s}"]})  # fmt: skip
+                        "unit_berstatus": r[f"unit_berstatus_{s}"], "jumlah_laporan": r[f"laporan_{s}"],
+                        "cakupan": r[f"cakupan_{s}"], "belum_tersedia": r[f"belum_tersedia_{s}"], "konflik": r[f"konflik_{s}"]})  # fmt: skip
     return out
 
 
 def _csv_value(value, decimal: str):
+    value = clean(value)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -413,7 +458,8 @@ def write_csv(rollup: Rollup, path: Path, catalogue: Catalogue | None = None, fm
 def write_parquet(rollup: Rollup, path: Path, catalogue: Catalogue | None = None) -> None:
     import pandas as pd
 
-    frame = pd.DataFrame(analyst_rows(rollup, catalogue), columns=list(ANALYST_COLUMNS))
+    rows = [{c: clean(r[c]) for c in ANALYST_COLUMNS} for r in analyst_rows(rollup, catalogue)]
+    frame = pd.DataFrame(rows, columns=list(ANALYST_COLUMNS))
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     write_atomic(path, buffer.getvalue())

@@ -117,12 +117,16 @@ def generate(
     progress: Callable[[int], None] | None = None,
     catalogue: Catalogue | None = None,
     kertas: str = DEFAULT_PAPER,
+    timpa: bool = False,
 ) -> list[Path]:
     """Write one workbook per unit into `out_dir`; returns the paths in unit order.
 
+    Existing files are never replaced unless `timpa` (a filled submission may carry the same name).
     `jobs` is an upper bound: small batches run in this process, where starting workers would cost
     more than it saves. A unit whose tingkat has nothing to fill is refused (see `split_fillable`).
     """
+    if not timpa:
+        refuse_overwrite([out_dir / u.filename for u in units])
     catalogue = catalogue or load_catalogue()
     overrides = overrides or {}
     _, empty = split_fillable(units, catalogue)
@@ -138,3 +142,13 @@ def generate(
     parallel = jobs > 1 and len(items) >= PARALLEL_MIN_UNITS
     map_chunks(_render_chunk, chunks, parallel, jobs, progress, initializer=_init_worker, initargs=(blueprints,))
     return [out_dir / u.filename for u in units]
+
+
+def refuse_overwrite(paths: list[Path]) -> None:
+    """Raise when any of `paths` exists: generating must not replace a workbook someone filled."""
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        raise KkbError(
+            f"{len(existing)} berkas sudah ada dan tidak ditimpa (mis. {existing[0]}); mungkin berisi kiriman yang "
+            "sudah diisi. Pilih folder lain, atau pakai --timpa untuk menimpanya."
+        )

@@ -11,7 +11,7 @@ TEMPLATE_VERSION = "2"
 READABLE_TEMPLATE_VERSIONS = ("1", "2")
 
 ROLLUP_ID = "kkb-rekap"
-ROLLUP_VERSION = "1"
+ROLLUP_VERSION = "2"  # 2: data sheet of kkb_excel.consolidate.rollup_sheet (all tiers, desa status, files seen)
 SHEET_ROLLUP_DATA = "_kkb_rekap"
 
 SHEET_MAIN = "Daftar Tilik"

@@ -1,0 +1,136 @@
+"""Resubmissions and several OPDs for one unit: which submission counts, and what the unit reports.
+
+Resubmissions: per unit x OPD, the latest tanggal pengisian (read as a date, kkb_excel.dates) wins;
+copies with the same content are one submission; two different submissions with the same date are
+both kept as sources, so that whatever differs is reported as a conflict instead of picked silently.
+OPDs: per unit x indicator x semester, values that agree are used; values that differ are a
+conflict and that semester is held back (the other semester and other indicators are kept).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from kkb_excel.catalogue import Catalogue, Indicator
+from kkb_excel.consolidate import aggregate
+from kkb_excel.consolidate.aggregate import Partial
+from kkb_excel.consolidate.model import DIGANTIKAN, Conflict, ManifestEntry
+from kkb_excel.dates import parse_tanggal
+from kkb_excel.keys import COLUMN_LABEL, SEMESTERS
+from kkb_excel.read.submission import Record, Submission
+
+SEMESTER_LABEL = {1: "Semester I", 2: "Semester II"}
+
+
+def opd_key(sub: Submission) -> str:
+    return " ".join(str(sub.identity.get("opd") or "").split()).casefold()
+
+
+def tanggal_of(sub: Submission) -> date | None:
+    return parse_tanggal(sub.identity.get("tanggal"))
+
+
+def _content(sub: Submission) -> tuple:
+    return tuple((r.kode, r.inputs(), r.belum_tersedia) for r in sub.records if r.diamati)
+
+
+def supersede(candidates: list[Submission], manifest: dict[str, ManifestEntry]) -> list[Submission]:
+    """The submissions that count: newest per unit x OPD; same-date different submissions all kept."""
+    groups: dict[tuple[str, str], list[Submission]] = defaultdict(list)
+    for sub in candidates:
+        groups[(str(sub.meta.get("kode_wilayah")), opd_key(sub))].append(sub)
+    kept = []
+    for key in sorted(groups):
+        subs = sorted(groups[key], key=lambda s: s.berkas)
+        newest = max((tanggal_of(s) or date.min) for s in subs)
+        latest = [s for s in subs if (tanggal_of(s) or date.min) == newest]
+        distinct: dict[tuple, Submission] = {}
+        for sub in latest:
+            first = distinct.setdefault(_content(sub) if len(latest) > 1 else (), sub)
+            if first is not sub:
+                entry = manifest[sub.berkas]
+                entry.status, entry.alasan = DIGANTIKAN, f"isi sama dengan {first.berkas}"
+        winners = list(distinct.values())
+        for sub in subs:
+            if (tanggal_of(sub) or date.min) != newest:
+                entry = manifest[sub.berkas]
+                entry.status = DIGANTIKAN
+                entry.alasan = f"digantikan oleh {winners[0].berkas} (tanggal pengisian lebih baru)"
+        if len(winners) > 1:
+            names = ", ".join(w.berkas for w in winners)
+            for sub in winners:
+                manifest[sub.berkas].alasan = (f"kiriman OPD yang sama dengan tanggal pengisian sama ({names}): "
+                                               "nilai yang sama dipakai, yang berbeda dilaporkan di lembar Konflik")  # fmt: skip
+        kept.extend(winners)
+    return kept
+
+
+def _entry(ind: Indicator, rec: Record, s: int):
+    """What one source says for one semester, comparable between sources; None when it says nothing."""
+    if ind.cara_isi == "rasio":
+        num, den = rec.value(f"pembilang_{s}"), rec.value(f"penyebut_{s}")
+        if num is not None and den is not None:
+            return ("pembilang", num), ("penyebut", den)  # a typed % beside them is derived, not compared
+        persen = rec.value(f"capaian_{s}")
+        return (("capaian", persen),) if persen is not None else None
+    if ind.cara_isi == "status":
+        status = rec.value(f"status_{s}")
+        return (("status", status),) if status in ("ya", "tidak") else None
+    value = rec.value(f"capaian_{s}")
+    return (("capaian", value),) if value is not None else None
+
+
+def _shown(entry, s: int) -> str:
+    """A source's values with the column labels users see ('Pembilang Sem I 3, Penyebut Sem I 16')."""
+    return ", ".join(f"{COLUMN_LABEL[f'{k}_{s}']} {v:g}" if isinstance(v, float) else f"{COLUMN_LABEL[f'{k}_{s}']} {v}" for k, v in entry)
+
+
+def _source(sub: Submission) -> str:
+    return f"{sub.identity.get('opd') or '-'} ({sub.berkas})"
+
+
+def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str, Partial], list[Conflict]]:
+    """One unit's partials from its sources (OPDs, same-date submissions)."""
+    subs = sorted(subs, key=lambda s: s.berkas)
+    if len(subs) == 1:
+        partials = {}
+        for rec in subs[0].records:
+            if rec.diamati and (rec.belum_tersedia or any(v is not None for v in rec.inputs())):
+                partials[rec.kode] = aggregate.leaf(catalogue.get(rec.kode), rec.value, rec.belum_tersedia)
+        return partials, []
+    by_ind: dict[str, list[tuple[Submission, Record]]] = defaultdict(list)
+    for sub in subs:
+        for rec in sub.records:
+            if rec.diamati:
+                by_ind[rec.kode].append((sub, rec))
+    partials, conflicts = {}, []
+    for ind_kode, given in by_ind.items():
+        ind = catalogue.get(ind_kode)
+        chosen: dict[str, object] = {}
+        held: list[int] = []
+        for s in SEMESTERS:
+            said = [(sub, e) for sub, rec in given if (e := _entry(ind, rec, s)) is not None]
+            if len({e for _, e in said}) > 1:
+                held.append(s)
+                nilai = " | ".join(f"{sub.identity.get('opd') or '-'}: {_shown(e, s)}" for sub, e in said)
+                ditahan = f"{SEMESTER_LABEL[s]} indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)"
+                conflicts.append(Conflict(kode, ind_kode, s, "; ".join(_source(sub) for sub, _ in said), nilai, ditahan))
+            elif said:
+                chosen.update({f"{k}_{s}": v for k, v in said[0][1]})
+        belum = any(rec.belum_tersedia for _, rec in given)
+        if chosen or held or belum:
+            partials[ind_kode] = aggregate.leaf(ind, chosen.get, belum, tuple(held))
+    return partials, conflicts
+
+
+def merge_units(subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str, dict[str, Partial]], list[Conflict]]:
+    """Leaf partials per unit, and the conflicts found, in code order."""
+    by_unit: dict[str, list[Submission]] = defaultdict(list)
+    for sub in subs:
+        by_unit[str(sub.meta["kode_wilayah"])].append(sub)
+    leaves, conflicts = {}, []
+    for kode in sorted(by_unit):
+        leaves[kode], found = merge_unit(kode, by_unit[kode], catalogue)
+        conflicts.extend(found)
+    return leaves, conflicts

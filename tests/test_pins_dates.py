@@ -1,0 +1,45 @@
+"""Pins for kkb_excel.dates found by mutation testing (tools/mutate.py): every month name, both serial bounds."""
+
+from datetime import date
+
+import pytest
+
+from kkb_excel.dates import parse_tanggal
+
+MONTH_NAMES = [
+    (1, "januari jan"), (2, "februari feb pebruari"), (3, "maret mar"), (4, "april apr"), (5, "mei"),
+    (6, "juni jun"), (7, "juli jul"), (8, "agustus agu agt agst ags"), (9, "september sep sept"),
+    (10, "oktober okt"), (11, "november nov nopember"), (12, "desember des"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("month,name", [(m, n) for m, names in MONTH_NAMES for n in names.split()])
+def test_every_month_name_and_abbreviation(month, name):
+    assert parse_tanggal(f"15 {name.capitalize()} 2024") == date(2024, month, 15)
+    assert parse_tanggal(f"15 {name.upper()}. 2024") == date(2024, month, 15)
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("15 Agustus, 2024", date(2024, 8, 15)), ("2024-7-1", date(2024, 7, 1)), ("2024-07-10 08:00", date(2024, 7, 10)),
+    ("1/2/2024", date(2024, 2, 1)), ("29/02/2024", date(2024, 2, 29)), ("31.12.2024", date(2024, 12, 31)),
+    (61, date(1900, 3, 1)), (2958465, date(9999, 12, 31)), (2958465.9, date(9999, 12, 31)), (45292, date(2024, 1, 1)),
+])  # fmt: skip
+def test_more_forms(typed, meant):
+    assert parse_tanggal(typed) == meant
+
+
+@pytest.mark.parametrize("typed", [0.99, 2958466, 2958466.5, "29/02/2023", "2024-13-01", "32 Januari 2024",
+                                   "15 Agustus 24", "15/08/24", "2024/08/15", False, [2024]])  # fmt: skip
+def test_not_dates(typed):
+    assert parse_tanggal(typed) is None
+
+
+def test_serials_around_excel_fictitious_leap_day():
+    assert parse_tanggal(1) == date(1900, 1, 1)
+    assert parse_tanggal(59) == date(1900, 2, 28)
+    assert parse_tanggal(60) is None  # Excel's 1900-02-29 does not exist
+    assert parse_tanggal(61) == date(1900, 3, 1)
+
+
+def test_iso_date_time_with_t():
+    assert parse_tanggal("2024-07-10T08:00:00") == date(2024, 7, 10)
