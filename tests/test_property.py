@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from kkb_excel.validators.run import validate_submissions
 
 from kkb_excel.catalogue import load_catalogue
+from kkb_excel.consolidate.model import RunConfig
 from kkb_excel.consolidate.run import consolidate
 from kkb_excel.output import laporan
 from kkb_excel.output import rollup_workbook as rollup_writer
@@ -52,14 +53,15 @@ def test_random_values_never_escape_and_errors_never_reach_a_rollup(tmp_path_fac
         [unit] = plan_units([kode], None, 2024)
         (folder / unit.filename).write_bytes(BLUEPRINT.render(unit.identity, TARGETS, {**BASE, **cells}))
     files = discover([str(folder)])
-    report = validate_submissions(read_all(files))
+    submissions = read_all(files)
+    report = validate_submissions(submissions)
     out = tmp_path_factory.mktemp("hasil")
     laporan.write_xlsx(report, out / "laporan.xlsx")
     laporan.write_json(report, out / "laporan.json")
     laporan.write_annotated(report, {f.berkas: f.path for f in files}, out / "koreksi")
     assert all(f.aturan != "X01" for f in report.findings), [f.pesan for f in report.findings if f.aturan == "X01"]
 
-    rollup = consolidate([str(folder)], "kecamatan", 2024, "33.74.01")
+    rollup = consolidate(submissions, report, RunConfig("kecamatan", 2024, "33.74.01"), {f.berkas: f.path for f in files})
     rollup_writer.write_xlsx(rollup, out / "rekap.xlsx")
     rollup_writer.write_csv(rollup, out / "rekap.csv")
     rollup_writer.write_parquet(rollup, out / "rekap.parquet")

@@ -156,7 +156,7 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("I06", c.write("i06.xlsx", c.bytes({identity_cell("petugas"): None})), "I06", identity_cell("petugas"), Status.DITERIMA)
     case("I09", c.write("i09.xlsx", c.bytes({identity_cell("tanggal"): "kemarin sore"})), "I09", identity_cell("tanggal"), Status.DITERIMA)
     case("I10", c.write("i10.xlsx", c.bytes({identity_cell("tanggal"): "15/07/2023"})), "I10", identity_cell("tanggal"), Status.DITERIMA)
-    case("I11", c.write("i11.xlsx", c.bytes({identity_cell("tanggal"): TODAY + timedelta(days=3)})), "I11", identity_cell("tanggal"), Status.DITOLAK)
+    case("I11", c.write("i11.xlsx", c.bytes({identity_cell("tanggal"): TODAY + timedelta(days=3)})), "I11", identity_cell("tanggal"), Status.DITERIMA)
     case("I12", c.write("i12.xlsx", c.bytes({identity_cell("opd"): "Dinas " * 40})), "I12", identity_cell("opd"), Status.DITOLAK)
     case("I03", c.write("i03.xlsx", c.bytes({identity_cell("nama_kabupaten"): "Kota Lain"})), "I03", identity_cell("nama_kabupaten"), Status.DITERIMA)
     kode_desa = f"{IDENTITY_BY_KEY['nama_desa'].kode_col}{IDENTITY_BY_KEY['nama_desa'].row}"

@@ -85,7 +85,7 @@ _RULES = [
          "Tanggal pengisian '{nilai}' kosong atau bukan tanggal; tulis seperti 15/07/2024."),
     Rule("I10", PERINGATAN, "Tanggal pengisian di luar tahun pelaporan",
          "Tanggal pengisian {tanggal} di luar tahun pelaporan {tahun}."),
-    Rule("I11", GALAT, "Tanggal pengisian di masa depan",
+    Rule("I11", PERINGATAN, "Tanggal pengisian di masa depan",
          "Tanggal pengisian {tanggal} belum terjadi (hari ini {hari_ini}); perbaiki tanggalnya."),
     Rule("I12", GALAT, "Teks terlalu panjang", "{kolom} berisi {panjang} karakter; paling banyak {batas}."),
     # Numbers typed by people (N).
