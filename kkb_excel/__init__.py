@@ -7,25 +7,28 @@ The pipeline, stage by stage (folder -> role):
 
 - Pure core (flat; standard library only, copied verbatim into the xlwings Lite bundle):
   `errors` library exceptions with Indonesian messages · `resources` packaged data files ·
-  `numbers` numbers typed by people · `capaian` the one % capaian definition and its categories ·
+  `numbers` numbers typed by people and shown back as typed · `capaian` the one % capaian
+  definition and its categories ·
   `catalogue` the indicator catalogue (data/katalog.csv) · `tingkat` tiers and every kode-wilayah
   helper.
 - Shared: `keys` value columns, semesters and labels, declared once · `wilayah` the Kemendagri
   reference · `dates` dates as people type them · `targets` target
-  override files · `opd` which OPD fills which indicator (K/L per indicator, usual OPD, override file) · `findings` Finding, FileResult, Report ·
+  override files · `opd` which OPD fills which indicator (K/L per indicator, usual OPD, override
+  file) · `findings` Finding, FileResult, Report and `finding()`, the one way to make a finding ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
   `guide` the Petunjuk sheet · `pages` row heights, page breaks, repeated labels · `blueprint`
   clone-per-unit XML patching · `generate` many units in parallel · `canonical` the blank
-  templates in workbooks/templates/ · `opd_layout` and `opd_workbook` one workbook per OPD with
-  every desa/kelurahan as a row · `prefill` desa workbooks pre-filled (locked) with what OPDs
-  already reported.
+  templates in workbooks/templates/ · `seal` the seal over metadata and locked targets ·
+  `opd_layout` and `opd_workbook` one workbook per OPD with every desa/kelurahan as a row ·
+  `prefill` desa workbooks pre-filled (locked) with what OPDs already reported.
 - ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
-  `_kkb` metadata) · `submission` Record and Submission · `xlsxscan` formula text and error cells
-  from the XML · `pool` reads many files in workers · `opd_reader` an OPD workbook -> one Submission per reported
-  desa row.
+  `_kkb` metadata) · `structure` moved columns/rows, identity vs metadata, the seal, other sheets ·
+  `submission` Record and Submission · `xlsxscan` formula text, error cells and % styles from the XML ·
+  `xlsscan` error values in legacy .xls · `opd_reader` an OPD workbook -> one Submission per
+  reported desa row · `pool` reads many files in workers · `cache` read results kept beside a rollup.
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
-  severity and title · `schemas` the pandera value and identity schemas · `filechecks` per-file
+  severity, title and message template, and `schemas` the pandera value and identity schemas · `filechecks` per-file
   rules run in the workers · `run` frames -> pandera -> findings -> Report.
 - ④ `consolidate/`: `model` RunConfig, Rollup, ManifestEntry, Conflict · `aggregate` additive
   partial sums per indicator · `merge` resubmissions by date and OPDs per semester · `completeness`
@@ -33,6 +36,7 @@ The pipeline, stage by stage (folder -> role):
   data sheet (written and read here) · `run` accept, skip, rollup inputs, aggregate up -> Rollup ·
   `opd_manifest` one manifest entry per OPD workbook.
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
+  `safe` text and numbers any writer can store ·
   `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `rekap_form` the unit's own Lampiran 4 rekap with
   sign-off · `matrix` child units x indicators · `xlsx_style` print set-up, fonts, number formats ·
   `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as

@@ -262,19 +262,32 @@ def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas=
 def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     """Periksa workbook daftar tilik yang dikirim OPD dan buat daftar perbaikan per sel.
 
-    PATH boleh berkas, folder (termasuk subfolder) atau pola glob. Status keluar: 0 bila tidak ada
-    berkas bergalat, 1 bila ada, 2 untuk kesalahan pemakaian atau berkas/folder tidak dapat diakses.
+    PATH boleh berkas, folder (termasuk subfolder) atau pola glob. Status keluar: 0 bila semua berkas
+    diterima, 1 bila ada berkas ditolak, 2 untuk kesalahan pemakaian atau berkas/folder tidak dapat
+    diakses, 3 bila terjadi galat internal kkb-excel (lihat temuan X01).
 
     Contoh: kkb-excel validate kiriman/ --laporan laporan.xlsx --anotasi koreksi/ -j 2
     """
-    from kkb_excel.output import laporan as out
     from kkb_excel.read.discover import discover
-    from kkb_excel.read.pool import read_all
-    from kkb_excel.validators.run import validate_submissions
 
     files = discover(list(paths))
     if not files:
         raise CliError("Tidak ada berkas yang ditemukan pada PATH yang diberikan.")
+    try:
+        report = _validate(files, laporan, json_path, anotasi, jobs, rinci)
+    except (KkbError, OSError):
+        raise
+    except Exception as exc:  # a crash must never look like "some files were rejected"
+        err_console.print(f"Galat internal kkb-excel: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(3)
+    sys.exit(report.exit_status())
+
+
+def _validate(files, laporan, json_path, anotasi, jobs, rinci):
+    from kkb_excel.output import laporan as out
+    from kkb_excel.read.pool import read_all
+    from kkb_excel.validators.run import validate_submissions
+
     with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
         task = bar.add_task("baca", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
@@ -287,8 +300,10 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     lines.append(out.summary_line(report))
     click.echo("\n".join(lines))
     if laporan:
-        out.write_xlsx(report, laporan)
+        cut = out.write_xlsx(report, laporan)
         console.print(f"Laporan: {laporan}", markup=False)
+        if cut:
+            err_console.print(f"Peringatan: {cut} teks melebihi 32.767 karakter dan dipotong di laporan.", markup=False)
     if json_path:
         out.write_json(report, json_path)
         console.print(f"JSON: {json_path}", markup=False)
@@ -297,7 +312,7 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
 
         written = out.write_annotated(per_file(report), {f.berkas: f.path for f in files}, anotasi)
         console.print(f"{len(written)} salinan bertanda di {anotasi}", markup=False)
-    sys.exit(0 if report.valid else 1)
+    return report
 
 
 def internal_errors(func):

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from kkb_excel.validators.rules import GALAT, INFO, PERINGATAN, RULES, SEVERITY_ORDER
+from kkb_excel.numbers import tampil
+from kkb_excel.validators.rules import (
+    GALAT,
+    INFO,
+    INTERNAL,
+    PERINGATAN,
+    RULES,
+    SEVERITY_ORDER,
+    Keparahan,
+    Status,
+)
 
-DITERIMA, DITOLAK, DILEWATI = "diterima", "ditolak", "dilewati"
+DITERIMA, DITOLAK, DILEWATI = Status.DITERIMA, Status.DITOLAK, Status.DILEWATI
 
 
 @dataclass(frozen=True)
@@ -23,11 +33,23 @@ class Finding:
     nilai: str | None = None
 
     @property
-    def keparahan(self) -> str:
+    def keparahan(self) -> Keparahan:
         return RULES[self.aturan].keparahan
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "keparahan": self.keparahan, "judul_aturan": RULES[self.aturan].judul}
+        return {**asdict(self), "keparahan": str(self.keparahan), "judul_aturan": RULES[self.aturan].judul}
+
+
+def finding(code: str, berkas: str, *, lembar=None, sel=None, kode_indikator=None, kolom=None, nilai=None, **fields) -> Finding:
+    """The one way to make a Finding: fills the rule's template with `fields` (and nilai/kolom/sel).
+
+    Values are shown the Indonesian way and as typed (`1`, `66,39`, `TRUE`); `nilai` is stored as shown.
+    """
+    shown = None if nilai is None else tampil(nilai)
+    values = {k: tampil(v) for k, v in fields.items()}
+    values.update(nilai=shown or "", kolom=kolom or "", sel=sel or "")
+    pesan = RULES[code].message(**values)
+    return Finding(berkas, code, pesan, lembar=lembar, sel=sel, kode_indikator=kode_indikator, kolom=kolom, nilai=shown)
 
 
 def sort_key(f: Finding):
@@ -59,7 +81,11 @@ class FileResult:
         return sum(1 for f in self.findings if f.keparahan == keparahan)
 
     @property
-    def status(self) -> str:
+    def internal_error(self) -> bool:
+        return any(f.aturan == INTERNAL for f in self.findings)
+
+    @property
+    def status(self) -> Status:
         if self.skipped:
             return DILEWATI
         return DITOLAK if self.count(GALAT) else DITERIMA
@@ -79,6 +105,14 @@ class Report:
     @property
     def valid(self) -> bool:
         return self.count_status(DITOLAK) == 0
+
+    @property
+    def internal_errors(self) -> int:
+        return sum(1 for r in self.files if r.internal_error)
+
+    def exit_status(self) -> int:
+        """0 all accepted, 1 some files rejected, 3 the checker itself failed on some file."""
+        return 3 if self.internal_errors else 0 if self.valid else 1
 
     def summary(self) -> dict:
         return {

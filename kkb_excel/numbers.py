@@ -76,3 +76,19 @@ def parse_number(raw: object) -> ParsedNumber:
     except NumberFormatError:
         raise NumberFormatError(text) from None
     return ParsedNumber(sign * parsed.value, parsed.ambiguous)
+
+
+def tampil(value: object) -> str:
+    """A value as a clerk would recognise it: `1` not `1.0`, `66,39`, `12.800`, `TRUE`, text unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) >= 1e15:
+            return f"{value:G}".replace(".", ",")
+        text = f"{value:,.6f}".rstrip("0").rstrip(".")
+        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return str(value)

@@ -362,7 +362,7 @@ def test_empty_opd_workbook_is_rejected_once_and_moved_rows_are_caught(blank, tm
     fill_openpyxl(blank, empty, {})
     rollup = consolidate_kota(empty.parent)
     [entry] = rollup.manifest
-    assert entry.status == "ditolak" and "Belum ada desa/kelurahan yang diisi" in entry.alasan
+    assert entry.status == "ditolak" and "Belum ada capaian yang diisi; workbook dikirim kosong." in entry.alasan
     _, rows = column_map(blank)
     values = typed_values(random.Random(9), ["33.74.01.1001"])
     moved = fill_openpyxl(blank, tmp_path / "diurutkan.xlsx", values)

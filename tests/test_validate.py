@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DESA
+from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
-from conftest import DESA
-from kkb_excel.read import reader as reader_module
-from kkb_excel.read import pool as read_pool
-from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.cli import main
+from kkb_excel.read import pool as read_pool
+from kkb_excel.read import reader as reader_module
 from kkb_excel.read.discover import discover
-from kkb_excel.template.generate import plan_units
-from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
-from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
 from kkb_excel.read.pool import read_all
-from kkb_excel.validators.run import validate_submissions
+from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
+from kkb_excel.template.blueprint import Blueprint
+from kkb_excel.template.generate import plan_units
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
 
 TINGKAT = {"desa": DESA, "kabupaten": "33.74"}
 
@@ -319,3 +319,26 @@ def test_submission_filled_in_libreoffice_reads_back_like_openpyxl(catalogue, de
     assert {k: v for k, v in a.identity.items()} == {k: v for k, v in b.identity.items()}
     assert [f.aturan for f in b.findings] == [f.aturan for f in a.findings]
     assert validate_submissions([b]).files[0].status == "diterima"
+
+
+@pytest.mark.libreoffice
+def test_excel_errors_in_xls_are_reported_at_their_cell(catalogue, tmp_path):
+    from libreoffice import recalculate, soffice
+
+    from kkb_excel.read.xlsscan import error_cells
+
+    if soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    wb = load_workbook(io.BytesIO(render(catalogue, DESA)))
+    cell = wb["Daftar Tilik"]["H59"]
+    cell.value, cell.data_type = "#N/A", "e"
+    wb["Daftar Tilik"]["J59"] = "=1/0"
+    filled = tmp_path / "galat.xlsx"
+    wb.save(filled)
+    [xls] = recalculate([filled], tmp_path, fmt="xls")
+    assert len(xls.read_bytes()) > 4096 * 4  # a regular (not mini) stream: both compound-file paths are real
+    assert error_cells(xls.read_bytes(), "Daftar Tilik") == {"H59": "#N/A", "J59": "#DIV/0!"}
+    result = only(validate_files([xls]))
+    assert {(f.aturan, f.sel) for f in result.findings if f.aturan == "S12"} == {("S12", "H59"), ("S12", "J59")}
+    assert result.status == "ditolak"
+    assert error_cells(b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "Daftar Tilik") == {}

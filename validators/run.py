@@ -6,31 +6,29 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from kkb_excel.validators import schemas
+from kkb_excel.validators.filechecks import check_file
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.validators.filechecks import check_file
-from kkb_excel.template.layout import identity_cell
-from kkb_excel.validators.filechecks import fmt as _fmt
-from kkb_excel.findings import FileResult, Finding, Report
-from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS
+from kkb_excel.findings import FileResult, Report, finding
+from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS
 from kkb_excel.read.submission import Submission
+from kkb_excel.template.layout import identity_cell
 from kkb_excel.tingkat import CODE_PARTS, tingkat_of
-from kkb_excel.validators import schemas
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
-
 
 
 def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
     """All observed indicator rows of all readable submissions, with (submission, record) positions."""
-    kinds = {i.kode: (i.cara_isi, i.persentase, i.kumulatif) for i in catalogue.active}
+    kinds = {i.kode: (i.cara_isi, i.persentase, i.kumulatif, schemas.bound(i.satuan, i.persentase)) for i in catalogue.active}
     rows, positions = [], []
     for s_index, sub in enumerate(submissions):
         observed = [i for i, rec in enumerate(sub.records) if rec.diamati]
         rows.extend(kinds[sub.records[i].kode] + sub.records[i].checked_values() for i in observed)
         positions.extend((s_index, i) for i in observed)
-    columns = ["cara_isi", "persentase", "kumulatif", *CHECKED_KEYS]
+    columns = ["cara_isi", "persentase", "kumulatif", "batas", *CHECKED_KEYS]
     transposed = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    dtypes = {"persentase": bool, "kumulatif": bool, **dict.fromkeys(NUMBER_KEYS, float)}
+    dtypes = {"persentase": bool, "kumulatif": bool, "batas": float, **dict.fromkeys(NUMBER_KEYS, float)}
     frame = pd.DataFrame({
         name: pd.Series(np.array(values, dtype=dtypes.get(name, object)), dtype=dtypes.get(name, object))
         for name, values in zip(columns, transposed, strict=True)
@@ -38,54 +36,40 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
     return frame, positions
 
 
-def _value_message(code: str, key: str, values: dict) -> str:
+def _value_fields(code: str, key: str, rec, satuan: str) -> dict:
+    """The template fields of a value rule, from the row's values (numbers shown as typed)."""
     sem = key.rsplit("_", 1)[-1]
-    v = {k: _fmt(x) for k, x in values.items()}
-    messages = {
-        "V01": f"{COLUMN_LABEL.get(key, key)} bernilai negatif ({v.get(key)}).",
-        "V02": f"Persentase {v.get(key)} di luar 0-100.",
-        "V03": f"Pembilang {v.get(f'pembilang_{sem}')} melebihi penyebut {v.get(f'penyebut_{sem}')}.",
-        "V04": f"Persentase {v.get(f'capaian_{sem}')} tidak sesuai pembilang/penyebut "
-        f"{v.get(f'pembilang_{sem}')}/{v.get(f'penyebut_{sem}')}"
-        f" = {_ratio(values, sem)} (toleransi {schemas.TOLERANCE_PP:g} poin).",
-        "V05": f"Status '{v.get(key)}' tidak sah; isi 'ya' atau 'tidak'.",
-        "V06": f"Capaian Semester II ({v.get('capaian_2')}) lebih kecil dari Semester I ({v.get('capaian_1')}) "
-        "padahal indikator ini kumulatif.",
-        "V07": f"Capaian {v.get(key)} lebih dari 3 x target {v.get('target')}; periksa kembali.",
-        "V08": f"Target 0 tetapi capaian {v.get(key)}.",
-        "V09": f"Persentase {v.get(key)} diisi tanpa pembilang/penyebut Semester {sem}; isi keduanya agar dapat direkap.",
-    }
-    return messages[code]
+    num, den = rec.value(f"pembilang_{sem}") if sem in "12" else None, rec.value(f"penyebut_{sem}") if sem in "12" else None
+    fields = {"pembilang": num, "penyebut": den, "semester": "I" if sem == "1" else "II",
+              "target": rec.value("target"), "capaian_1": rec.value("capaian_1")}  # fmt: skip
+    if code == "V04":
+        fields.update(rasio=round(num / den * 100, 2) if num is not None and den else "-", toleransi=schemas.TOLERANCE_PP)
+    if code == "V11":
+        fields.update(satuan=satuan if key.startswith("capaian") else "orang", batas=schemas.bound(satuan, False) if key.startswith("capaian") else schemas.MAX_ORANG)
+    return fields
 
 
-def _ratio(values: dict, sem: str) -> str:
-    num, den = values.get(f"pembilang_{sem}"), values.get(f"penyebut_{sem}")
-    return f"{num / den * 100:.2f}" if num is not None and den else "-"
-
-
-def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list[Finding]:
+def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list:
     """The pandera rules over every observed row of every file, mapped back to cells."""
     frame, positions = values_frame(submissions, catalogue)
     found = []
     for code, key, index in schemas.failures(schemas.VALUES, frame):
         sub = submissions[positions[index][0]]
         rec = sub.records[positions[index][1]]
-        found.append(Finding(
-            sub.berkas, code, _value_message(code, key, rec.as_dict()), lembar=sub.sheet, sel=sub.cell(key, rec.baris),
-            kode_indikator=rec.kode, kolom=COLUMN_LABEL[key], nilai=_fmt(rec.value(key)),
-        ))  # fmt: skip
+        fields = _value_fields(code, key, rec, catalogue.get(rec.kode).satuan)
+        found.append(finding(code, sub.berkas, lembar=sub.sheet, sel=sub.cell(key, rec.baris), kode_indikator=rec.kode,
+                             kolom=COLUMN_LABEL[key], nilai=rec.value(key), **fields))  # fmt: skip
     return found
 
 
-def _valid_date(text) -> bool:
+def _tanggal(sub: Submission) -> date | None:
     try:
-        date.fromisoformat(str(text))
-        return True
+        return date.fromisoformat(str(sub.identity.get("tanggal")))
     except ValueError:
-        return False
+        return None
 
 
-def identity_frame(subs: list[Submission], index: WilayahIndex) -> pd.DataFrame:
+def identity_frame(subs: list[Submission], index: WilayahIndex, today: date) -> pd.DataFrame:
     rows = []
     chains: dict[str, dict] = {}  # many files share a wilayah (OPDs, resubmissions): look each up once
     for sub in subs:
@@ -93,41 +77,77 @@ def identity_frame(subs: list[Submission], index: WilayahIndex) -> pd.DataFrame:
         known = kode in index
         if known and kode not in chains:
             chains[kode] = {w.tingkat: w for w in index.chain(kode)}
-        chain = chains.get(kode, {})
-        names_ok = all(
-            sub.identity.get(f"nama_{level}") in (None, "-", chain[level].nama) for level in CODE_PARTS if level in chain
-        )
-        tahun = sub.meta.get("tahun")
+        tahun, tanggal = sub.meta.get("tahun"), _tanggal(sub)
         rows.append({
             "kode_dikenal": known,
-            "tingkat_sesuai": known and tingkat_of(kode) == tingkat,
-            "nama_sesuai": names_ok,
+            "tingkat_sesuai": not known or tingkat_of(kode) == tingkat,  # an unknown code is I01's alone
+            "nama_sesuai": not _wrong_names(sub, chains.get(kode, {})),
             "tahun": float(tahun) if isinstance(tahun, int | float) else float("nan"),
             "opd": str(sub.identity.get("opd") or "").strip(),
-            "petugas_tanggal_ada": bool(str(sub.identity.get("petugas") or "").strip()) and _valid_date(sub.identity.get("tanggal")),
+            "petugas_ada": bool(str(sub.identity.get("petugas") or "").strip()),
+            "tanggal_sah": tanggal is not None,
+            "tanggal_dalam_tahun": tanggal is None or tanggal > today or tanggal.year == tahun,
+            "tanggal_sudah_lewat": tanggal is None or tanggal <= today,
         })  # fmt: skip
-    return pd.DataFrame(rows, columns=["kode_dikenal", "tingkat_sesuai", "nama_sesuai", "tahun", "opd", "petugas_tanggal_ada"])
+    return pd.DataFrame(rows, columns=list(schemas.IDENTITY.columns))
 
 
-def _identity_message(code: str, sub: Submission) -> tuple[str, str | None, str | None]:
+def _wrong_names(sub: Submission, chain: dict) -> list[tuple[str, str]]:
+    """(identity key, reference name) for every visible name that is not the reference's."""
+    return [
+        (f"nama_{level}", chain[level].nama) for level in CODE_PARTS
+        if level in chain and sub.identity.get(f"nama_{level}") not in (None, "-", chain[level].nama)
+    ]  # fmt: skip
+
+
+def _identity_finding(code: str, sub: Submission, index: WilayahIndex, today: date):
     ident, meta = sub.identity, sub.meta
     kode = str(meta.get("kode_wilayah"))
-    options = {
-        "I01": (f"Kode wilayah {kode} tidak ada dalam referensi Kemendagri.", ident.get("sel_kode_desa"), kode),
-        "I02": (f"Kode wilayah {kode} bukan wilayah tingkat {meta.get('tingkat')}.", None, kode),
-        "I03": (f"Nama wilayah pada blok identitas tidak sesuai kode {kode} (referensi Kemendagri).", ident.get("sel_nama_desa"), None),
-        "I04": (f"Tahun {meta.get('tahun')} tidak wajar.", identity_cell("tahun"), str(meta.get("tahun"))),
-        "I05": ("OPD/instansi pengisi belum diisi.", ident.get("sel_opd"), None),
-        "I06": ("Nama petugas atau tanggal pengisian belum diisi dengan benar.", ident.get("sel_petugas"), _fmt(ident.get("tanggal"))),
-    }
-    return options[code]
+    at = {"lembar": sub.sheet}
+    meta_at = {"lembar": "_kkb"}
+    if code == "I01":
+        return finding(code, sub.berkas, kode=kode, sel=ident.get(f"sel_kode_{meta.get('tingkat')}"), nilai=kode, **at)
+    if code == "I02":
+        return finding(code, sub.berkas, kode=kode, tingkat=meta.get("tingkat"), nilai=kode, **meta_at)
+    if code == "I03":
+        chain = {w.tingkat: w for w in index.chain(kode)}
+        key, reference = _wrong_names(sub, chain)[0]
+        return finding(code, sub.berkas, kode=kode, nama_referensi=reference, sel=ident.get(f"sel_{key}"), nilai=ident.get(key), **at)
+    if code == "I04":
+        return finding(code, sub.berkas, dari=str(schemas.FIRST_YEAR), sampai=str(today.year + 1), sel=ident.get("sel_tahun") or identity_cell("tahun"),
+                       nilai=str(meta.get("tahun")), **at)  # fmt: skip
+    if code in ("I05", "I06"):
+        return finding(code, sub.berkas, sel=ident.get("sel_opd" if code == "I05" else "sel_petugas"), **at)
+    shown = {"sel": ident.get("sel_tanggal"), **at}
+    if code == "I09":
+        return finding(code, sub.berkas, nilai=ident.get("tanggal"), **shown)
+    tanggal = _tanggal(sub)
+    text = f"{tanggal:%d/%m/%Y}" if tanggal else ""
+    if code == "I10":
+        return finding(code, sub.berkas, tanggal=text, tahun=str(meta.get("tahun")), nilai=text, **shown)
+    return finding(code, sub.berkas, tanggal=text, hari_ini=f"{today:%d/%m/%Y}", nilai=text, **shown)
 
 
-def identity_findings(subs: list[Submission], index: WilayahIndex) -> list[Finding]:
+def identity_findings(subs: list[Submission], index: WilayahIndex, today: date | None = None) -> list:
+    today = today or date.today()
+    return [_identity_finding(code, subs[i], index, today) for code, _, i in schemas.failures(schemas.IDENTITY, identity_frame(subs, index, today))]
+
+
+def _batch_findings(readable: list[Submission], catalogue: Catalogue, index: WilayahIndex) -> list:
+    """The batch-wide rules; if they fail on the batch, file by file so one file's X01 spares the rest."""
+    try:
+        return value_findings(readable, catalogue) + identity_findings(readable, index)
+    except Exception:
+        if len(readable) <= 1:
+            raise
     found = []
-    for code, _, i in schemas.failures(schemas.IDENTITY, identity_frame(subs, index)):
-        message, cell, value = _identity_message(code, subs[i])
-        found.append(Finding(subs[i].berkas, code, message, lembar=subs[i].sheet, sel=cell, nilai=value))
+    for sub in readable:
+        try:
+            found += value_findings([sub], catalogue) + identity_findings([sub], index)
+        except Exception as exc:
+            from kkb_excel.read.reader import internal_error
+
+            found.append(internal_error(sub.berkas, exc))
     return found
 
 
@@ -137,15 +157,20 @@ def validate_submissions(submissions: list[Submission], catalogue: Catalogue | N
     index = index or load_wilayah()
     submissions = [check_file(s, catalogue) for s in submissions]
     readable = [s for s in submissions if s.readable and not s.is_rollup]
-    by_file: dict[str, list[Finding]] = {s.berkas: list(s.findings) for s in submissions}
-    for finding in value_findings(readable, catalogue) + identity_findings(readable, index):
-        by_file[finding.berkas].append(finding)
+    by_file: dict[str, list] = {s.berkas: list(s.findings) for s in submissions}
+    try:
+        batch = _batch_findings(readable, catalogue, index)
+    except Exception as exc:  # a single file whose batch rules failed
+        from kkb_excel.read.reader import internal_error
+
+        batch = [internal_error(readable[0].berkas, exc)]
+    for found in batch:
+        by_file[found.berkas].append(found)
     results = []
     for sub in submissions:
         if sub.is_rollup and sub.readable:
             sub.skipped = True
-            by_file[sub.berkas].append(Finding(sub.berkas, "S14", "Rekap hasil kkb-excel consolidate; "
-                                               "periksa kiriman daftar tilik aslinya, bukan rekapnya."))  # fmt: skip
+            by_file[sub.berkas].append(finding("S14", sub.berkas))
         result = FileResult(sub.berkas, skipped=sub.skipped)
         if sub.readable:
             result.isian_wajib, result.isian_terisi = sub.isian_wajib, sub.isian_terisi

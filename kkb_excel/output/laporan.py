@@ -9,18 +9,23 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from kkb_excel import __version__
 from kkb_excel.files import write_atomic
-from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report
-from kkb_excel.template.workbook import put_text
-from kkb_excel.validators.rules import GALAT, INFO, PERINGATAN, RULES
+from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report, sort_key
+from kkb_excel.output.safe import clean_number, clean_text, is_truncated
+from kkb_excel.read.structure import FIXES_SHEET as SHEET_FIXES
+from kkb_excel.validators.rules import GALAT, INFO, PERINGATAN, RULES, advice
 
 FINDING_COLUMNS = ("berkas", "lembar", "sel", "kode_indikator", "kolom", "nilai", "aturan", "keparahan", "pesan")
 FINDING_HEADERS = ("Berkas", "Lembar", "Sel", "Kode indikator", "Kolom", "Nilai", "Kode aturan", "Tingkat keparahan", "Pesan")
 SEVERITY_FILL = {GALAT: "FFC7CE", PERINGATAN: "FFEB9C", INFO: "DDEBF7"}
 STATUS_LABEL = {DITERIMA: "DITERIMA", DITOLAK: "DITOLAK", DILEWATI: "DILEWATI"}
+# Annotated copies: a border and a hatched pattern, never a solid fill like the category colours.
+MARK_COLOUR = {GALAT: "C00000", PERINGATAN: "E46C0A", INFO: "2F75B5"}
+MARK_BORDER = {GALAT: "medium", PERINGATAN: "dashed", INFO: "dotted"}
+MARK_PATTERN = {GALAT: "lightUp", PERINGATAN: "lightDown", INFO: None}
 
 
 def file_line(result) -> str:
@@ -49,30 +54,43 @@ def write_json(report: Report, path: Path) -> None:
         "ringkasan": report.summary(),
         "berkas": [
             {"berkas": r.berkas, "status": r.status, "galat": r.count(GALAT), "peringatan": r.count(PERINGATAN),
-             "kode_wilayah": r.kode_wilayah, "tingkat": r.tingkat, "tahun": r.tahun, "opd": r.opd,
+             "kode_wilayah": r.kode_wilayah, "tingkat": r.tingkat, "tahun": clean_number(r.tahun), "opd": r.opd,
              "isian_wajib": r.isian_wajib, "isian_terisi": r.isian_terisi}
             for r in report.files
         ],  # fmt: skip
         "temuan": [f.as_dict() for f in report.findings],
     }
-    write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8"))
 
 
-def _row(ws, values, bold: bool = False) -> None:
+def put_text(cell, value: str) -> int:
+    """Text that stays text (never a formula), cleaned for Excel; 1 when it had to be cut."""
+    cell.value = clean_text(value)
+    cell.data_type = "s"
+    return int(is_truncated(value))
+
+
+def _row(ws, values, bold: bool = False) -> int:
+    """Append a row; returns how many texts were cut at Excel's cell limit."""
     ws.append([None] * len(values))
     r = ws.max_row
+    cut = 0
     for c, value in enumerate(values, start=1):
         cell = ws.cell(r, c)
         if isinstance(value, str):
-            put_text(cell, value)  # text from submissions never becomes a formula
+            cut += put_text(cell, value)  # text from submissions never becomes a formula
         else:
-            cell.value = value
+            cell.value = clean_number(value)
         if bold:
             cell.font = Font(bold=True)
+    return cut
 
 
-def write_xlsx(report: Report, path: Path) -> None:
-    """Laporan: Ringkasan, Berkas (status per file) and Temuan (one finding per row, with filters)."""
+def write_xlsx(report: Report, path: Path) -> int:
+    """Laporan: Ringkasan, Berkas (status per file) and Temuan (one finding per row, with filters).
+
+    Returns how many texts were cut at Excel's 32,767-character limit.
+    """
     wb = Workbook()
     ringkasan = wb.active
     ringkasan.title = "Ringkasan"
@@ -88,7 +106,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     for f in report.findings:
         counts[f.aturan] = counts.get(f.aturan, 0) + 1
     for code, count in sorted(counts.items()):
-        _row(ringkasan, [code, RULES[code].keparahan, RULES[code].judul, count])
+        _row(ringkasan, [code, str(RULES[code].keparahan), RULES[code].judul, count])
     ringkasan.column_dimensions["A"].width = 16
     ringkasan.column_dimensions["C"].width = 60
 
@@ -103,8 +121,9 @@ def write_xlsx(report: Report, path: Path) -> None:
 
     temuan = wb.create_sheet("Temuan")
     _row(temuan, list(FINDING_HEADERS), bold=True)
+    cut = 0
     for f in report.findings:
-        _row(temuan, [getattr(f, c) or "" if c != "keparahan" else f.keparahan for c in FINDING_COLUMNS])
+        cut += _row(temuan, [getattr(f, c) or "" if c != "keparahan" else str(f.keparahan) for c in FINDING_COLUMNS])
         temuan.cell(temuan.max_row, 8).fill = PatternFill("solid", fgColor=SEVERITY_FILL[f.keparahan])
     temuan.auto_filter.ref = temuan.dimensions
     temuan.freeze_panes = "A2"
@@ -113,6 +132,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomic(path, buffer.getvalue())
+    return cut
 
 
 def annotated_name(berkas: str) -> str:
@@ -120,36 +140,90 @@ def annotated_name(berkas: str) -> str:
     return f"{stem}_catatan.xlsx"
 
 
+def _anchor(ws, ref: str):
+    """The cell a finding marks: the top-left cell when `ref` lies inside a merged range."""
+    for merged in ws.merged_cells.ranges:
+        if ref in merged:
+            return ws.cell(merged.min_row, merged.min_col)
+    return ws[ref]
+
+
+def _mark(cell, keparahan: str) -> None:
+    side = Side(style=MARK_BORDER[keparahan], color=MARK_COLOUR[keparahan])
+    cell.border = Border(left=side, right=side, top=side, bottom=side)
+    if MARK_PATTERN[keparahan]:
+        cell.fill = PatternFill(MARK_PATTERN[keparahan], fgColor=MARK_COLOUR[keparahan], bgColor="FFFFFF")
+
+
+def _fixes_sheet(wb, result, indicator_names: dict[str, str]) -> None:
+    """A printable list of every finding of one file: cell, indicator, what is wrong, what to do."""
+    ws = wb.create_sheet(SHEET_FIXES, 0)
+    _row(ws, [f"Daftar Perbaikan: {result.berkas}"], bold=True)
+    _row(ws, [f"Status: {STATUS_LABEL[result.status]} ({result.count(GALAT)} galat, {result.count(PERINGATAN)} peringatan). "
+              "Perbaiki setiap baris bertanda galat, lalu kirim ulang. Sel bermasalah ditandai bingkai merah bergaris."])  # fmt: skip
+    _row(ws, ["No", "Lembar", "Sel", "Indikator", "Tingkat", "Apa yang salah", "Yang harus dilakukan"], bold=True)
+    for number, f in enumerate(sorted(result.findings, key=sort_key), start=1):
+        indicator = f"{f.kode_indikator} {indicator_names.get(f.kode_indikator, '')}".strip() if f.kode_indikator else ""
+        _row(ws, [number, f.lembar or "", f.sel or "", indicator, str(f.keparahan).upper(), f"[{f.aturan}] {f.pesan}", advice(f.aturan)])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = wrap
+    for letter, width in zip("ABCDEFG", (5, 12, 8, 34, 11, 60, 45), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.active = 0
+
+
 def write_annotated(report: Report, sources: dict[str, Path], out_dir: Path) -> list[Path]:
-    """For each readable file with cell findings: a copy with those cells coloured and commented."""
+    """For each readable file with findings: a copy with marked, commented cells and a Daftar Perbaikan sheet.
+
+    One copy that cannot be written never stops the others (its findings stay in the laporan).
+    """
+    from kkb_excel.catalogue import load_catalogue
+
+    names = {i.kode: i.indikator for i in load_catalogue().active}
     written = []
     used: set[str] = set()
     for result in report.files:
-        cell_findings = [f for f in result.findings if f.sel and f.lembar]
-        if not cell_findings or result.berkas not in sources:
+        if not result.findings or result.berkas not in sources or result.status == DILEWATI:
             continue
         try:
             wb = load_workbook(sources[result.berkas])
         except Exception:  # unreadable by openpyxl: the laporan still lists its findings
             continue
-        by_cell: dict[tuple[str, str], list] = {}
-        for f in cell_findings:
-            by_cell.setdefault((f.lembar, f.sel), []).append(f)
-        for (sheet, ref), findings in by_cell.items():
-            if sheet not in wb.sheetnames:
-                continue
-            cell = wb[sheet][ref]
-            worst = min(findings, key=lambda f: (f.keparahan != GALAT, f.keparahan != PERINGATAN))
-            cell.fill = PatternFill("solid", fgColor=SEVERITY_FILL[worst.keparahan])
-            text = "\n".join(f"[{f.aturan} {f.keparahan}] {f.pesan}" for f in findings)
-            cell.comment = Comment(text, "kkb-excel validate", width=320, height=120)
+        try:
+            _annotate(wb, result, names)
+            buffer = io.BytesIO()
+            wb.save(buffer)
+        except Exception:
+            continue
         name = annotated_name(result.berkas)
         while name in used:
             name = name.replace("_catatan", "_catatan_")
         used.add(name)
-        buffer = io.BytesIO()
-        wb.save(buffer)
         path = out_dir / name
         write_atomic(path, buffer.getvalue())
         written.append(path)
     return written
+
+
+def _annotate(wb, result, names: dict[str, str]) -> None:
+    by_cell: dict[tuple[str, str], list] = {}
+    for f in result.findings:
+        if f.sel and f.lembar and f.lembar in wb.sheetnames:
+            by_cell.setdefault((f.lembar, f.sel), []).append(f)
+    for (sheet, ref), findings in by_cell.items():
+        try:
+            cell = _anchor(wb[sheet], ref)
+        except (ValueError, KeyError):
+            continue
+        worst = min(findings, key=sort_key)
+        _mark(cell, worst.keparahan)
+        text = clean_text("\n".join(f"[{f.aturan} {f.keparahan}] {f.pesan}" for f in findings))
+        cell.comment = Comment(text, "kkb-excel validate", width=320, height=120)
+    _fixes_sheet(wb, result, names)

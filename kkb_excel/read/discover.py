@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kkb_excel.errors import KkbError
 
+
 @dataclass(frozen=True)
 class Discovered:
     path: Path

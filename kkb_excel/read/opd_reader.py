@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, Indicator
 from kkb_excel.dates import parse_tanggal
-from kkb_excel.findings import Finding
+from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, STATUS_KEYS, VALUE_KEYS
 from kkb_excel.numbers import NumberFormatError, parse_number
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
@@ -59,15 +59,16 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
     where = {"lembar": SHEET_META}
     if str(sub.meta.get("template_versi", "")) != OPD_VERSION:
         version = str(sub.meta.get("template_versi", "")) or "?"
-        sub.findings.append(Finding(sub.berkas, "S04", f"Templat OPD versi {version}; kkb-excel ini membaca versi {OPD_VERSION}.",
+        sub.findings.append(finding("S04", sub.berkas, jenis="Templat OPD", versi=version, versi_dukung=OPD_VERSION,
+                                    saran="Minta OPD mengisi ulang templat terbaru (kkb-excel generate --opd).",
                                     sel="B3", nilai=version, **where))  # fmt: skip
         return
     if sub.meta.get("katalog_versi") != catalogue.version:
-        sub.findings.append(Finding(sub.berkas, "S13", f"Dibuat dengan katalog {sub.meta.get('katalog_versi')}; "
-                                    f"katalog sekarang {catalogue.version}.", sel="B4", **where))  # fmt: skip
+        sub.findings.append(finding("S13", sub.berkas, versi=sub.meta.get("katalog_versi"), versi_sekarang=catalogue.version,
+                                    sel="B4", **where))  # fmt: skip
     sheet = str(sub.meta.get("lembar", ""))
     if sheet not in workbook.sheet_names:
-        sub.findings.append(Finding(sub.berkas, "S09", f"Lembar '{sheet}' tidak ditemukan (lembar yang ada: {', '.join(workbook.sheet_names)})."))
+        sub.findings.append(finding("S09", sub.berkas, lembar_dicari=sheet, lembar_ada=", ".join(workbook.sheet_names)))
         return
     meta_grid = workbook.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
     columns = [(str(r[3]), str(r[4]), str(r[5])) for r in meta_grid[1:] if len(r) > 5 and r[3] not in ("", None)]
@@ -93,7 +94,7 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
         row_sub = _row_submission(sub, row, kode_wilayah, cells, kodes, letters)
         found = cells[0] if cells else ""
         if str(found).strip() != kode_wilayah:
-            row_sub.findings.append(Finding(row_sub.berkas, "S10", f"Baris {row} seharusnya desa/kelurahan {kode_wilayah}, berisi '{found}'.",
+            row_sub.findings.append(finding("S10", row_sub.berkas, baris=str(row), isi=f"desa/kelurahan {kode_wilayah}",
                                             lembar=sheet, sel=f"A{row}", nilai=str(found)))  # fmt: skip
             sub.rows.append(row_sub)
             continue
@@ -109,7 +110,7 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
             row_sub.records.append(Record(kode, position, True, tuple(values)))
         sub.rows.append(row_sub)
     if not sub.rows:
-        sub.findings.append(Finding(sub.berkas, "K02", "Belum ada desa/kelurahan yang diisi; workbook OPD dikirim kosong.", lembar=sheet))
+        sub.findings.append(finding("K02", sub.berkas, lembar=sheet))
 
 
 def _blank(value) -> bool:
@@ -153,11 +154,10 @@ def _parse(sub: OpdRowSubmission, key: str, raw, kode: str, position: int):
     try:
         parsed = parse_number(raw)
     except NumberFormatError:
-        sub.findings.append(Finding(sub.berkas, "N01", f"'{raw}' bukan angka.", nilai=str(raw), **_where(sub, key, kode, position)))
+        sub.findings.append(finding("N01", sub.berkas, nilai=raw, **_where(sub, key, kode, position)))
         return None
     if parsed.ambiguous:
-        sub.findings.append(Finding(sub.berkas, "N02", f"'{raw}' dibaca sebagai {parsed.value:g} (titik = pemisah ribuan).",
-                                    nilai=str(raw), **_where(sub, key, kode, position)))  # fmt: skip
+        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=parsed.value, **_where(sub, key, kode, position)))
     return parsed.value
 
 

@@ -8,6 +8,7 @@ never raises for a bad file.
 from __future__ import annotations
 
 import hashlib
+import math
 import zipfile
 from datetime import date, datetime
 from functools import lru_cache
@@ -15,16 +16,35 @@ from pathlib import Path
 
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.findings import Finding
+from kkb_excel.dates import parse_tanggal
+from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS
-from kkb_excel.read.submission import Record, Submission, VALUE_INDEX
-from kkb_excel.template.layout import (
-    READABLE_TEMPLATE_VERSIONS, ROLLUP_ID, ROLLUP_VERSION, SHEET_META, SHEET_ROLLUP_DATA, TEMPLATE_ID, TEMPLATE_VERSION,
+from kkb_excel.numbers import NumberFormatError, parse_number, tampil
+from kkb_excel.read import structure
+from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
+from kkb_excel.read.xlsscan import error_cells
+from kkb_excel.read.xlsxscan import (
+    changed_formulas,
+    column_index,
+    formula_count,
+    has_error_cells,
+    percent_styles,
+    scan_sheet,
+    sheet_parts,
+    styled_cells,
 )
-from kkb_excel.numbers import NumberFormatError, parse_number
 from kkb_excel.read.opd_reader import read_opd_workbook
+from kkb_excel.template.layout import (
+    READABLE_TEMPLATE_VERSIONS,
+    ROLLUP_ID,
+    ROLLUP_VERSION,
+    SHEET_GUIDE,
+    SHEET_META,
+    SHEET_ROLLUP_DATA,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+)  # fmt: skip
 from kkb_excel.template.opd_layout import OPD_ID
-from kkb_excel.read.xlsxscan import changed_formulas, column_index, has_error_cells, scan_sheet, sheet_parts
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -46,43 +66,47 @@ def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue 
         _read(path, sub, catalogue or load_catalogue())
     except _Stop:
         pass
-    except Exception as exc:  # a damaged file must not stop the batch
-        sub.findings.append(Finding(sub.berkas, "S01", f"Berkas tidak dapat dibaca ({type(exc).__name__}: {exc})."[:300]))
+    except Exception as exc:  # a bug or an input nobody foresaw: this file's finding, the batch goes on
+        sub.findings.append(internal_error(sub.berkas, exc))
         sub.records = []
     return sub
 
 
-def _stop(sub: Submission, rule: str, message: str, **where) -> None:
-    sub.findings.append(Finding(sub.berkas, rule, message, **where))
+def internal_error(berkas: str, exc: BaseException):
+    return finding("X01", berkas, jenis=type(exc).__name__, galat=str(exc)[:300])
+
+
+def _stop(sub: Submission, rule: str, **fields) -> None:
+    sub.findings.append(finding(rule, sub.berkas, **fields))
     raise _Stop
 
 
 def _read(path: Path, sub: Submission, catalogue: Catalogue) -> None:
     if path.name.startswith(LOCK_PREFIX):
         sub.skipped = True
-        _stop(sub, "S07", "Berkas kunci sementara Microsoft Office (~$...), bukan kiriman; dilewati.")
+        _stop(sub, "S07", jenis="Berkas kunci sementara Microsoft Office (~$...)")
     if path.name.lower() in OS_FILES:
         sub.skipped = True
-        _stop(sub, "S07", "Berkas sistem (bukan kiriman); dilewati.")
+        _stop(sub, "S07", jenis="Berkas sistem")
     data = path.read_bytes()
     sub.sha256 = hashlib.sha256(data).hexdigest()
     if not data:
-        _stop(sub, "S01", "Berkas kosong (0 byte).")
+        _stop(sub, "S01", sebab="berkas kosong (0 byte)")
     if len(data) > MAX_FILE_BYTES:
-        _stop(sub, "S08", f"Berkas {len(data) / 1e6:.1f} MB melebihi batas {MAX_FILE_BYTES // 2**20} MB.")
+        _stop(sub, "S08", sebab=f"Berkas {len(data) / 1e6:.1f} MB melebihi batas {MAX_FILE_BYTES // 2**20} MB")
     archive = None
     if data.startswith(b"PK"):
         archive = _open_zip(sub, path)
         sub.kind = "xlsm" if "xl/vbaProject.bin" in archive.namelist() or path.suffix.lower() == ".xlsm" else "xlsx"
         if sub.kind == "xlsm":
-            sub.findings.append(Finding(sub.berkas, "S05", "Workbook bermakro: nilai dibaca, makro diabaikan. Simpan sebagai .xlsx."))
+            sub.findings.append(finding("S05", sub.berkas))
     elif data.startswith(_CFB_MAGIC):
         if _ENCRYPTION_INFO in data:
-            _stop(sub, "S02", "Workbook dilindungi kata sandi pembuka; kirim ulang tanpa kata sandi.")
+            _stop(sub, "S02")
         sub.kind = "xls"
-        sub.findings.append(Finding(sub.berkas, "S06", "Format Excel 97-2003 (.xls): nilai dibaca, rumus tidak dapat diperiksa. Simpan sebagai .xlsx."))
+        sub.findings.append(finding("S06", sub.berkas))
     else:
-        _stop(sub, "S01", "Bukan berkas Excel (.xlsx/.xlsm/.xls).")
+        _stop(sub, "S01", sebab="bukan berkas Excel (.xlsx/.xlsm/.xls)")
     _read_workbook(path, sub, catalogue, archive)
 
 
@@ -91,14 +115,14 @@ def _open_zip(sub: Submission, path: Path) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        _stop(sub, "S01", "Berkas rusak (arsip zip tidak utuh); minta OPD mengirim ulang.")
+        _stop(sub, "S01", sebab="berkas rusak (arsip zip tidak utuh); minta OPD mengirim ulang")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        _stop(sub, "S08", f"Isi arsip tidak wajar ({total / 1e6:.0f} MB setelah dibuka, rasio {total / packed:.0f}x); tidak dibaca.")
+        _stop(sub, "S08", sebab=f"Isi arsip tidak wajar ({total / 1e6:.0f} MB setelah dibuka, rasio {total / packed:.0f}x)")
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
-        _stop(sub, "S01", "Arsip zip ini bukan workbook Excel (tidak ada xl/workbook.xml).")
+        _stop(sub, "S01", sebab="arsip zip ini bukan workbook Excel (tidak ada xl/workbook.xml)")
     return archive
 
 
@@ -108,10 +132,13 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        _stop(sub, "S01", f"Workbook tidak dapat dibuka ({type(exc).__name__}).")
+        _stop(sub, "S01", sebab=f"workbook tidak dapat dibuka ({type(exc).__name__})")
     if SHEET_META not in workbook.sheet_names:
-        _stop(sub, "S03", "Workbook ini bukan daftar tilik kkb-excel (lembar metadata '_kkb' tidak ada).")
-    parts = sheet_parts(archive) if archive is not None else {}
+        _stop(sub, "S03", sebab="lembar metadata '_kkb' tidak ada")
+    try:
+        parts = sheet_parts(archive) if archive is not None else {}
+    except Exception as exc:
+        _stop(sub, "S01", sebab=f"struktur workbook rusak ({type(exc).__name__})")
     meta_rows = workbook.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
     sub.meta = {str(r[0]): _meta_value(r[1]) for r in meta_rows[1:] if len(r) > 1 and r[0] not in ("", None)}
     meta_sheet = {"lembar": SHEET_META}
@@ -122,24 +149,48 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
         read_opd_workbook(workbook, sub, catalogue)
         return
     if sub.meta.get("template_id") != TEMPLATE_ID:
-        _stop(sub, "S03", "Workbook ini bukan daftar tilik kkb-excel (id templat tidak dikenal).", **meta_sheet, sel="B2")
+        _stop(sub, "S03", sebab="id templat tidak dikenal", **meta_sheet, sel="B2")
     version = str(sub.meta.get("template_versi", ""))
     if version not in READABLE_TEMPLATE_VERSIONS:  # older forms are read: the metadata locates every value
-        _stop(sub, "S04", f"Templat lama atau tidak dikenal (versi {version or '?'}); kkb-excel ini membaca versi "
-              f"{', '.join(READABLE_TEMPLATE_VERSIONS)} (terbaru {TEMPLATE_VERSION}). Minta OPD mengisi ulang templat "
-              "terbaru (kkb-excel generate).", **meta_sheet, sel="B3", nilai=version)  # fmt: skip
+        _stop(sub, "S04", jenis="Templat lama atau tidak dikenal:", versi=version or "?",
+              versi_dukung=f"{', '.join(READABLE_TEMPLATE_VERSIONS)} (terbaru {TEMPLATE_VERSION})",
+              saran="Minta OPD mengisi ulang templat terbaru (kkb-excel generate).", **meta_sheet, sel="B3", nilai=version)  # fmt: skip
     if sub.meta.get("katalog_versi") != catalogue.version:
-        sub.findings.append(Finding(sub.berkas, "S13", f"Dibuat dengan katalog {sub.meta.get('katalog_versi')}; "
-                                    f"katalog sekarang {catalogue.version}.", **meta_sheet, sel="B4"))  # fmt: skip
+        sub.findings.append(finding("S13", sub.berkas, versi=sub.meta.get("katalog_versi"), versi_sekarang=catalogue.version,
+                                    **meta_sheet, sel="B4"))  # fmt: skip
     sheet = str(sub.meta.get("lembar", ""))
     if sheet not in workbook.sheet_names:
-        _stop(sub, "S09", f"Lembar '{sheet}' tidak ditemukan (lembar yang ada: {', '.join(workbook.sheet_names)}).")
+        _stop(sub, "S09", lembar_dicari=sheet, lembar_ada=", ".join(workbook.sheet_names))
     grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    indicator_rows = [(str(r[3]), int(r[4]), str(r[5]) == "ya") for r in meta_rows[1:] if len(r) > 5 and r[3] not in ("", None)]
+    indicator_rows = _indicator_rows(sub, meta_rows)
+    for shifted in (structure.column_shift(sub, grid), structure.row_shift(sub, grid, indicator_rows)):
+        if shifted is not None:
+            sub.findings.append(shifted)
+            raise _Stop
     _read_identity(sub, grid)
     _read_rows(sub, grid, indicator_rows, catalogue)
+    sub.findings.extend(structure.identity_vs_meta(sub) + structure.heading_vs_meta(sub, grid) + structure.text_lengths(sub) + structure.file_name(sub, sub.berkas)
+                        + structure.seal_check(sub, grid, indicator_rows)
+                        + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE, structure.FIXES_SHEET}, indicator_rows))  # fmt: skip
+    if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
+        for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
+            sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))
     if sheet in parts:
-        _check_formulas(sub, archive.read(parts[sheet]), catalogue)
+        xml = archive.read(parts[sheet])
+        if "xl/styles.xml" in archive.namelist():
+            _percent_typed(sub, styled_cells(xml, percent_styles(archive.read("xl/styles.xml"))), catalogue)
+        _check_formulas(sub, xml, catalogue)
+
+
+def _indicator_rows(sub: Submission, meta_rows: list[list]) -> list[tuple[str, int, bool]]:
+    """(kode, baris, diamati) per indicator row, from the metadata sheet."""
+    rows = []
+    for r in meta_rows[1:]:
+        if len(r) > 5 and r[3] not in ("", None):
+            if not isinstance(r[4], int | float) or isinstance(r[4], bool):
+                _stop(sub, "S16", sebab=f"baris indikator {r[3]} pada metadata (_kkb) bukan angka ('{r[4]}')", lembar=SHEET_META)
+            rows.append((str(r[3]), int(r[4]), str(r[5]) == "ya"))
+    return rows
 
 
 def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
@@ -147,9 +198,9 @@ def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
     sub.kind = "rekap"
     version = str(sub.meta.get("template_versi", ""))
     if version != ROLLUP_VERSION:
-        _stop(sub, "S04", f"Rekap versi {version or '?'}; kkb-excel ini membaca versi {ROLLUP_VERSION}.", **meta_sheet, sel="B3")
+        _stop(sub, "S04", jenis="Rekap", versi=version or "?", versi_dukung=ROLLUP_VERSION, saran="", **meta_sheet, sel="B3")
     if SHEET_ROLLUP_DATA not in workbook.sheet_names:
-        _stop(sub, "S09", f"Lembar data rekap '{SHEET_ROLLUP_DATA}' tidak ditemukan.")
+        _stop(sub, "S09", lembar_dicari=SHEET_ROLLUP_DATA, lembar_ada=", ".join(workbook.sheet_names))
     rows = workbook.get_sheet_by_name(SHEET_ROLLUP_DATA).to_python(skip_empty_area=False)
     sub.rekap = [tuple(r) for r in rows[1:] if r and r[0] not in ("", None)]
 
@@ -160,6 +211,8 @@ def _meta_value(value):
 
 def _at(grid: list[list], ref: str):
     letters = ref.rstrip("0123456789")
+    if not (letters.isalpha() and letters.isupper() and ref[len(letters) :]):
+        return ""  # not a cell address (an edited metadata sheet): nothing there
     return _value(grid, int(ref[len(letters) :]), column_index(letters))
 
 
@@ -174,7 +227,10 @@ def _read_identity(sub: Submission, grid: list[list]) -> None:
     for key, ref in sub.meta.items():
         if key.startswith("sel_"):
             value = _at(grid, str(ref))
-            if isinstance(value, datetime):
+            if key == "sel_tanggal":  # dates as people type them: a date cell, a serial, 15/07/2024, 15 Juli 2024
+                parsed = parse_tanggal(value)
+                value = parsed if parsed is not None else value
+            elif isinstance(value, datetime):
                 value = value.date()
             sub.identity[key[4:]] = value.isoformat() if isinstance(value, date) else value
             sub.identity[f"sel_{key[4:]}"] = ref
@@ -187,8 +243,8 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
         cells = grid[row - 1] if 0 < row <= len(grid) else []
         found = cells[kode_col] if kode_col < len(cells) else ""
         if found != kode:
-            sub.findings.append(Finding(sub.berkas, "S10", f"Baris {row} seharusnya indikator {kode}, berisi '{found}'.",
-                                        lembar=sub.sheet, sel=sub.cell("kode", row), kode_indikator=kode, nilai=str(found)))  # fmt: skip
+            sub.findings.append(finding("S10", sub.berkas, baris=str(row), isi=f"indikator {kode}", lembar=sub.sheet, sel=sub.cell("kode", row),
+                                        kode_indikator=kode, nilai=found))  # fmt: skip
             continue
         if kode not in catalogue:
             continue
@@ -197,7 +253,7 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
             raw = cells[col] if col < len(cells) else ""
             if raw == "" or raw is None:
                 values.append(None)
-            elif type(raw) is float and key in NUMBER_KEYS:
+            elif type(raw) is float and key in NUMBER_KEYS and math.isfinite(raw):
                 values.append(raw)
             else:
                 values.append(_parse(sub, key, raw, kode, row))
@@ -208,9 +264,16 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
                     computed = capaian.status_value(values[VALUE_INDEX[f"status_{sem}"]], ind.status_yes)
                 else:
                     num, den = (values[VALUE_INDEX[f"{k}_{sem}"]] for k in ("pembilang", "penyebut"))
-                    computed = capaian.ratio_value(num, den)
+                    computed = _ratio(num, den)
                 values[VALUE_INDEX[f"capaian_{sem}"]] = computed
         sub.records.append(Record(kode, row, diamati, tuple(values)))
+
+
+def _ratio(num, den) -> float | None:
+    try:
+        return capaian.ratio_value(num, den)
+    except ArithmeticError:  # an overflowing ratio (1e308 / 0,5): V11 flags the numbers themselves
+        return None
 
 
 def _capaian_is_formula(cara_isi: str, meta: dict) -> bool:
@@ -222,16 +285,16 @@ def _parse(sub: Submission, key: str, raw, kode: str, row: int):
     """A non-empty cell value as the column expects it; N01/N02 findings for number text."""
     if key == "keterangan":
         return str(raw)
-    if key in STATUS_KEYS:
-        return str(raw).strip().lower() or None
+    if key in STATUS_KEYS:  # compared as typed, lower case; a TRUE cell stays "TRUE" in messages
+        return (raw.strip().lower() or None) if isinstance(raw, str) else tampil(raw)
     try:
         parsed = parse_number(raw)
     except NumberFormatError:
-        sub.findings.append(Finding(sub.berkas, "N01", f"'{raw}' bukan angka.", nilai=str(raw), **_where(sub, key, kode, row)))
+        sub.findings.append(finding("N01", sub.berkas, nilai=raw, **_where(sub, key, kode, row)))
         return None
     if parsed.ambiguous:
-        sub.findings.append(Finding(sub.berkas, "N02", f"'{raw}' dibaca sebagai {parsed.value:g} (titik = pemisah ribuan).",
-                                    nilai=str(raw), **_where(sub, key, kode, row)))  # fmt: skip
+        plain = str(int(parsed.value)) if parsed.value.is_integer() else tampil(parsed.value)  # "1234": no separator to misread
+        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, **_where(sub, key, kode, row)))
     return parsed.value
 
 
@@ -270,15 +333,70 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     where = {"lembar": sub.sheet}
     if has_error_cells(xml):
         for ref, error in sorted(scan_sheet(xml).errors.items()):
-            sub.findings.append(Finding(sub.berkas, "S12", f"Sel berisi galat Excel {error}.", sel=ref, nilai=error, **where))
+            sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, **where))
     columns = tuple(sorted((k[6:], str(v)) for k, v in sub.meta.items() if k.startswith("kolom_")))
     rows = tuple((r.kode, r.baris, r.diamati) for r in sub.records)
     expected = _expected_formulas(columns, rows, catalogue.version, str(sub.meta.get("template_versi")))
     changed = changed_formulas(xml, {ref: item[0] for ref, item in expected.items()})
     for ref, text in changed.items():
         _, kode, key = expected[ref]
-        if text is None:
-            message = f"Rumus {COLUMN_LABEL[key]} di {ref} ditimpa dengan nilai; kembalikan dari templat asli."
+        perubahan = "ditimpa dengan nilai" if text is None else f"diubah (='{text}')"
+        sub.findings.append(finding("S11", sub.berkas, perubahan=perubahan, sel=ref, kode_indikator=kode, kolom=COLUMN_LABEL[key], nilai=text, **where))
+    _input_formulas(sub, xml, expected)
+
+
+def _input_cells(sub: Submission) -> dict[str, tuple[str | None, str]]:
+    """Every cell an OPD types into: ref -> (indicator code or None, column key or identity key)."""
+    cells: dict[str, tuple[str | None, str]] = {}
+    for rec in sub.records:
+        for key in VALUE_KEYS:
+            if key != "target":
+                cells[sub.cell(key, rec.baris)] = (rec.kode, key)
+    for key in ("opd", "petugas", "tanggal"):
+        if f"sel_{key}" in sub.identity:
+            cells[str(sub.identity[f"sel_{key}"])] = (None, key)
+    return cells
+
+
+def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
+    """N03 (cached value used) or N04 (no cached value) for a formula typed into an input cell."""
+    if formula_count(xml) <= len(expected):
+        return
+    inputs = _input_cells(sub)
+    by_row = {rec.baris: rec for rec in sub.records}
+    for ref, text in scan_sheet(xml).formulas.items():
+        if ref in expected or ref not in inputs:
+            continue
+        kode, key = inputs[ref]
+        if kode is None:
+            value = sub.identity.get(key)
         else:
-            message = f"Rumus {COLUMN_LABEL[key]} di {ref} diubah (='{text}')."
-        sub.findings.append(Finding(sub.berkas, "S11", message, sel=ref, kode_indikator=kode, kolom=COLUMN_LABEL[key], nilai=text, **where))
+            value = by_row[int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].value(key)
+        where = {"lembar": sub.sheet, "sel": ref, "kode_indikator": kode, "kolom": COLUMN_LABEL.get(key, key)}
+        if value in (None, ""):
+            sub.findings.append(finding("N04", sub.berkas, rumus=text, **where))
+        else:
+            sub.findings.append(finding("N03", sub.berkas, rumus=text, nilai=value, **where))
+
+
+def _percent_typed(sub: Submission, cells: set[str], catalogue: Catalogue) -> None:
+    """A number typed with '%' (Excel stores 55% as 0.55): a percentage capaian is read as 55 (N05); elsewhere N01."""
+    if not cells:
+        return
+    columns = {str(sub.meta[f"kolom_{k}"]): k for k in NUMBER_KEYS if k != "target" and f"kolom_{k}" in sub.meta}
+    for i, rec in enumerate(sub.records):
+        values = list(rec.values)
+        for letter, key in columns.items():
+            ref = f"{letter}{rec.baris}"
+            value = rec.value(key)
+            if ref not in cells or not isinstance(value, float):
+                continue
+            percent = round(value * 100, 10)
+            where = _where(sub, key, rec.kode, rec.baris)
+            if key.startswith("capaian_") and rec.kode in catalogue and catalogue.get(rec.kode).persentase:
+                values[VALUE_INDEX[key]] = percent
+                sub.findings.append(finding("N05", sub.berkas, nilai=percent, dibaca=percent, **where))
+            else:
+                values[VALUE_INDEX[key]] = None
+                sub.findings.append(finding("N01", sub.berkas, nilai=f"{tampil(percent)}%", **where))
+        sub.records[i] = rec._replace(values=tuple(values))

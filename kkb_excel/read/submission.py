@@ -8,7 +8,7 @@ from typing import NamedTuple
 from kkb_excel.findings import Finding
 from kkb_excel.keys import CHECKED_KEYS, INPUT_VALUE_KEYS, VALUE_KEYS, is_belum_tersedia
 
-UNREADABLE_RULES = {"S01", "S02", "S03", "S04", "S07", "S08", "S09"}
+UNREADABLE_RULES = {"S01", "S02", "S03", "S04", "S07", "S08", "S09", "S15", "X01"}
 
 VALUE_INDEX = {key: i for i, key in enumerate(VALUE_KEYS)}
 

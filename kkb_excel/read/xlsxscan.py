@@ -8,8 +8,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -170,3 +170,43 @@ def column_index(letters: str) -> int:
 def normalize_formula(text: str) -> str:
     """Compare formulas ignoring '=', whitespace, case and Excel's _xlfn. prefixes."""
     return re.sub(r"\s+", "", text.lstrip("=")).replace("_xlfn.", "").upper()
+
+
+def column_letter(index: int) -> str:
+    """'A' for 0, 'AA' for 26 (inverse of column_index); '' for a negative index."""
+    letters = ""
+    index += 1
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_BUILTIN_PERCENT = {b"9", b"10"}
+_NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\s[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\s([^>]*?)/?>")
+
+
+def percent_styles(styles_xml: bytes) -> set[str]:
+    """Style indexes (the `s` of a cell) whose number format shows a percent: how Excel stores a typed '55%'."""
+    percent_ids = set(_BUILTIN_PERCENT)
+    percent_ids.update(i for i, code in _NUMFMT.findall(styles_xml) if b"%" in code.replace(b'"%"', b""))
+    block = _CELLXFS.search(styles_xml)
+    if not block:
+        return set()
+    return {str(n) for n, xf in enumerate(_XF.findall(block.group(1))) if _attrs(xf).get(b"numFmtId") in percent_ids}
+
+
+def styled_cells(xml: bytes, styles: set[str]) -> set[str]:
+    """Cells of a sheet whose style is one of `styles`."""
+    if not styles:
+        return set()
+    pattern = re.compile(rb'<(?:\w+:)?c\s[^>]*?(?:r="([A-Z]+[0-9]+)"[^>]*?\ss="(' + "|".join(sorted(styles)).encode()
+                         + rb')"|s="(?:' + "|".join(sorted(styles)).encode() + rb')"[^>]*?\sr="([A-Z]+[0-9]+)")')  # fmt: skip
+    return {(m.group(1) or m.group(3)).decode() for m in pattern.finditer(xml)}
+
+
+def formula_count(xml: bytes) -> int:
+    """Number of formula elements (plain or prefixed), a cheap test for formulas outside the expected cells."""
+    return len(re.findall(rb"<(?:\w+:)?f[ >/]", xml))

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW
+from kkb_excel.template.seal import SEAL_KEY, seal
 
 TOKEN = "@@KKB:{}@@"
 _TOKEN_RE = re.compile(rb"@@KKB:([a-z_]+)@@")
@@ -26,7 +27,7 @@ MAIN_SHEET_PART = "xl/worksheets/sheet1.xml"
 def placeholder_identity() -> dict[str, str]:
     from kkb_excel.template.workbook import IDENTITY_FIELDS
 
-    return {key: TOKEN.format(key) for key in IDENTITY_FIELDS}
+    return {key: TOKEN.format(key) for key in (*IDENTITY_FIELDS, SEAL_KEY)}
 
 
 def _number_text(value: float) -> str:
@@ -43,6 +44,8 @@ class Blueprint:
     parts: list[tuple[zipfile.ZipInfo, bytes]]
     targets: dict[str, float | None]
     target_cells: dict[str, str]
+    seal_rows: tuple[tuple[str, int, bool], ...] = ()
+    katalog_versi: str = ""
 
     @classmethod
     def build(
@@ -58,11 +61,14 @@ class Blueprint:
         with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
             parts = [(info, archive.read(info)) for info in archive.infolist()]
         cells = {ind.kode: f"{COL['target']}{row}" for row, ind in enumerate(catalogue.active, start=FIRST_DATA_ROW)}
-        return cls(tingkat, tahun, kertas, parts, dict(targets), cells)
+        rows = tuple((i.kode, r, i.tingkat_pengamatan == tingkat) for r, i in enumerate(catalogue.active, start=FIRST_DATA_ROW))
+        return cls(tingkat, tahun, kertas, parts, dict(targets), cells, rows, catalogue.version)
 
     def render(self, identity: dict[str, str], targets: dict[str, float | None], cells: dict[str, object] | None = None) -> bytes:
         """The .xlsx bytes for one unit; `cells` optionally fills main-sheet cells (A1 ref -> value)."""
         values = {key: escape(text).encode("utf-8") for key, text in identity.items()}
+        unit_targets = {**self.targets, **targets}
+        values[SEAL_KEY] = seal(identity["kode_wilayah"], self.tingkat, self.tahun, self.katalog_versi, self.seal_rows, unit_targets).encode()
         patch = {self.target_cells[k]: v for k, v in targets.items() if v != self.targets.get(k)}
         patch.update(cells or {})
         out = io.BytesIO()

@@ -17,6 +17,7 @@ from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.keys import BELUM_TERSEDIA
 from kkb_excel.template import guide, pages
+from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.template.layout import (
     COL,
     COLUMNS,
@@ -500,6 +501,8 @@ def _write_meta(
         *((f"sel_{line.kode_key}", f"{line.kode_col}{line.row}") for line in IDENTITY if line.kode_key),
         *((f"sel_{key}", ref) for key, ref in closing.items()),
         *((f"kolom_{c.key}", c.letter) for c in COLUMNS),
+        (SEAL_KEY, spec.identity.get(SEAL_KEY) or seal(spec.identity["kode_wilayah"], spec.tingkat, spec.tahun, catalogue.version,
+                                                       ((i.kode, r, observed(i, spec.tingkat)) for r, i in enumerate(indicators, start=FIRST_DATA_ROW)), spec.targets)),
     ]
     put_text(meta["A1"], "kunci")
     put_text(meta["B1"], "nilai")
