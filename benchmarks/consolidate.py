@@ -23,14 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-
 from common import peak_memory_mb
-from kkb_excel.template.blueprint import Blueprint
+
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
+from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import identity_cell
-from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
 
 NAIVE_SAMPLE = 150
 ALL_DESA = 83_762

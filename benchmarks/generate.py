@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from common import peak_memory_mb
+
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.template.generate import generate, plan_units
 from kkb_excel.template.workbook import TemplateSpec, build_workbook

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 from common import peak_memory_mb
-from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
 from kkb_excel.catalogue import load_catalogue
@@ -29,6 +28,7 @@ from kkb_excel.synthetic import write_synthetic
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.opd_layout import SHEET_OPD
 from kkb_excel.template.opd_workbook import generate_opd
+from kkb_excel.validators.run import validate_submissions
 from kkb_excel.wilayah import load_wilayah
 
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-
 from common import peak_memory_mb
+
 from kkb_excel.read.discover import discover
-from kkb_excel.template.generate import plan_units
 from kkb_excel.synthetic import write_synthetic
+from kkb_excel.template.generate import plan_units
 from kkb_excel.wilayah import load_wilayah
 
 NAIVE_SAMPLE = 150

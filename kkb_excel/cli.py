@@ -83,8 +83,8 @@ def katalog(output: Path | None, semua: bool, show_opd: bool, peta_opd: Path | N
     if show_opd:
         _katalog_opd(peta_opd)
         return
-    from kkb_excel.output import catalogue_export
     from kkb_excel.catalogue import load_catalogue
+    from kkb_excel.output import catalogue_export
 
     cat = load_catalogue()
     if output:
@@ -232,8 +232,8 @@ def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_
 
 
 def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas="f4", timpa=False) -> list[Path]:
-    from kkb_excel.template import generate as gen
     from kkb_excel.targets import load_targets
+    from kkb_excel.template import generate as gen
 
     overrides = load_targets(target_file) if target_file else {}
     units, empty = gen.split_fillable(gen.plan_units(wilayah_codes, turunan, tahun))

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.files import write_atomic
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import Unit
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
 

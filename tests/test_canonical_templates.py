@@ -3,11 +3,11 @@
 import io
 
 import pytest
-
 from conftest import REPO
+from workbook_content import content
+
 from kkb_excel.template.canonical import CANONICAL_TINGKAT, canonical_name, canonical_spec
 from kkb_excel.template.workbook import build_workbook
-from workbook_content import content
 
 
 @pytest.mark.parametrize("tingkat", CANONICAL_TINGKAT)

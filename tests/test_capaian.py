@@ -1,6 +1,6 @@
 import pytest
-
 from capaian_cases import CASES, KATEGORI
+
 from kkb_excel import capaian
 
 

@@ -206,10 +206,9 @@ def test_targets_per_tier_and_semester_filter(fixture_dir):
 
 
 def test_validate_skips_a_rollup_with_a_note(kab, tmp_path):
-    from kkb_excel.validators.run import validate_submissions
-
     from kkb_excel.read.discover import discover
     from kkb_excel.read.pool import read_all
+    from kkb_excel.validators.run import validate_submissions
 
     path = tmp_path / "rekap.xlsx"
     write_xlsx(kab, path)

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import schedula
+from capaian_cases import CASES
 from formulas import Parser
 from openpyxl import load_workbook
 
-from capaian_cases import CASES
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
 
 

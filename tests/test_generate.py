@@ -3,16 +3,16 @@
 import io
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import DESA, saved
-from kkb_excel.template.blueprint import Blueprint
+from openpyxl import load_workbook
+from workbook_content import content
+
 from kkb_excel.errors import KkbError
 from kkb_excel.template import generate as gen
+from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import generate, plan_units, unit_identity
 from kkb_excel.template.layout import FIRST_DATA_ROW, identity_cell
 from kkb_excel.template.workbook import TemplateSpec, build_workbook
-from workbook_content import content
 
 
 def direct(catalogue, wilayah, kode, targets=None):

@@ -8,7 +8,6 @@ import random
 import pytest
 from click.testing import CliRunner
 from conftest import DESA
-from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
 from kkb_excel.cli import main
@@ -22,6 +21,7 @@ from kkb_excel.synthetic import plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN, identity_cell
+from kkb_excel.validators.run import validate_submissions
 
 HOSTILE = "Dinas\x0bKB _x000B_ \x00\x1f =SUM(A1) " + "x" * 10
 

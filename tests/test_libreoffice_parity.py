@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from capaian_cases import CASES
+from libreoffice import recalculate, soffice
 from openpyxl import load_workbook
 
-from capaian_cases import CASES
 from kkb_excel import capaian
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
-from libreoffice import recalculate, soffice
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")]
 
@@ -74,9 +74,10 @@ def test_ratio_filled_by_pembilang_penyebut_only_and_belum_tersedia(desa_workboo
     import subprocess
     from pathlib import Path
 
+    from libreoffice import uno_python
+
     from kkb_excel.keys import BELUM_TERSEDIA
     from kkb_excel.read.reader import read_submission
-    from libreoffice import uno_python
 
     python = uno_python()
     if python is None:

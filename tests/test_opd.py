@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
 from kkb_excel.cli import main
@@ -29,6 +28,7 @@ from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
 from kkb_excel.template.opd_layout import FIRST_DATA_ROW as OPD_FIRST_ROW
 from kkb_excel.template.opd_layout import INDICATOR_ROW, SHEET_OPD
 from kkb_excel.template.opd_workbook import generate_opd
+from kkb_excel.validators.run import validate_submissions
 
 KOTA = "33.74"
 TEST_OPD = "Tim Uji"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import DESA
+from libreoffice import recalculate, soffice
 from openpyxl import load_workbook
 
-from conftest import DESA
 from kkb_excel.template.generate import generate, plan_units
 from kkb_excel.template.layout import PAPERS, SHEET_MAIN, SOURCE_NOTE
-from libreoffice import recalculate, soffice
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")]

@@ -13,7 +13,6 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kkb_excel.validators.run import validate_submissions
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.consolidate.model import RunConfig
@@ -25,6 +24,7 @@ from kkb_excel.read.pool import read_all
 from kkb_excel.synthetic import plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
+from kkb_excel.validators.run import validate_submissions
 
 DESA = ("33.74.01.1001", "33.74.01.1002", "33.74.01.1003")
 CATALOGUE = load_catalogue()

@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from consolidate_helpers import run
+from libreoffice import soffice
 from openpyxl import load_workbook
 
 from kkb_excel import capaian
 from kkb_excel.cli import main
-from consolidate_helpers import run
 from kkb_excel.output import pdf, rekap_form
 from kkb_excel.output.rollup_workbook import ANALYST_COLUMNS, records, write_csv, write_parquet, write_pdf, write_xlsx
 from kkb_excel.output.xlsx_style import BAND_FILL
@@ -21,7 +22,6 @@ from kkb_excel.synthetic import plausible_values, write_synthetic
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import identity_cell
-from libreoffice import soffice
 
 KOTA = "33.74"
 

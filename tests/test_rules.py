@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 from conftest import DESA
-from kkb_excel.validators.rules import RULES, Keparahan, Status
-from kkb_excel.validators.run import validate_submissions
 from openpyxl import Workbook, load_workbook
 
 from kkb_excel.findings import finding, sort_key
@@ -34,6 +32,8 @@ from kkb_excel.template.layout import (
     SHEET_ROLLUP_DATA,
     identity_cell,
 )
+from kkb_excel.validators.rules import RULES, Keparahan, Status
+from kkb_excel.validators.run import validate_submissions
 
 TODAY = date.today()
 PATHS: dict[str, Path] = {}

@@ -1,6 +1,5 @@
-from openpyxl import Workbook
-
 import pytest
+from openpyxl import Workbook
 
 from kkb_excel.errors import TargetFileError
 from kkb_excel.targets import load_targets

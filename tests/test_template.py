@@ -6,7 +6,16 @@ from openpyxl import load_workbook
 from kkb_excel import capaian
 from kkb_excel.keys import BELUM_TERSEDIA
 from kkb_excel.template.layout import (
-    COL, FIRST_DATA_ROW, FREEZE, HEADER_ROW, SHEET_GUIDE, SHEET_MAIN, SHEET_META, TEMPLATE_ID, TEMPLATE_VERSION, identity_cell,
+    COL,
+    FIRST_DATA_ROW,
+    FREEZE,
+    HEADER_ROW,
+    SHEET_GUIDE,
+    SHEET_MAIN,
+    SHEET_META,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+    identity_cell,
 )
 from kkb_excel.template.workbook import FILL_FORMULA, FILL_INPUT
 

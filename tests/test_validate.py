@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DESA
-from kkb_excel.validators.run import validate_submissions
 from openpyxl import load_workbook
 
 from kkb_excel.cli import main
@@ -26,6 +25,7 @@ from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
+from kkb_excel.validators.run import validate_submissions
 
 TINGKAT = {"desa": DESA, "kabupaten": "33.74"}
 

@@ -7,6 +7,7 @@ Every argument is read with err_to_str, so an error cell arrives as "#DIV/0!" in
 """
 
 import xlwings as xw
+
 from kkb_excel.udfs import core
 
 CATEGORY = "KKB"

@@ -6,8 +6,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from kkb_excel.validators import schemas
-from kkb_excel.validators.filechecks import check_file
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import FileResult, Report, finding
@@ -15,6 +13,8 @@ from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import identity_cell
 from kkb_excel.tingkat import CODE_PARTS, tingkat_of
+from kkb_excel.validators import schemas
+from kkb_excel.validators.filechecks import check_file
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.consolidate import aggregate, completeness, merge, rollup_sheet
-from kkb_excel.consolidate.opd_manifest import collapse_opd_rows
 from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.consolidate.model import (
     DIGANTIKAN,
@@ -25,6 +24,7 @@ from kkb_excel.consolidate.model import (
     Rollup,
     RunConfig,
 )
+from kkb_excel.consolidate.opd_manifest import collapse_opd_rows
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report
 from kkb_excel.read.submission import Submission

@@ -17,7 +17,7 @@ from kkb_excel.catalogue import Catalogue, Indicator
 from kkb_excel.consolidate import aggregate
 from kkb_excel.consolidate.run import Rollup, tier_target
 from kkb_excel.keys import COLUMN_LABEL
-from kkb_excel.output.xlsx_style import PAPERS, FONT_SIZE, Styles, column_mm, kategori_legend, print_setup, text_lines
+from kkb_excel.output.xlsx_style import FONT_SIZE, PAPERS, Styles, column_mm, kategori_legend, print_setup, text_lines
 from kkb_excel.template.layout import TITLE
 from kkb_excel.tingkat import LABEL, NASIONAL, rank, tingkat_of
 from kkb_excel.wilayah import WilayahIndex

@@ -21,6 +21,7 @@ from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS
 from kkb_excel.numbers import NumberFormatError, parse_number, tampil
 from kkb_excel.read import structure
+from kkb_excel.read.opd_reader import read_opd_workbook
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsscan import error_cells
 from kkb_excel.read.xlsxscan import (
@@ -33,7 +34,6 @@ from kkb_excel.read.xlsxscan import (
     sheet_parts,
     styled_cells,
 )
-from kkb_excel.read.opd_reader import read_opd_workbook
 from kkb_excel.template.layout import (
     READABLE_TEMPLATE_VERSIONS,
     ROLLUP_ID,

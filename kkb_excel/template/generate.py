@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import KkbError
-from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.files import slug, write_atomic
+from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.template.blueprint import Blueprint
+from kkb_excel.template.layout import DEFAULT_PAPER
 from kkb_excel.tingkat import CODE_PARTS, LABEL
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
-from kkb_excel.template.layout import DEFAULT_PAPER
 
 TURUNAN = ("desa", "kecamatan", "kabupaten")
 MAX_CHUNK = 64

@@ -17,7 +17,6 @@ from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.keys import BELUM_TERSEDIA
 from kkb_excel.template import guide, pages
-from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.template.layout import (
     COL,
     COLUMNS,
@@ -48,6 +47,7 @@ from kkb_excel.template.layout import (
     WIDTH,
     identity_cell,
 )
+from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.tingkat import LABEL, rank
 
 # Identity fields every workbook carries; `kode_wilayah`/`nama_wilayah` name the unit itself.
