@@ -58,7 +58,8 @@ def main() -> None:
         rng = random.Random(1)
         for row in rows:
             for letter, key in columns:
-                ws[f"{letter}{row}"] = rng.choice(["ya", "tidak"]) if key.startswith("status") else rng.randint(0, 50) + 50 * key.startswith("penyebut")
+                ws[f"{letter}{row}"] = (rng.choice(["ya", "tidak"]) if key.startswith("status")
+                                        else rng.randint(0, 50) + 50 * key.startswith("penyebut"))  # fmt: skip
         filled = out / "opd-terisi.xlsx"
         wb.save(filled)
         if profile:
@@ -86,7 +87,8 @@ def main() -> None:
     print(f"generate: {generated:.2f} s for one workbook ({size:.1f} MB)")
     print(f"read OPD workbook: {read_opd:.2f} s, {len(subs)} submissions, {opd_values} values -> {opd_values / read_opd:,.0f} values/s")
     print(f"validate the {len(report.files)} row submissions (pandera, all rows at once): {validated:.2f} s")
-    print(f"read per-desa files: {read_desa:.2f} s for {len(desa_subs)} files, {desa_values} values -> {desa_values / read_desa:,.0f} values/s")
+    print(f"read per-desa files: {read_desa:.2f} s for {len(desa_subs)} files, "
+          f"{desa_values} values -> {desa_values / read_desa:,.0f} values/s")  # fmt: skip
     print(f"peak memory: {peak_memory_mb()}")
 
 

@@ -60,7 +60,8 @@ def test_bad_codes_exit_2_with_indonesian_message(run, tmp_path, args):
 
 def test_generate_with_target_file(run, tmp_path):
     targets = tmp_path / "target.csv"
-    targets.write_text("kode_wilayah,kode_indikator,target\n33.74.01.1001,S3.Pa.K2.a,1\n33.74.01.1001,S2.Pa.K3.b,\"60,5\"\n", encoding="utf-8")
+    targets.write_text("kode_wilayah,kode_indikator,target\n33.74.01.1001,S3.Pa.K2.a,1\n33.74.01.1001,S2.Pa.K3.b,\"60,5\"\n",
+                       encoding="utf-8")  # fmt: skip
     out = tmp_path / "out"
     result = run("generate", "--wilayah", "33.74.01", "--turunan", "desa", "--tahun", "2025", "--target", str(targets), "-o", str(out))
     assert result.exit_code == 0, result.output

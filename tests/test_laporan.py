@@ -46,7 +46,8 @@ def test_clean_text_and_numbers():
 
 def test_every_validation_writer_survives_hostile_text(tmp_path):
     huge = "z" * (MAX_CELL_TEXT + 5)
-    findings = [finding("N01", "a.xlsx", nilai=HOSTILE, lembar=SHEET_MAIN, sel="H59"), finding("I12", "a.xlsx", kolom=huge, panjang="1", batas="2")]
+    findings = [finding("N01", "a.xlsx", nilai=HOSTILE, lembar=SHEET_MAIN, sel="H59"),
+                finding("I12", "a.xlsx", kolom=huge, panjang="1", batas="2")]  # fmt: skip
     report = Report([FileResult("a.xlsx", findings=findings, opd=HOSTILE, tahun=float("nan"))])
     cut = laporan.write_xlsx(report, tmp_path / "l.xlsx")
     assert cut == 2  # the kolom cell and the message quoting it

@@ -83,9 +83,10 @@ def test_ratio_filled_by_pembilang_penyebut_only_and_belum_tersedia(desa_workboo
     if python is None:
         pytest.skip("python3-uno is not installed")
     rng = random.Random(11)
-    rows = [(r, i) for r, i in enumerate(catalogue.active, start=FIRST_DATA_ROW) if i.tingkat_pengamatan == "desa" and i.cara_isi == "rasio"]
+    rows = [(r, i) for r, i in enumerate(catalogue.active, start=FIRST_DATA_ROW)
+            if i.tingkat_pengamatan == "desa" and i.cara_isi == "rasio"]  # fmt: skip
     cells, expected = {}, {}
-    for n, (row, ind) in enumerate(rows):
+    for n, (row, _ind) in enumerate(rows):
         den = [0, 3, 7, 400][n % 4] if n % 5 else 1000
         num = min(den, rng.randint(0, 9) * 37 % (den + 1))
         cells[f"{SHEET_MAIN}!{COL['pembilang_1']}{row}"], cells[f"{SHEET_MAIN}!{COL['penyebut_1']}{row}"] = num, den

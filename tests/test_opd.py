@@ -104,13 +104,15 @@ def read_values(path: Path) -> dict[str, dict[tuple[str, str], object]]:
     out = {}
     for sub in subs:
         out[sub.meta["kode_wilayah"]] = {(r.kode, k): v for r in sub.records for k, v in r.as_dict().items()
-                                         if v is not None and not k.startswith("capaian") or (r.kode == ANGKA and v is not None)}  # fmt: skip
+                                         if v is not None and not k.startswith("capaian")
+                                         or (r.kode == ANGKA and v is not None)}  # fmt: skip
     return out
 
 
 def test_mapping_follows_the_reference_and_covers_every_desa_indicator(catalogue, shared):
     opd_map = load_opd_map()
-    reference = {r["kode"]: r["penanggung_jawab_kl"] for r in csv.DictReader(io.StringIO((shared / "reference" / "inpres_targets.csv").read_text(encoding="utf-8")))}
+    reference = {r["kode"]: r["penanggung_jawab_kl"]
+                 for r in csv.DictReader(io.StringIO((shared / "reference" / "inpres_targets.csv").read_text(encoding="utf-8")))}
     assert set(opd_map.kl) == {i.kode for i in catalogue.all}
     for kode, kl in opd_map.kl.items():
         assert kl.split(" (")[0] in reference[kode], kode  # each K/L is named in the evidence for that row
@@ -148,7 +150,8 @@ def test_override_with_bad_rows_is_reported_and_generates_nothing(catalogue, tmp
         load_opd_map(path, catalogue)
     assert [p.split(":")[0] for p in info.value.problems] == [f"peta-salah.csv baris {n}" for n in (2, 3, 4, 5, 6)]
     out = tmp_path / "hasil"
-    result = CliRunner().invoke(main, ["generate", "--wilayah", KOTA, "--per-opd", "--peta-opd", str(path), "--tahun", "2024", "-o", str(out)])
+    result = CliRunner().invoke(main, ["generate", "--wilayah", KOTA, "--per-opd", "--peta-opd", str(path), "--tahun", "2024",
+                                       "-o", str(out)])  # fmt: skip
     assert result.exit_code == 2 and "peta-salah.csv baris 4" in result.output and "Traceback" not in result.output
     assert not out.exists() or not any(out.iterdir())
 
@@ -194,7 +197,8 @@ def test_openpyxl_filled_workbook_reads_back_exactly(blank, tmp_path):
 
 def test_number_text_findings_name_file_sheet_and_cell(blank, tmp_path):
     columns, rows = column_map(blank)
-    filled = fill_openpyxl(blank, tmp_path / "teks.xlsx", {"33.74.01.1002": {(RASIO, "pembilang_1"): "1.234", (RASIO, "penyebut_1"): "abc"}})
+    filled = fill_openpyxl(blank, tmp_path / "teks.xlsx",
+                           {"33.74.01.1002": {(RASIO, "pembilang_1"): "1.234", (RASIO, "penyebut_1"): "abc"}})  # fmt: skip
     report = validate_submissions(read_all(discover([str(filled)])))
     [result] = report.files
     row = rows["33.74.01.1002"]

@@ -142,7 +142,8 @@ def _package(targets: dict[str, str]) -> zipfile.ZipFile:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>{sheets}</sheets></workbook>')
         archive.writestr("xl/_rels/workbook.xml.rels",
-                         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>')  # fmt: skip
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         f'{rels}</Relationships>')  # fmt: skip
     return zipfile.ZipFile(buffer)
 
 

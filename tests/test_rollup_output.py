@@ -149,11 +149,13 @@ def test_csv_indonesian_excel_reads_back_and_years_stack(rollup, kiriman, tmp_pa
     plain = tmp_path / "plain.csv"
     write_csv(rollup, plain, fmt="standar")
     codes = {"kode_wilayah": str, "kode_cakupan": str}
-    pd.testing.assert_frame_equal(pd.read_csv(plain, dtype=codes), pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype=codes))
+    pd.testing.assert_frame_equal(pd.read_csv(plain, dtype=codes),
+                                  pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype=codes))  # fmt: skip
     later = tmp_path / "2025"
     write_synthetic(plan_units(["33.74.01"], "desa", 2025)[:3], 2025, later, seed=3, defect_rate=0)
     write_csv(run([later], "kabupaten", KOTA, tahun=2025), tmp_path / "rekap-2025.csv")
-    stacked = pd.concat([pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype={"kode_wilayah": str}) for p in (path, tmp_path / "rekap-2025.csv")])
+    stacked = pd.concat([pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype={"kode_wilayah": str})
+                         for p in (path, tmp_path / "rekap-2025.csv")])  # fmt: skip
     per_year = stacked[stacked.kode_wilayah == KOTA].groupby("tahun").size()
     assert set(per_year.index) == {2024, 2025}
     assert not stacked.duplicated(["tahun", "semester", "kode_wilayah", "kode_indikator"]).any()

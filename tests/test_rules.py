@@ -135,7 +135,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     count = {ref("capaian_1", r[COUNT]): 0, ref("capaian_2", r[COUNT]): 0}
     case("V08_batas", c.write("v08b.xlsx", c.bytes(count, targets={COUNT: 0})), None, None, Status.DITERIMA)
     case("V10", c.write("v10.xlsx", c.bytes({ref("pembilang_1", r[COUNT]): 5})), "V10", ref("pembilang_1", r[COUNT]), Status.DITERIMA)
-    case("V10_baris", c.write("v10r.xlsx", c.bytes({ref("capaian_1", c.grey_row): 5})), "V10", ref("capaian_1", c.grey_row), Status.DITERIMA)
+    case("V10_baris", c.write("v10r.xlsx", c.bytes({ref("capaian_1", c.grey_row): 5})), "V10", ref("capaian_1", c.grey_row),
+         Status.DITERIMA)  # fmt: skip
     case("V11", c.write("v11.xlsx", c.bytes({ref("capaian_1", r[COUNT]): 1e20})), "V11", ref("capaian_1", r[COUNT]), Status.DITOLAK)
     case("V11_orang", c.write("v11o.xlsx", c.bytes(_ratio_cells(c, RASIO, 5e8, 1e308))), "V11", ref("penyebut_1", r[RASIO]), Status.DITOLAK)
     # Numbers
@@ -145,7 +146,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("N04", c.edited("n04.xlsx", lambda wb: wb[SHEET_MAIN].__setitem__(ref("capaian_1", r[COUNT]), "=10+5")), "N04",
          ref("capaian_1", r[COUNT]), Status.DITOLAK)  # fmt: skip
     n03 = c.bytes({ref("capaian_1", r[COUNT]): 15})
-    case("N03", c.write("n03.xlsx", _with_formula(n03, ref("capaian_1", r[COUNT]), "10+5")), "N03", ref("capaian_1", r[COUNT]), Status.DITERIMA)
+    case("N03", c.write("n03.xlsx", _with_formula(n03, ref("capaian_1", r[COUNT]), "10+5")), "N03", ref("capaian_1", r[COUNT]),
+         Status.DITERIMA)  # fmt: skip
 
     def percent(wb):
         cell = wb[SHEET_MAIN][ref("capaian_1", r[COUNT])]
@@ -156,9 +158,11 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("I06", c.write("i06.xlsx", c.bytes({identity_cell("petugas"): None})), "I06", identity_cell("petugas"), Status.DITERIMA)
     case("I09", c.write("i09.xlsx", c.bytes({identity_cell("tanggal"): "kemarin sore"})), "I09", identity_cell("tanggal"), Status.DITERIMA)
     case("I10", c.write("i10.xlsx", c.bytes({identity_cell("tanggal"): "15/07/2023"})), "I10", identity_cell("tanggal"), Status.DITERIMA)
-    case("I11", c.write("i11.xlsx", c.bytes({identity_cell("tanggal"): TODAY + timedelta(days=3)})), "I11", identity_cell("tanggal"), Status.DITERIMA)
+    case("I11", c.write("i11.xlsx", c.bytes({identity_cell("tanggal"): TODAY + timedelta(days=3)})), "I11", identity_cell("tanggal"),
+         Status.DITERIMA)  # fmt: skip
     case("I12", c.write("i12.xlsx", c.bytes({identity_cell("opd"): "Dinas " * 40})), "I12", identity_cell("opd"), Status.DITOLAK)
-    case("I03", c.write("i03.xlsx", c.bytes({identity_cell("nama_kabupaten"): "Kota Lain"})), "I03", identity_cell("nama_kabupaten"), Status.DITERIMA)
+    case("I03", c.write("i03.xlsx", c.bytes({identity_cell("nama_kabupaten"): "Kota Lain"})), "I03", identity_cell("nama_kabupaten"),
+         Status.DITERIMA)  # fmt: skip
     kode_desa = f"{IDENTITY_BY_KEY['nama_desa'].kode_col}{IDENTITY_BY_KEY['nama_desa'].row}"
     case("I07", c.write("i07.xlsx", c.bytes({kode_desa: "33.74.01.1002"})), "I07", kode_desa, Status.DITOLAK)
     case("I07_tahun", c.write("i07t.xlsx", c.bytes({identity_cell("tahun"): "Tingkat Desa - Tahun 2025"})), "I07", identity_cell("tahun"),
@@ -170,7 +174,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     # Structure
     case("S16_meta", c.edited("s16m.xlsx", _meta("tahun", 2025)), "S16", None, Status.DITOLAK)
     case("S16_target", c.write("s16t.xlsx", c.bytes({ref("target", r[RASIO]): 10})), "S16", None, Status.DITOLAK)
-    case("S15_kolom", c.edited("s15k.xlsx", lambda wb: wb[SHEET_MAIN].insert_cols(7)), "S15", f"{COL['target']}{FIRST_DATA_ROW - 1}", Status.DITOLAK)
+    case("S15_kolom", c.edited("s15k.xlsx", lambda wb: wb[SHEET_MAIN].insert_cols(7)), "S15", f"{COL['target']}{FIRST_DATA_ROW - 1}",
+         Status.DITOLAK)  # fmt: skip
     case("S15_hapus", c.edited("s15h.xlsx", lambda wb: wb[SHEET_MAIN].delete_cols(8)), "S15", f"{COL['capaian_1']}{FIRST_DATA_ROW - 1}",
          Status.DITOLAK)  # fmt: skip
     case("S15_baris_hapus", c.edited("s15bh.xlsx", lambda wb: wb[SHEET_MAIN].delete_rows(30)), "S15", ref("kode", 30), Status.DITOLAK)
@@ -217,7 +222,8 @@ def _with_formula(data: bytes, cell: str, formula: str) -> bytes:
     def patch(xml: bytes) -> bytes:
         pattern = re.compile(rb'<c r="' + cell.encode() + rb'"([^>]*?) t="n"><v>([^<]*)</v></c>')
         assert pattern.search(xml)
-        return pattern.sub(lambda m: b'<c r="' + cell.encode() + b'"' + m.group(1) + b"><f>" + formula.encode() + b"</f><v>" + m.group(2) + b"</v></c>", xml)
+        return pattern.sub(lambda m: b'<c r="' + cell.encode() + b'"' + m.group(1) + b"><f>" + formula.encode() + b"</f><v>"
+                           + m.group(2) + b"</v></c>", xml)  # fmt: skip
 
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -271,7 +277,8 @@ CASE_NAMES = [
     "bersih", "V01", "V02", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S02", "S03", "S04", "S05", "S07", "S08", "S09",
-    "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S17", "K01", "K02",
+    "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S17",
+    "K01", "K02",
 ]  # fmt: skip
 
 

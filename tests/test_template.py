@@ -123,7 +123,7 @@ def test_data_validation_on_every_input(wb, meta):
         assert dv.prompt and (dv.showErrorMessage and dv.error or dv.formula1 == f'"{BELUM_TERSEDIA}"')
     def rules_for(cell):
         return [dv for dv in validations if cell in dv.sqref]
-    for kode, (row, diamati, cara) in rows.items():
+    for _kode, (row, diamati, cara) in rows.items():
         if diamati == "ya" and cara == "rasio":
             assert rules_for(f"H{row}") == []
             [pembilang] = rules_for(f"N{row}")

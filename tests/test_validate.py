@@ -263,7 +263,8 @@ def test_xls_saved_by_libreoffice_is_read_with_a_warning(catalogue, tmp_path):
 
 def test_cli_outputs_and_exit_codes(clean, catalogue, tmp_path):
     bad = tmp_path / "buruk.xlsx"
-    angka = next(row for row, i in enumerate(catalogue.active, start=FIRST_DATA_ROW) if i.cara_isi == "angka" and i.tingkat_pengamatan == "desa")
+    angka = next(row for row, i in enumerate(catalogue.active, start=FIRST_DATA_ROW)
+                 if i.cara_isi == "angka" and i.tingkat_pengamatan == "desa")  # fmt: skip
     cell = f"{COL['capaian_1']}{angka}"  # a typed capaian (ratio capaian are formulas)
     bad.write_bytes(render(catalogue, DESA, {cell: -3, "L17": "=1+1"}))
     before = hashlib.sha256(bad.read_bytes()).hexdigest()

@@ -45,7 +45,8 @@ def _value_fields(code: str, key: str, rec, satuan: str) -> dict:
     if code == "V04":
         fields.update(rasio=round(num / den * 100, 2) if num is not None and den else "-", toleransi=schemas.TOLERANCE_PP)
     if code == "V11":
-        fields.update(satuan=satuan if key.startswith("capaian") else "orang", batas=schemas.bound(satuan, False) if key.startswith("capaian") else schemas.MAX_ORANG)
+        fields.update(satuan=satuan if key.startswith("capaian") else "orang",
+                      batas=schemas.bound(satuan, False) if key.startswith("capaian") else schemas.MAX_ORANG)  # fmt: skip
     return fields
 
 
@@ -114,8 +115,8 @@ def _identity_finding(code: str, sub: Submission, index: WilayahIndex, today: da
         key, reference = _wrong_names(sub, chain)[0]
         return finding(code, sub.berkas, kode=kode, nama_referensi=reference, sel=ident.get(f"sel_{key}"), nilai=ident.get(key), **at)
     if code == "I04":
-        return finding(code, sub.berkas, dari=str(schemas.FIRST_YEAR), sampai=str(today.year + 1), sel=ident.get("sel_tahun") or identity_cell("tahun"),
-                       nilai=str(meta.get("tahun")), **at)  # fmt: skip
+        return finding(code, sub.berkas, dari=str(schemas.FIRST_YEAR), sampai=str(today.year + 1),
+                       sel=ident.get("sel_tahun") or identity_cell("tahun"), nilai=str(meta.get("tahun")), **at)  # fmt: skip
     if code in ("I05", "I06"):
         return finding(code, sub.berkas, sel=ident.get("sel_opd" if code == "I05" else "sel_petugas"), **at)
     shown = {"sel": ident.get("sel_tanggal"), **at}
@@ -130,7 +131,8 @@ def _identity_finding(code: str, sub: Submission, index: WilayahIndex, today: da
 
 def identity_findings(subs: list[Submission], index: WilayahIndex, today: date | None = None) -> list:
     today = today or date.today()
-    return [_identity_finding(code, subs[i], index, today) for code, _, i in schemas.failures(schemas.IDENTITY, identity_frame(subs, index, today))]
+    return [_identity_finding(code, subs[i], index, today)
+            for code, _, i in schemas.failures(schemas.IDENTITY, identity_frame(subs, index, today))]  # fmt: skip
 
 
 def _batch_findings(readable: list[Submission], catalogue: Catalogue, index: WilayahIndex) -> list:

@@ -25,7 +25,8 @@ FLAG_NOT_AGGREGATABLE = "tidak_dapat_diagregasi"
 FLAG_FLOORED = "capaian_turun_dibatasi_0"
 FLAG_LABEL = {
     FLAG_ONLY_PERCENT: "sebagian unit hanya mengisi persentase tanpa pembilang/penyebut (tidak ikut dihitung)",
-    FLAG_CONFLICT: "nilai berbeda dari beberapa OPD/kiriman untuk unit dan semester yang sama (semester itu tidak dipakai; lihat lembar Konflik)",
+    FLAG_CONFLICT: ("nilai berbeda dari beberapa OPD/kiriman untuk unit dan semester yang sama "
+                    "(semester itu tidak dipakai; lihat lembar Konflik)"),
     FLAG_NOT_AGGREGATABLE: "indikator ini tidak dapat diagregasi dari tingkat di bawahnya",
     FLAG_FLOORED: "capaian melebihi 2 x target pada polaritas turun; % capaian dibatasi 0",
 }

@@ -37,6 +37,7 @@ def _file_entry(berkas: str, sub: Submission, entries: list):
     alasan = f"workbook OPD: {len(entries)} baris desa/kelurahan terisi ({told})"
     reason = next((e.alasan for e in entries if e.status != DITERIMA and e.alasan), "")
     return replace(
-        entries[0], berkas=berkas, sha256=sub.sha256.split("!", 1)[0], status=status, jenis="opd", tingkat=str(sub.meta.get("tingkat_berkas", "")),
-        kode_wilayah=str(sub.meta.get("kode_berkas", "")), alasan=f"{alasan}; mis. {reason}" if reason else alasan,
+        entries[0], berkas=berkas, sha256=sub.sha256.split("!", 1)[0], status=status, jenis="opd",
+        tingkat=str(sub.meta.get("tingkat_berkas", "")), kode_wilayah=str(sub.meta.get("kode_berkas", "")),
+        alasan=f"{alasan}; mis. {reason}" if reason else alasan,
     )  # fmt: skip

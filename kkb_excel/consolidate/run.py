@@ -169,7 +169,8 @@ def _classify_submission(sub, entry, result, config: RunConfig, accepted: list, 
 def _date_note(sub: Submission, tahun: int) -> str:
     d = merge.tanggal_of(sub)
     if d is None:
-        return "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal" if sub.identity.get("tanggal") not in (None, "") else ""
+        return ("tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"
+                if sub.identity.get("tanggal") not in (None, "") else "")  # fmt: skip
     if d > date.today():
         return f"tanggal pengisian {d.isoformat()} di masa depan"
     if d.year not in (tahun, tahun + 1):

@@ -53,7 +53,8 @@ def _write(book, styles: Styles, rollup: Rollup, catalogue: Catalogue, index, pa
                           f"(rekap tingkat {LABEL[top].lower()})", styles.title())  # fmt: skip
     legend = "; ".join(text for text, _ in kategori_legend())
     ws.write_string(1, 0, f"Sel berwarna = % capaian menurut kategori ({legend}).", styles.text(**small))
-    ws.write_string(2, 0, "Angka miring = capaian tanpa target (% capaian tidak dapat dihitung). Kosong = tidak ada laporan.", styles.text(**small))
+    ws.write_string(2, 0, "Angka miring = capaian tanpa target (% capaian tidak dapat dihitung). Kosong = tidak ada laporan.",
+                    styles.text(**small))  # fmt: skip
     header = styles.header(**small)
     for col, (title, _) in enumerate(FIXED):
         ws.merge_range(HEADER_FIRST, col, HEADER_FIRST + 2, col, title, header)
@@ -95,7 +96,8 @@ def _write(book, styles: Styles, rollup: Rollup, catalogue: Catalogue, index, pa
     ws.set_v_pagebreaks(_breaks(paper, indicators, first_ind))
 
 
-def _unit_row(ws, styles: Styles, rollup: Rollup, catalogue: Catalogue, index, row: int, level: str, kode: str, indicators, s: int, bold: bool) -> None:
+def _unit_row(ws, styles: Styles, rollup: Rollup, catalogue: Catalogue, index, row: int, level: str, kode: str, indicators, s: int,
+              bold: bool) -> None:  # fmt: skip
     fmt = {"bold": bold, "border": 1}
     name = rollup.names.get(kode) or (index.get(kode).nama if kode in index else kode)
     ws.write_string(row, 0, kode, styles.text(**fmt))

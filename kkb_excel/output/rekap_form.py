@@ -41,7 +41,8 @@ FILL_RATIO = 0.92  # of the printable width: LibreOffice draws columns about 4 %
 # Who compiles and who acknowledges a rekap, by tingkat (the Pedoman's reporting chain).
 SIGN_OFF = {
     "kecamatan": ("Koordinator PKB/PLKB Kecamatan {nama}", "Camat {nama}"),
-    "kabupaten": ("Sekretariat Tim Koordinasi Kampung KB {nama}\n(Kepala Perangkat Daerah bidang Pengendalian Penduduk dan KB)", "{kepala}"),
+    "kabupaten": ("Sekretariat Tim Koordinasi Kampung KB {nama}\n(Kepala Perangkat Daerah bidang Pengendalian Penduduk dan KB)",
+                  "{kepala}"),
     "provinsi": ("Sekretariat Tim Koordinasi Kampung KB Provinsi {nama}\n(Kepala Perwakilan BKKBN Provinsi)", "Gubernur {nama}"),
     "nasional": ("Sekretariat Kampung KB Nasional (BKKBN)", "Kepala BKKBN"),
 }  # fmt: skip
@@ -75,7 +76,8 @@ def expected_units(rollup: Rollup, index: WilayahIndex, kode: str, observed_at: 
 
 def _conflicts(rollup: Rollup, kode: str, ind_kode: str) -> int:
     prefix = kode + "."
-    return sum(1 for c in rollup.conflicts if c.kode_indikator == ind_kode and (kode == NASIONAL or c.kode_wilayah == kode or c.kode_wilayah.startswith(prefix)))
+    return sum(1 for c in rollup.conflicts if c.kode_indikator == ind_kode
+               and (kode == NASIONAL or c.kode_wilayah == kode or c.kode_wilayah.startswith(prefix)))  # fmt: skip
 
 
 def _keterangan(rollup: Rollup, index: WilayahIndex, kode: str, ind: Indicator, part, target, values) -> str:
@@ -96,7 +98,8 @@ def _keterangan(rollup: Rollup, index: WilayahIndex, kode: str, ind: Indicator, 
         if len(set(counts.values())) == 1:
             notes.append(f"dari {next(iter(counts.values()))} dari {expected:,} {unit}".replace(",", "."))
         else:
-            notes.append("; ".join(f"Sem {SEMESTER_NAME[s]}: dari {n} dari {expected:,} {unit}".replace(",", ".") for s, n in counts.items()))
+            notes.append("; ".join(f"Sem {SEMESTER_NAME[s]}: dari {n} dari {expected:,} {unit}".replace(",", ".")
+                                   for s, n in counts.items()))  # fmt: skip
     waiting = max((int(sums.get(f"belum_tersedia_{s}", 0)) for s in semesters(rollup)), default=0)
     if waiting:
         notes.append("belum tersedia" if observed_at == level else f"{waiting} belum tersedia")
@@ -189,7 +192,8 @@ def write_form(book, styles: Styles, rollup: Rollup, catalogue: Catalogue, kode:
     used = header_pt
     for row, text in enumerate(heading):
         size = 11 if row == 0 else FONT_SIZE
-        fmt = styles.get(bold=True, font_size=size, text_wrap=True, valign="top") if row == 0 else styles.text(text_wrap=True, bold=row == 1)
+        fmt = (styles.get(bold=True, font_size=size, text_wrap=True, valign="top") if row == 0
+               else styles.text(text_wrap=True, bold=row == 1))  # fmt: skip
         height = text_lines(text, sum(widths) * 0.95, size) * size * 1.3 + 3
         used += height
         ws.set_row(row, height)

@@ -89,7 +89,8 @@ def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, pa
         if capaian.is_floored(value, target, ind.polaritas):
             flags.add(aggregate.FLAG_FLOORED)
         rec[f"capaian_{s}"], rec[f"persen_{s}"], rec[f"kategori_{s}"] = value, persen, capaian.kategori(persen)
-        for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"), ("unit_ya", "ya"), ("unit_berstatus", "berstatus"), ("laporan", "laporan")):
+        for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"), ("unit_ya", "ya"), ("unit_berstatus", "berstatus"),
+                          ("laporan", "laporan")):  # fmt: skip
             rec[f"{name}_{s}"] = clean(part.sums.get(f"{key}_{s}")) if used else None
     rec["catatan"] = "; ".join(aggregate.FLAG_LABEL[f] for f in sorted(flags))
     rec.update(_coverage(rollup, level, kode, ind, part))
@@ -427,7 +428,8 @@ def analyst_rows(rollup: Rollup, catalogue: Catalogue | None = None) -> list[dic
                         "capaian": r[f"capaian_{s}"], "persen_capaian": r[f"persen_{s}"], "kategori": r[f"kategori_{s}"],
                         "pembilang": r[f"pembilang_{s}"], "penyebut": r[f"penyebut_{s}"], "unit_ya": r[f"unit_ya_{s}"],
                         "unit_berstatus": r[f"unit_berstatus_{s}"], "jumlah_laporan": r[f"laporan_{s}"],
-                        "cakupan": r[f"cakupan_{s}"], "belum_tersedia": r[f"belum_tersedia_{s}"], "konflik": r[f"konflik_{s}"]})  # fmt: skip
+                        "cakupan": r[f"cakupan_{s}"], "belum_tersedia": r[f"belum_tersedia_{s}"],
+                        "konflik": r[f"konflik_{s}"]})  # fmt: skip
     return out
 
 

@@ -169,9 +169,10 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
             raise _Stop
     _read_identity(sub, grid)
     _read_rows(sub, grid, indicator_rows, catalogue)
-    sub.findings.extend(structure.identity_vs_meta(sub) + structure.heading_vs_meta(sub, grid) + structure.text_lengths(sub) + structure.file_name(sub, sub.berkas)
-                        + structure.seal_check(sub, grid, indicator_rows)
-                        + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE, structure.FIXES_SHEET}, indicator_rows))  # fmt: skip
+    sub.findings.extend(structure.identity_vs_meta(sub) + structure.heading_vs_meta(sub, grid) + structure.text_lengths(sub)
+                        + structure.file_name(sub, sub.berkas) + structure.seal_check(sub, grid, indicator_rows)
+                        + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE, structure.FIXES_SHEET},
+                                                 indicator_rows))  # fmt: skip
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
         for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
             sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))
@@ -243,8 +244,8 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
         cells = grid[row - 1] if 0 < row <= len(grid) else []
         found = cells[kode_col] if kode_col < len(cells) else ""
         if found != kode:
-            sub.findings.append(finding("S10", sub.berkas, baris=str(row), isi=f"indikator {kode}", lembar=sub.sheet, sel=sub.cell("kode", row),
-                                        kode_indikator=kode, nilai=found))  # fmt: skip
+            sub.findings.append(finding("S10", sub.berkas, baris=str(row), isi=f"indikator {kode}", lembar=sub.sheet,
+                                        sel=sub.cell("kode", row), kode_indikator=kode, nilai=found))  # fmt: skip
             continue
         if kode not in catalogue:
             continue
@@ -325,7 +326,8 @@ def _expected_formulas(
                 num, den = (f"{cols[f'{k}_{sem}']}{row}" for k in ("pembilang", "penyebut"))
                 expected[value] = (capaian.ratio_excel_formula(num, den), kode, f"capaian_{sem}")
     order = {c: i for i, c in enumerate(sorted(set(cols.values()), key=lambda c: (len(c), c)))}
-    return dict(sorted(expected.items(), key=lambda item: (int(item[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), order[item[0].rstrip("0123456789")])))
+    return dict(sorted(expected.items(), key=lambda item: (int(item[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                                                           order[item[0].rstrip("0123456789")])))  # fmt: skip
 
 
 def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
@@ -341,7 +343,8 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     for ref, text in changed.items():
         _, kode, key = expected[ref]
         perubahan = "ditimpa dengan nilai" if text is None else f"diubah (='{text}')"
-        sub.findings.append(finding("S11", sub.berkas, perubahan=perubahan, sel=ref, kode_indikator=kode, kolom=COLUMN_LABEL[key], nilai=text, **where))
+        sub.findings.append(finding("S11", sub.berkas, perubahan=perubahan, sel=ref, kode_indikator=kode, kolom=COLUMN_LABEL[key],
+                                    nilai=text, **where))  # fmt: skip
     _input_formulas(sub, xml, expected)
 
 

@@ -52,7 +52,8 @@ def column_shift(sub: Submission, grid: list[list]) -> object | None:
             sebab, at = f"{moved} kolom disisipkan di antara {column_letter(col - 1)} dan {letter}", str(letter)
         else:
             gone = column_letter(col + moved) + (f"-{column_letter(col - 1)}" if moved < -1 else "")
-            sebab, at = f"kolom {gone} templat asli dihapus (judul '{header}' kini di {column_letter(col + moved)})", column_letter(col + moved)
+            sebab, at = (f"kolom {gone} templat asli dihapus (judul '{header}' kini di {column_letter(col + moved)})",
+                         column_letter(col + moved))  # fmt: skip
         return finding("S15", sub.berkas, sebab=sebab, lembar=sub.sheet, sel=f"{at}{header_row}", nilai=_cell(grid, header_row, col))
     return None
 
@@ -105,7 +106,8 @@ def identity_vs_meta(sub: Submission) -> list:
         shown = sub.identity.get(key)
         same = _same_number(shown, wanted) if key == "tahun" else _norm(shown) == _norm(wanted)
         if not same:
-            found.append(finding("I07", sub.berkas, seharusnya=wanted, lembar=sub.sheet, sel=str(ref), kolom=_IDENTITY_LABEL[key], nilai=shown))
+            found.append(finding("I07", sub.berkas, seharusnya=wanted, lembar=sub.sheet, sel=str(ref), kolom=_IDENTITY_LABEL[key],
+                                 nilai=shown))  # fmt: skip
     return found
 
 

@@ -68,7 +68,8 @@ class Blueprint:
         """The .xlsx bytes for one unit; `cells` optionally fills main-sheet cells (A1 ref -> value)."""
         values = {key: escape(text).encode("utf-8") for key, text in identity.items()}
         unit_targets = {**self.targets, **targets}
-        values[SEAL_KEY] = seal(identity["kode_wilayah"], self.tingkat, self.tahun, self.katalog_versi, self.seal_rows, unit_targets).encode()
+        values[SEAL_KEY] = seal(identity["kode_wilayah"], self.tingkat, self.tahun, self.katalog_versi, self.seal_rows,
+                                unit_targets).encode()  # fmt: skip
         patch = {self.target_cells[k]: v for k, v in targets.items() if v != self.targets.get(k)}
         patch.update(cells or {})
         out = io.BytesIO()

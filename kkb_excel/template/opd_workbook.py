@@ -229,7 +229,8 @@ def _add_validations(ws, catalogue: Catalogue, columns: list[InputColumn], last_
         title = f"{column.kode} {COLUMN_LABEL.get(column.key, column.key)}"[:32]
         if base == "keterangan":
             options = {"validate": "list", "source": [BELUM_TERSEDIA], "show_error": False,
-                       "input_message": f"Pilih '{BELUM_TERSEDIA}' bila data belum terbit (bukan 0), atau tulis penjelasan bebas."}  # fmt: skip
+                       "input_message": f"Pilih '{BELUM_TERSEDIA}' bila data belum terbit (bukan 0), "
+                                        "atau tulis penjelasan bebas."}  # fmt: skip
         elif base == "status":
             options = {"validate": "list", "source": ["ya", "tidak"], "input_message": "Pilih ya atau tidak.",
                        "error_message": "Isi 'ya' atau 'tidak'."}  # fmt: skip
@@ -240,7 +241,8 @@ def _add_validations(ws, catalogue: Catalogue, columns: list[InputColumn], last_
                        "error_message": "Pembilang harus angka >= 0 dan tidak melebihi penyebut."}  # fmt: skip
         elif base == "penyebut":
             options = {"validate": "decimal", "criteria": ">=", "value": 0,
-                       "input_message": f"Penyebut: {ind.definisi_penyebut}"[:250], "error_message": "Penyebut harus angka >= 0."}  # fmt: skip
+                       "input_message": f"Penyebut: {ind.definisi_penyebut}"[:250],
+                       "error_message": "Penyebut harus angka >= 0."}  # fmt: skip
         elif ind.persentase:
             options = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
                        "input_message": "Persentase 0-100 (tanpa tanda %).", "error_message": "Persentase harus 0-100."}  # fmt: skip

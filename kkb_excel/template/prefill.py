@@ -103,7 +103,8 @@ def render_prefilled(blueprint: Blueprint, unit: Unit, targets, given: dict[str,
         cells.update({f"{COL[key]}{row}": value for key, value in g.values})
         cells[f"{COL['keterangan']}{row}"] = note(g)
     data = blueprint.render(unit.identity, targets, cells)
-    locked_row = next((row for row, ind in enumerate(catalogue.active, start=FIRST_DATA_ROW) if ind.tingkat_pengamatan != unit.tingkat), None)
+    locked_row = next((row for row, ind in enumerate(catalogue.active, start=FIRST_DATA_ROW) if ind.tingkat_pengamatan != unit.tingkat),
+                      None)  # fmt: skip
     if not cells or locked_row is None:
         return data
     return _lock(data, {ref: f"{ref.rstrip('0123456789')}{locked_row}" for ref in cells})
