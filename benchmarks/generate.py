@@ -22,7 +22,8 @@ from common import peak_memory_mb
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.template.generate import generate, plan_units
-from kkb_excel.template.workbook import TemplateSpec, build_workbook
+from kkb_excel.template.layout import TemplateSpec
+from kkb_excel.template.workbook import build_workbook
 from kkb_excel.wilayah import load_wilayah
 
 TAHUN = 2024

@@ -11,6 +11,7 @@ The native Excel formula in templates is rendered from the same coefficients.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,8 +21,15 @@ COEFFICIENTS = {"naik": (0, 1), "turun": (2, -1)}
 
 
 def excel_round(value: float, decimals: int = DECIMALS) -> float:
-    """Round half away from zero at 15 significant digits, as Excel's ROUND does (2.675 -> 2.68)."""
+    """Round half away from zero at 15 significant digits, as Excel's ROUND does (2.675 -> 2.68).
+
+    NaN and infinities (no Excel number is either) come back unchanged, never raise.
+    """
+    if not math.isfinite(value):
+        return value
     exact = Decimal(f"{value:.15g}")
+    if exact.adjusted() >= 15:  # 15 significant digits are all before the point: nothing to round
+        return float(exact)
     return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
@@ -81,7 +89,8 @@ def ratio_value(pembilang: float | None, penyebut: float | None, decimals: int =
     """Capaian (%) of a ratio indicator from its pembilang and penyebut; None when undefined."""
     if pembilang is None or penyebut is None or penyebut <= 0:
         return None
-    return excel_round(pembilang / penyebut * 100, decimals)
+    value = pembilang / penyebut * 100
+    return excel_round(value, decimals) if math.isfinite(value) else None  # Excel: #NUM!, no capaian
 
 
 def ratio_excel_formula(pembilang_ref: str, penyebut_ref: str, decimals: int = DECIMALS) -> str:

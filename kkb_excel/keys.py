@@ -15,7 +15,7 @@ INPUT_VALUE_KEYS = tuple(k for k in CHECKED_KEYS if k != "target")  # what an OP
 SUPPORT_KEYS = ("pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2", "status_1", "status_2")
 INPUT_KEYS = {  # the inputs each cara isi requires
     "angka": ("capaian_1", "capaian_2"),
-    "rasio": ("capaian_1", "capaian_2", "pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2"),
+    "rasio": ("pembilang_1", "penyebut_1", "pembilang_2", "penyebut_2"),  # its capaian is computed from these
     "status": STATUS_KEYS,
 }
 # "Data belum tersedia" (annual indicators that lag a year): typed or chosen in Keterangan. Such a row

@@ -68,7 +68,7 @@ def parse_number(raw: object) -> ParsedNumber:
         return ParsedNumber(None)
     body = text.removesuffix("%").strip().replace(" ", "")
     sign = -1.0 if body.startswith("-") else 1.0
-    body = body.lstrip("+-")
+    body = body[1:] if body[:1] in ("+", "-") else body  # one sign at most: "--5" is not a number
     if not body:
         raise NumberFormatError(text)
     try:

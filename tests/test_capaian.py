@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from capaian_cases import CASES, KATEGORI
 
@@ -41,3 +43,12 @@ def test_excel_formula_is_rendered_from_the_coefficients():
         '=IF(AND(ISNUMBER(G16),ISNUMBER(H16)),IF(G16>0,ROUND(MAX(0,(H16)/G16*100),2),""),"")'
     )
     assert "(2*G16-H16)/G16*100" in capaian.excel_formula("H16", "G16", "turun")
+
+
+def test_overflowing_values_never_raise():
+    from kkb_excel.capaian import excel_round, ratio_value
+
+    assert ratio_value(1e308, 1e-10) is None  # Excel shows #NUM!: no capaian
+    assert math.isinf(excel_round(float("inf")))
+    assert math.isnan(excel_round(float("nan")))
+    assert ratio_value(1e300, 1e10) == 1e292

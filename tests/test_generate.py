@@ -11,8 +11,8 @@ from kkb_excel.errors import KkbError
 from kkb_excel.template import generate as gen
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import generate, plan_units, unit_identity
-from kkb_excel.template.layout import FIRST_DATA_ROW, identity_cell
-from kkb_excel.template.workbook import TemplateSpec, build_workbook
+from kkb_excel.template.layout import FIRST_DATA_ROW, TemplateSpec, identity_cell
+from kkb_excel.template.workbook import build_workbook
 
 
 def direct(catalogue, wilayah, kode, targets=None):

@@ -55,13 +55,10 @@ def test_a_cell_without_r_is_not_attributed_to_another_cell():
     assert scan_sheet(xml).formulas == {"I16": 'IF(G16>0,H16/G16*100,"")'}
 
 
-@pytest.mark.xfail(reason="bug: a bare <c> (no attributes) is not found, so its formula is credited to the previous cell",
-                   strict=True)  # fmt: skip
 def test_a_bare_c_without_attributes_is_not_attributed_to_the_previous_cell():
     assert scan_sheet(b'<c r="A1"><v>1</v></c><c><f>2+2</f></c>').formulas == {}
 
 
-@pytest.mark.xfail(reason="bug: for prefixed tags the value search is not bounded by the next <x:c>", strict=True)
 def test_prefixed_error_cell_without_value():
     assert scan_sheet(b'<x:c r="A1" t="e"></x:c><x:c r="A2"><x:v>3</x:v></x:c>').errors == {"A1": "#?"}
 

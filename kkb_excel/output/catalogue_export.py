@@ -13,7 +13,7 @@ from kkb_excel.catalogue import read_rows
 from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
 from kkb_excel.opd import default_map
-from kkb_excel.template.workbook import put_text
+from kkb_excel.output.safe import put_text
 from kkb_excel.wilayah import ATTRIBUTION
 
 

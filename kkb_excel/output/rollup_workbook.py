@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import math
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from kkb_excel.consolidate.model import LOW_COVERAGE, Rollup
 from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
 from kkb_excel.output import matrix, rekap_form
+from kkb_excel.output.safe import clean
 from kkb_excel.output.xlsx_style import (
     DEFAULT_PAPER,
     FONT_SIZE,
@@ -108,18 +107,6 @@ def _coverage(rollup: Rollup, level: str, kode: str, ind, part) -> dict:
         out[f"belum_tersedia_{s}"] = part.sums.get(f"belum_tersedia_{s}") if used else None
         out[f"konflik_{s}"] = part.sums.get(f"konflik_{s}") if used else None
     return out
-
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(value):
-    """A value every writer can store: NaN and infinities become empty, XML-illegal characters are dropped."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, str) and not value.isprintable():  # fast path: printable text has no control characters
-        return _ILLEGAL.sub("", value)
-    return value
 
 
 class _Sheet:

@@ -54,10 +54,19 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
     return dict(_ATTR.findall(raw))
 
 
+_CELL_OPENINGS = (b"<c ", b"<c>", b":c ", b":c>")  # plain or prefixed (<x:c ...>); ":c>" also ends a prefixed cell
+
+
 def _cell_start(xml: bytes, pos: int) -> int:
     """Start of the <c ...> element enclosing `pos` (plain or namespace-prefixed tag)."""
     window = max(0, pos - 4096)  # a <c> start tag is never far before its <f>/<v>
-    return max(xml.rfind(b"<c ", window, pos), xml.rfind(b":c ", window, pos))
+    return max(xml.rfind(tag, window, pos) for tag in _CELL_OPENINGS)
+
+
+def _cell_end(xml: bytes, start: int) -> int:
+    """Where the cell starting at `start` ends at the latest: its closing tag or the next cell."""
+    ends = [p for p in (xml.find(tag, start + 3) for tag in (*_CELL_OPENINGS, b"</c>")) if p > 0]
+    return min(ends, default=len(xml))
 
 
 def _cell_ref(xml: bytes, start: int) -> tuple[str, dict[bytes, bytes]]:
@@ -93,8 +102,7 @@ def scan_sheet(xml: bytes) -> SheetScan:
         ref, attrs = _cell_ref(xml, start)
         if attrs.get(b"t") != b"e":
             continue
-        following = xml.find(b"<c ", start + 3)
-        value = _VALUE.search(xml, start, following if following > 0 else len(xml))
+        value = _VALUE.search(xml, start, _cell_end(xml, start))
         errors[ref] = value.group(1).decode() if value else "#?"
     if shared_children:
         from openpyxl.formula.translate import Translator

@@ -16,7 +16,7 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW
+from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW, IDENTITY_FIELDS, TemplateSpec
 from kkb_excel.template.seal import SEAL_KEY, seal
 
 TOKEN = "@@KKB:{}@@"
@@ -25,8 +25,6 @@ MAIN_SHEET_PART = "xl/worksheets/sheet1.xml"
 
 
 def placeholder_identity() -> dict[str, str]:
-    from kkb_excel.template.workbook import IDENTITY_FIELDS
-
     return {key: TOKEN.format(key) for key in (*IDENTITY_FIELDS, SEAL_KEY)}
 
 
@@ -52,7 +50,7 @@ class Blueprint:
         cls, tingkat: str, tahun: int, targets: dict[str, float | None], catalogue: Catalogue | None = None,
         kertas: str = DEFAULT_PAPER,
     ) -> Blueprint:  # fmt: skip
-        from kkb_excel.template.workbook import TemplateSpec, build_workbook  # openpyxl: not needed in workers
+        from kkb_excel.template.workbook import build_workbook  # openpyxl: not needed in workers
 
         catalogue = catalogue or load_catalogue()
         spec = TemplateSpec(tingkat, tahun, placeholder_identity(), dict(targets), kertas)

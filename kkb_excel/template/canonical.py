@@ -7,7 +7,8 @@ from pathlib import Path
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
-from kkb_excel.template.workbook import IDENTITY_FIELDS, TemplateSpec, build_workbook
+from kkb_excel.template.layout import IDENTITY_FIELDS, TemplateSpec
+from kkb_excel.template.workbook import build_workbook
 
 # Kecamatan is left out: nothing is filled there (see template.generate.split_fillable).
 CANONICAL_TINGKAT = ("desa", "kabupaten", "provinsi")

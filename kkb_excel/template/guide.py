@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import CARA_ISI_LABEL, Catalogue
-from kkb_excel.template.layout import FONT_NAME, PAPERS, TEMPLATE_ID, TEMPLATE_VERSION
+from kkb_excel.template.layout import FONT_NAME, PAPERS, TEMPLATE_ID, TEMPLATE_VERSION, TemplateSpec
 from kkb_excel.template.pages import line_count
 from kkb_excel.tingkat import LABEL
 from kkb_excel.wilayah import ATTRIBUTION
-
-if TYPE_CHECKING:
-    from kkb_excel.template.workbook import TemplateSpec
 
 STEPS = (
     "Isi identitas pengisi di bagian atas lembar 'Daftar Tilik': OPD/instansi pengisi, nama petugas dan tanggal "

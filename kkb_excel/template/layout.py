@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TEMPLATE_ID = "kkb-daftar-tilik"
 TEMPLATE_VERSION = "2"
@@ -143,3 +143,22 @@ MENGETAHUI = {
     "provinsi": "Kepala OPD KB Provinsi",
     "nasional": "Kepala BKKBN",
 }
+
+
+# Identity fields every workbook carries; `kode_wilayah`/`nama_wilayah` name the unit itself.
+IDENTITY_FIELDS = (
+    "kode_wilayah", "nama_wilayah",
+    "kode_provinsi", "nama_provinsi", "kode_kabupaten", "nama_kabupaten",
+    "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """Everything that decides a workbook's content."""
+
+    tingkat: str
+    tahun: int
+    identity: dict[str, str]
+    targets: dict[str, float | None] = field(default_factory=dict)
+    kertas: str = DEFAULT_PAPER

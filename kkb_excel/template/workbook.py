@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -16,11 +16,11 @@ from openpyxl.worksheet.pagebreak import Break
 from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.keys import BELUM_TERSEDIA
+from kkb_excel.output.safe import put_text
 from kkb_excel.template import guide, pages
 from kkb_excel.template.layout import (
     COL,
     COLUMNS,
-    DEFAULT_PAPER,
     FAMILIAR_LAST,
     FIRST_DATA_ROW,
     FONT_NAME,
@@ -28,6 +28,7 @@ from kkb_excel.template.layout import (
     FREEZE,
     HEADER_ROW,
     IDENTITY,
+    IDENTITY_FIELDS,
     MARGIN_IN,
     MENGETAHUI,
     PAPERS,
@@ -45,17 +46,11 @@ from kkb_excel.template.layout import (
     TITLE_ROW,
     TITLE_SIZE,
     WIDTH,
+    TemplateSpec,
     identity_cell,
 )
 from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.tingkat import LABEL, rank
-
-# Identity fields every workbook carries; `kode_wilayah`/`nama_wilayah` name the unit itself.
-IDENTITY_FIELDS = (
-    "kode_wilayah", "nama_wilayah",
-    "kode_provinsi", "nama_provinsi", "kode_kabupaten", "nama_kabupaten",
-    "kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa",
-)  # fmt: skip
 
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -88,17 +83,6 @@ LEGEND = (
 )
 LEGEND_PT = 27.0
 GAP_PT = 8.0
-
-
-@dataclass(frozen=True)
-class TemplateSpec:
-    """Everything that decides a workbook's content."""
-
-    tingkat: str
-    tahun: int
-    identity: dict[str, str]
-    targets: dict[str, float | None] = field(default_factory=dict)
-    kertas: str = DEFAULT_PAPER
 
 
 @dataclass(frozen=True)
@@ -139,12 +123,6 @@ def closing_first_row(last_row: int) -> int:
 
 def sign_off_pt() -> float:
     return sum({line.offset: line.height for line in SIGN_OFF if line.side == "kiri"}.values())
-
-
-def put_text(cell, value: str) -> None:
-    """Write text that stays text, even if it starts with '=' (never a formula)."""
-    cell.value = value
-    cell.data_type = "s"
 
 
 def observed(indicator: Indicator, tingkat: str) -> bool:
@@ -483,6 +461,7 @@ def _write_meta(
     """Hidden sheet the reader uses to find every value (never guessing from layout)."""
     meta = wb.create_sheet(SHEET_META)
     meta.sheet_state = "hidden"
+    rows = ((i.kode, r, observed(i, spec.tingkat)) for r, i in enumerate(indicators, start=FIRST_DATA_ROW))
     pairs: list[tuple[str, str | int]] = [
         ("template_id", TEMPLATE_ID),
         ("template_versi", TEMPLATE_VERSION),
@@ -501,8 +480,8 @@ def _write_meta(
         *((f"sel_{line.kode_key}", f"{line.kode_col}{line.row}") for line in IDENTITY if line.kode_key),
         *((f"sel_{key}", ref) for key, ref in closing.items()),
         *((f"kolom_{c.key}", c.letter) for c in COLUMNS),
-        (SEAL_KEY, spec.identity.get(SEAL_KEY) or seal(spec.identity["kode_wilayah"], spec.tingkat, spec.tahun, catalogue.version,
-                                                       ((i.kode, r, observed(i, spec.tingkat)) for r, i in enumerate(indicators, start=FIRST_DATA_ROW)), spec.targets)),
+        (SEAL_KEY, spec.identity.get(SEAL_KEY) or seal(spec.identity["kode_wilayah"], spec.tingkat, spec.tahun, catalogue.version, rows,
+                                                       spec.targets)),
     ]
     put_text(meta["A1"], "kunci")
     put_text(meta["B1"], "nilai")
