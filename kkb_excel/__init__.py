@@ -24,7 +24,8 @@ The pipeline, stage by stage (folder -> role):
   `prefill` desa workbooks pre-filled (locked) with what OPDs already reported.
 - ② `read/`: `discover` paths -> files · `reader` one workbook -> Submission (values via the
   `_kkb` metadata) · `structure` moved columns/rows, identity vs metadata, the seal, other sheets ·
-  `submission` Record and Submission · `xlsxscan` formula text, error cells and % styles from the XML ·
+  `submission` Record and Submission · `cells` one typed cell value as its column expects it
+  · `xlsxscan` formula text, error cells and % styles from the XML ·
   `xlsscan` error values in legacy .xls · `opd_reader` an OPD workbook -> one Submission per
   reported desa row · `pool` reads many files in workers · `cache` read results kept beside a rollup.
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,

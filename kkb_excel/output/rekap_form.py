@@ -18,7 +18,7 @@ from kkb_excel.consolidate import aggregate
 from kkb_excel.consolidate.run import Rollup, tier_target
 from kkb_excel.keys import COLUMN_LABEL
 from kkb_excel.output.xlsx_style import FONT_SIZE, PAPERS, Styles, column_mm, kategori_legend, print_setup, text_lines
-from kkb_excel.template.layout import TITLE
+from kkb_excel.template.layout import TITLE, indicator_labels
 from kkb_excel.tingkat import LABEL, NASIONAL, rank, tingkat_of
 from kkb_excel.wilayah import WilayahIndex
 
@@ -130,16 +130,6 @@ def form_rows(rollup: Rollup, catalogue: Catalogue, kode: str, index: WilayahInd
     return rows
 
 
-def _labels(ind: Indicator) -> dict[str, str]:
-    letter = ind.kode.rsplit(".", 1)[1]
-    return {
-        "sasaran": f"{ind.sasaran_no}. {ind.sasaran}",
-        "program": f"{ind.program_kode[-1]}. {ind.program}",
-        "kegiatan": f"{ind.kegiatan_no}) {ind.kegiatan}",
-        "indikator": f"{letter}) {ind.indikator}",
-    }
-
-
 def column_widths(paper: str) -> list[float]:
     """Widths that fill the printable width of `paper` at 100 %: numeric columns fixed, text columns scaled."""
     printable = PAPERS[paper].printable_mm()[0] * FILL_RATIO
@@ -206,7 +196,7 @@ def write_form(book, styles: Styles, rollup: Rollup, catalogue: Catalogue, kode:
     previous = None
     rows = form_rows(rollup, catalogue, kode, index)
     for n, fr in enumerate(rows):
-        labels = _labels(fr.indicator)
+        labels = indicator_labels(fr.indicator)
         keys = {"sasaran": fr.indicator.sasaran_no, "program": fr.indicator.program_kode,
                 "kegiatan": (fr.indicator.program_kode, fr.indicator.kegiatan_no)}  # fmt: skip
         nxt = rows[n + 1].indicator if n + 1 < len(rows) else None

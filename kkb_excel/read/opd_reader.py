@@ -14,8 +14,8 @@ from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, Indicator
 from kkb_excel.dates import parse_tanggal
 from kkb_excel.findings import finding
-from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, STATUS_KEYS, VALUE_KEYS
-from kkb_excel.numbers import NumberFormatError, parse_number
+from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
+from kkb_excel.read.cells import parse_value
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsxscan import column_index
 from kkb_excel.template.layout import SHEET_META
@@ -105,7 +105,7 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
                 if type(value) is float and key in NUMBER_KEYS:
                     values[index] = value
                 elif not _blank(value):
-                    values[index] = _parse(row_sub, key, value, kode, position)
+                    values[index] = parse_value(row_sub, key, value, _where(row_sub, key, kode, position))
             _derive_capaian(ind, values)
             row_sub.records.append(Record(kode, position, True, tuple(values)))
         sub.rows.append(row_sub)
@@ -143,22 +143,6 @@ def _row_submission(sub: Submission, row: int, kode_wilayah: str, cells: list, k
     # A row's own key (file digest + row): files seen, rejected and carried up are told apart per desa row.
     return OpdRowSubmission(row_berkas(sub.berkas, row), f"{sub.sha256}!{row}", "opd", meta, identity,
                             berkas_asal=sub.berkas, baris_excel=row, kodes=kodes, letters=letters)  # fmt: skip
-
-
-def _parse(sub: OpdRowSubmission, key: str, raw, kode: str, position: int):
-    """A non-empty cell value as the column expects it; N01/N02 findings for number text."""
-    if key == "keterangan":
-        return str(raw)
-    if key in STATUS_KEYS:
-        return str(raw).strip().lower() or None
-    try:
-        parsed = parse_number(raw)
-    except NumberFormatError:
-        sub.findings.append(finding("N01", sub.berkas, nilai=raw, **_where(sub, key, kode, position)))
-        return None
-    if parsed.ambiguous:
-        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=parsed.value, **_where(sub, key, kode, position)))
-    return parsed.value
 
 
 def _where(sub: OpdRowSubmission, key: str, kode: str, position: int) -> dict:

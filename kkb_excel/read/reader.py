@@ -18,9 +18,10 @@ from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.dates import parse_tanggal
 from kkb_excel.findings import finding
-from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, STATUS_KEYS, VALUE_KEYS
-from kkb_excel.numbers import NumberFormatError, parse_number, tampil
+from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, VALUE_KEYS
+from kkb_excel.numbers import tampil
 from kkb_excel.read import structure
+from kkb_excel.read.cells import parse_value
 from kkb_excel.read.opd_reader import read_opd_workbook
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsscan import error_cells
@@ -283,20 +284,7 @@ def _capaian_is_formula(cara_isi: str, meta: dict) -> bool:
 
 
 def _parse(sub: Submission, key: str, raw, kode: str, row: int):
-    """A non-empty cell value as the column expects it; N01/N02 findings for number text."""
-    if key == "keterangan":
-        return str(raw)
-    if key in STATUS_KEYS:  # compared as typed, lower case; a TRUE cell stays "TRUE" in messages
-        return (raw.strip().lower() or None) if isinstance(raw, str) else tampil(raw)
-    try:
-        parsed = parse_number(raw)
-    except NumberFormatError:
-        sub.findings.append(finding("N01", sub.berkas, nilai=raw, **_where(sub, key, kode, row)))
-        return None
-    if parsed.ambiguous:
-        plain = str(int(parsed.value)) if parsed.value.is_integer() else tampil(parsed.value)  # "1234": no separator to misread
-        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, **_where(sub, key, kode, row)))
-    return parsed.value
+    return parse_value(sub, key, raw, _where(sub, key, kode, row))
 
 
 def _where(sub: Submission, key: str, kode: str, row: int) -> dict:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kkb_excel.catalogue import Indicator
 
 TEMPLATE_ID = "kkb-daftar-tilik"
 TEMPLATE_VERSION = "2"
@@ -162,3 +166,14 @@ class TemplateSpec:
     identity: dict[str, str]
     targets: dict[str, float | None] = field(default_factory=dict)
     kertas: str = DEFAULT_PAPER
+
+
+def indicator_labels(indicator: Indicator) -> dict[str, str]:
+    """The Lampiran 4 texts of a row as the form prints them: '1. Sasaran', '1a. Program', '1) Kegiatan', 'a) Indikator'."""
+    letter = indicator.kode.rsplit(".", 1)[1]
+    return {
+        "sasaran": f"{indicator.sasaran_no}. {indicator.sasaran}",
+        "program": f"{indicator.program_kode}. {indicator.program}",
+        "kegiatan": f"{indicator.kegiatan_no}) {indicator.kegiatan}",
+        "indikator": f"{letter}) {indicator.indikator}",
+    }

@@ -48,6 +48,7 @@ from kkb_excel.template.layout import (
     WIDTH,
     TemplateSpec,
     identity_cell,
+    indicator_labels,
 )
 from kkb_excel.template.seal import SEAL_KEY, seal
 from kkb_excel.tingkat import LABEL, rank
@@ -237,25 +238,15 @@ def _write_table_header(ws) -> None:
     ws.column_dimensions[SPACER_COLUMN].width = 2
 
 
-def _label(indicator: Indicator) -> dict[str, str]:
-    letter = indicator.kode.rsplit(".", 1)[1]
-    return {
-        "sasaran": f"{indicator.sasaran_no}. {indicator.sasaran}",
-        "program": f"{indicator.program_kode}. {indicator.program}",
-        "kegiatan": f"{indicator.kegiatan_no}) {indicator.kegiatan}",
-        "indikator": f"{letter}) {indicator.indikator}",
-    }
-
-
 def _row_texts(ind: Indicator, tingkat: str) -> dict[str, str]:
-    texts = {"indikator": _label(ind)["indikator"], "satuan": ind.satuan, "kode": ind.kode}
+    texts = {"indikator": indicator_labels(ind)["indikator"], "satuan": ind.satuan, "kode": ind.kode}
     if not observed(ind, tingkat):
         texts["keterangan"] = locked_note(ind, tingkat)
     return texts
 
 
 def _plan_pages(spec: TemplateSpec, indicators: list[Indicator]) -> pages.Plan:
-    labels = [_label(i) for i in indicators]
+    labels = [indicator_labels(i) for i in indicators]
     lines = [max(pages.line_count(text, WIDTH[key]) for key, text in _row_texts(i, spec.tingkat).items()) for i in indicators]
     top = sum(pt for row, pt in TOP_ROW_PT.items())
     closing = GAP_PT + LEGEND_PT + GAP_PT + sign_off_pt()

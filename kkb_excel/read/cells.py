@@ -1,0 +1,25 @@
+"""One typed cell value as its column expects it (number, status or text), shared by every reader."""
+
+from __future__ import annotations
+
+from kkb_excel.findings import finding
+from kkb_excel.keys import STATUS_KEYS
+from kkb_excel.numbers import NumberFormatError, parse_number, tampil
+from kkb_excel.read.submission import Submission
+
+
+def parse_value(sub: Submission, key: str, raw, where: dict):
+    """A non-empty cell value as the column expects it; N01/N02 findings (at `where`) for number text."""
+    if key == "keterangan":
+        return str(raw)
+    if key in STATUS_KEYS:  # compared as typed, lower case; a TRUE cell stays "TRUE" in messages
+        return (raw.strip().lower() or None) if isinstance(raw, str) else tampil(raw)
+    try:
+        parsed = parse_number(raw)
+    except NumberFormatError:
+        sub.findings.append(finding("N01", sub.berkas, nilai=raw, **where))
+        return None
+    if parsed.ambiguous:
+        plain = str(int(parsed.value)) if parsed.value.is_integer() else tampil(parsed.value)  # "1234": no separator to misread
+        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, **where))
+    return parsed.value
