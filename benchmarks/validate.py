@@ -29,6 +29,7 @@ from common import peak_memory_mb
 from kkb_excel.read.discover import discover
 from kkb_excel.synthetic import write_synthetic
 from kkb_excel.template.generate import plan_units
+from kkb_excel.template.layout import HEADER_ROW, SHEET_MAIN
 from kkb_excel.wilayah import load_wilayah
 
 NAIVE_SAMPLE = 150
@@ -46,7 +47,7 @@ NAIVE_SCHEMA = pa.DataFrameSchema(
 def naive(paths: list[Path]) -> float:
     start = time.perf_counter()
     for path in paths:
-        frame = pd.read_excel(path, sheet_name="Daftar Tilik", header=14, engine="openpyxl")
+        frame = pd.read_excel(path, sheet_name=SHEET_MAIN, header=HEADER_ROW - 1, engine="openpyxl")
         try:
             NAIVE_SCHEMA.validate(frame, lazy=True)
         except (pa.errors.SchemaErrors, pa.errors.SchemaError):
