@@ -139,7 +139,7 @@ def consolidate_rate(folder: Path, output: Path, tingkat: str, jobs: int, n: int
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    summary = " | ".join(done.stdout.strip().splitlines()[:1] + [l for l in done.stdout.splitlines() if "cache" in l.lower()])
+    summary = " | ".join(done.stdout.strip().splitlines()[:1] + [line for line in done.stdout.splitlines() if "cache" in line.lower()])
     return n / seconds, seconds, summary or done.stderr[-300:]
 
 
