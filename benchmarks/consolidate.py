@@ -92,6 +92,7 @@ def naive(paths: list[Path]) -> float:
     frames = []
     for path in paths:
         frame = pd.read_excel(path, sheet_name=SHEET_MAIN, header=HEADER_ROW - 1, engine="openpyxl")
+        frame.columns = [str(c).removesuffix(" (data dukung)") for c in frame.columns]
         meta = pd.read_excel(path, sheet_name="_kkb", engine="openpyxl")
         frame["kode_wilayah"] = meta.loc[meta["kunci"] == "kode_wilayah", "nilai"].iloc[0]
         try:
@@ -116,7 +117,7 @@ def competent(paths: list[Path]) -> float:
         meta = dict((str(r[0]), r[1]) for r in book.get_sheet_by_name("_kkb").to_python()[1:] if r and r[0])
         rows = book.get_sheet_by_name(SHEET_MAIN).to_python()
         header = HEADER_ROW - 1
-        frame = pd.DataFrame(rows[header + 1 :], columns=[str(c) for c in rows[header]])
+        frame = pd.DataFrame(rows[header + 1 :], columns=[str(c).removesuffix(" (data dukung)") for c in rows[header]])
         frame["kode_wilayah"] = meta.get("kode_wilayah")
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True)

@@ -48,6 +48,7 @@ def naive(paths: list[Path]) -> float:
     start = time.perf_counter()
     for path in paths:
         frame = pd.read_excel(path, sheet_name=SHEET_MAIN, header=HEADER_ROW - 1, engine="openpyxl")
+        frame.columns = [str(c).removesuffix(" (data dukung)") for c in frame.columns]
         try:
             NAIVE_SCHEMA.validate(frame, lazy=True)
         except (pa.errors.SchemaErrors, pa.errors.SchemaError):
