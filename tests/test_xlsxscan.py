@@ -74,3 +74,12 @@ def test_percent_styles_and_styled_cells():
 def test_column_letters_round_trip():
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
     assert all(column_index(column_letter(i)) == i for i in range(2000))
+
+
+def test_formula_cells_fast_pass_and_unusual_xml():
+    from kkb_excel.read.xlsxscan import formula_cells
+
+    plain = b'<row r="5"><c r="A5"><v>1</v></c><c r="B5" s="2"><f>A5*2</f><v>2</v></c><x:c r="C5"><x:f>1</x:f></x:c></row>'
+    assert formula_cells(plain) == {"B5", "C5"}
+    attribute_after = b'<c s="2" t="n" r="D7"><v>1</v></c><c s="1" r="E7"><f>D7+1</f></c>'
+    assert formula_cells(attribute_after) == {"E7"}

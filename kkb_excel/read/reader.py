@@ -28,6 +28,7 @@ from kkb_excel.read.xlsscan import error_cells
 from kkb_excel.read.xlsxscan import (
     changed_formulas,
     column_index,
+    formula_cells,
     formula_count,
     has_error_cells,
     percent_styles,
@@ -354,10 +355,13 @@ def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
     if formula_count(xml) <= len(expected):
         return
     inputs = _input_cells(sub)
+    suspects = sorted(ref for ref in formula_cells(xml) if ref not in expected and ref in inputs)
+    if not suspects:  # the fixed formulas of the form (sign-off, headings) are in no input cell
+        return
     by_row = {rec.baris: rec for rec in sub.records}
-    for ref, text in scan_sheet(xml).formulas.items():
-        if ref in expected or ref not in inputs:
-            continue
+    formulas = scan_sheet(xml).formulas
+    for ref in suspects:
+        text = formulas.get(ref, "")
         kode, key = inputs[ref]
         if kode is None:
             value = sub.identity.get(key)

@@ -215,6 +215,20 @@ def styled_cells(xml: bytes, styles: set[str]) -> set[str]:
     return {(m.group(1) or m.group(3)).decode() for m in pattern.finditer(xml)}
 
 
+_FORMULA_CELL = re.compile(rb'r="([A-Z]+[0-9]+)"[^>]*><(?:\w+:)?f[ >/]')  # <f> is a cell's first child in OOXML
+
+
+def formula_cells(xml: bytes) -> set[str]:
+    """References of the cells holding a formula: one regex pass, the full scan only for unusual XML."""
+    found = {m.decode() for m in _FORMULA_CELL.findall(xml)}
+    return found if len(found) >= formula_count(xml) else set(scan_sheet(xml).formulas)
+
+
+_ANY_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
 def formula_count(xml: bytes) -> int:
     """Number of formula elements (plain or prefixed), a cheap test for formulas outside the expected cells."""
-    return len(re.findall(rb"<(?:\w+:)?f[ >/]", xml))
+    if b":f" in xml:  # namespace-prefixed tags: the general pattern
+        return len(_ANY_FORMULA.findall(xml))
+    return xml.count(b"<f>") + xml.count(b"<f ") + xml.count(b"<f/")
