@@ -67,6 +67,15 @@ def main() -> None:
     nasional), menyiapkan fungsi KKB_* untuk analis, serta menampilkan katalog indikator dan
     referensi kode wilayah Kemendagri. Mulai dengan: kkb-excel demo
     """
+    survive_any_console()
+
+
+def survive_any_console() -> None:
+    """A Windows console or pipe in cp1252 must not crash on a desa name or OPD text it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 @main.command(**COMMAND)

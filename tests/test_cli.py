@@ -94,3 +94,15 @@ def test_click_help_is_indonesian(run):
     text = run("-h").output
     assert "Opsi:" in text and "Perintah:" in text and "Tampilkan bantuan ini lalu keluar." in text
     assert "Options" not in text and "Show this message" not in text
+
+
+def test_a_cp1252_console_never_crashes_on_text_it_cannot_show(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "kiriman_Ŋ.xlsx").write_bytes(b"bukan workbook")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}
+    done = subprocess.run([sys.executable, "-m", "kkb_excel", "validate", str(tmp_path)], capture_output=True, env=env)
+    assert b"Traceback" not in done.stderr, done.stderr[-500:]
+    assert done.returncode == 1 and b"kiriman_?.xlsx" in done.stdout  # the letter shown as '?', the batch reported
