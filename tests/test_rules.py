@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from bad_files import zip_bomb
 from conftest import DESA
 from openpyxl import Workbook, load_workbook
 
@@ -205,7 +206,7 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S02", c.write("s02.xlsx", _encrypted(c.bytes())), "S02", None, Status.DITOLAK)
     case("S05", c.write("s05.xlsm", _patch_add(c.bytes(), "xl/vbaProject.bin", b"\x00" * 64)), "S05", None, Status.DITERIMA)
     case("S07", c.write("~$kunci.xlsx", b"\x00lock"), "S07", None, Status.DILEWATI)
-    case("S08", c.write("s08.xlsx", _bomb()), "S08", None, Status.DITOLAK)
+    case("S08", c.write("s08.xlsx", zip_bomb()), "S08", None, Status.DITOLAK)
     case("S09", c.edited("s09.xlsx", lambda wb: setattr(wb[SHEET_MAIN], "title", "Isian")), "S09", None, Status.DITOLAK)
     case("S14", c.write("s14.xlsx", _rollup_file()), "S14", None, Status.DILEWATI)
     case("K01", c.write("k01.xlsx", c.bytes({ref("capaian_1", r[COUNT]): None})), "K01", None, Status.DITERIMA)
@@ -247,14 +248,6 @@ def _patch_add(data: bytes, name: str, content: bytes) -> bytes:
         for info in zin.infolist():
             zout.writestr(info, zin.read(info))
         zout.writestr(name, content)
-    return out.getvalue()
-
-
-def _bomb() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/workbook.xml", b"<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (4 * 1024 * 1024))
     return out.getvalue()
 
 

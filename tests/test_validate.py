@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from bad_files import zip_bomb
 from click.testing import CliRunner
 from conftest import DESA
 from openpyxl import load_workbook
@@ -161,14 +162,6 @@ def _other_version(source: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _bomb() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/workbook.xml", b"<workbook/>")
-        z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (4 * 1024 * 1024))
-    return out.getvalue()
-
-
 def test_bad_files_never_stop_the_batch(clean, tmp_path):
     folder = tmp_path / "kiriman"
     folder.mkdir()
@@ -187,7 +180,7 @@ def test_bad_files_never_stop_the_batch(clean, tmp_path):
         "lain.xlsx": other.getvalue(),
         "versi_lama.xlsx": _other_version(clean),
         "~$baik.xlsx": b"\x00lock",
-        "bom.xlsx": _bomb(),
+        "bom.xlsx": zip_bomb(),
         "catatan.docx": b"PK\x03\x04 not really",
         "Thumbs.db": b"\x00",
     }
@@ -214,7 +207,7 @@ def test_bad_files_never_stop_the_batch(clean, tmp_path):
 def test_bomb_limit_is_enforced(monkeypatch, tmp_path):
     monkeypatch.setattr(reader_module, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
     path = tmp_path / "bom.xlsx"
-    path.write_bytes(_bomb())
+    path.write_bytes(zip_bomb())
     assert "S08" in {f.aturan for f in only(validate_files([path])).findings}
 
 
