@@ -133,7 +133,7 @@ _ADVICE = {  # what the clerk should do, where the message itself does not say i
     "I": "Perbaiki blok identitas di bagian atas lembar Daftar Tilik.",
     "N": "Ketik angka saja, cara Indonesia (mis. 50,5 atau 12.800), tanpa teks lain.",
     "V": "Periksa angka di sel ini terhadap data sumbernya, lalu perbaiki.",
-    "K": "Isi semua sel kuning indikator yang diamati; bila data belum ada, pilih 'Belum tersedia' di Keterangan.",
+    "K": "Isi semua sel ungu muda (isian) indikator yang diamati; bila data belum ada, pilih 'Belum tersedia' di Keterangan.",
     "X": "Laporkan ke sekretariat/pengembang kkb-excel; berkas ini belum dapat diperiksa.",
     "S05": "Simpan ulang sebagai .xlsx (File > Save As > Excel Workbook).",
     "S06": "Simpan ulang sebagai .xlsx (File > Save As > Excel Workbook).",

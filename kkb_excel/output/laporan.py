@@ -169,7 +169,7 @@ def _fixes_sheet(wb, result, indicator_names: dict[str, str]) -> None:
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = wrap
-    for letter, width in zip("ABCDEFG", (5, 12, 8, 34, 11, 60, 45), strict=True):
+    for letter, width in zip("ABCDEFG", (5, 12, 8, 34, 13, 58, 45), strict=True):
         ws.column_dimensions[letter].width = width
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"

@@ -27,6 +27,8 @@ TITLE = (
     "KAMPUNG KELUARGA BERKUALITAS"
 )
 SOURCE_NOTE = "Lampiran 4 Pedoman Optimalisasi Penyelenggaraan Kampung Keluarga Berkualitas 2023"
+# Cells OPD staff type into are lilac in every form: no kategori colour (green, yellow, orange, red) looks like it.
+INPUT_COLOUR = "D5C6EE"
 TITLE_ROW = 1
 HEADER_ROW = 5
 FIRST_DATA_ROW = 6

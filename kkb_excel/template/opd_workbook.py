@@ -24,7 +24,7 @@ from kkb_excel.keys import BELUM_TERSEDIA, COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
 from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.template.generate import Unit, refuse_overwrite
-from kkb_excel.template.layout import SHEET_GUIDE, SHEET_META
+from kkb_excel.template.layout import INPUT_COLOUR, SHEET_GUIDE, SHEET_META
 from kkb_excel.template.opd_layout import (
     DESA_COLUMNS,
     FIRST_DATA_ROW,
@@ -53,7 +53,7 @@ STEPS = (
         "nama petugas dan tanggal pengisian."
     ),
     (
-        "Setiap baris adalah satu desa/kelurahan. Isi hanya sel kuning, di bawah indikator yang menjadi "
+        "Setiap baris adalah satu desa/kelurahan. Isi hanya sel ungu muda, di bawah indikator yang menjadi "
         "tanggung jawab OPD Anda, untuk Semester I dan (bila sudah ada) Semester II."
     ),
     (
@@ -112,9 +112,9 @@ def _formats(book) -> dict:
         "muted": book.add_format({"italic": True, "font_color": "#595959"}),
         "label": book.add_format({"bold": True}),
         "fixed": book.add_format({**border, "bg_color": "#EDEDED"}),
-        "input": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False}),
-        "note": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False, "text_wrap": True}),
-        "date": book.add_format({**border, "bg_color": "#FFF2CC", "locked": False, "num_format": "DD/MM/YYYY"}),
+        "input": book.add_format({**border, "bg_color": f"#{INPUT_COLOUR}", "locked": False}),
+        "note": book.add_format({**border, "bg_color": f"#{INPUT_COLOUR}", "locked": False, "text_wrap": True}),
+        "date": book.add_format({**border, "bg_color": f"#{INPUT_COLOUR}", "locked": False, "num_format": "DD/MM/YYYY"}),
         "header": book.add_format({**border, "bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E78",
                                    "text_wrap": True, "valign": "vcenter", "align": "center"}),
         "indicator": book.add_format({**border, "bold": True, "font_color": "#FFFFFF", "bg_color": "#7F6000",

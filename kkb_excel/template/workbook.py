@@ -29,6 +29,7 @@ from kkb_excel.template.layout import (
     HEADER_ROW,
     IDENTITY,
     IDENTITY_FIELDS,
+    INPUT_COLOUR,
     MARGIN_IN,
     MENGETAHUI,
     PAPERS,
@@ -57,7 +58,7 @@ _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 SIGN_LINE = Border(bottom=Side(style="thin", color="404040"))
 # Input cells are lilac: no category colour (green, yellow, orange, red) can be taken for one.
-FILL_INPUT = PatternFill("solid", fgColor="D5C6EE")
+FILL_INPUT = PatternFill("solid", fgColor=INPUT_COLOUR)
 FILL_FORMULA = PatternFill("solid", fgColor="DDEBF7")
 FILL_LOCKED = PatternFill("solid", fgColor="EDEDED")
 FILL_HEADER = PatternFill("solid", fgColor="1F4E78")
