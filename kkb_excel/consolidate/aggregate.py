@@ -39,9 +39,6 @@ class Partial:
     sums: dict[str, float] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
 
-    def add(self, key: str, value: float) -> None:
-        self.sums[key] = self.sums.get(key, 0.0) + value
-
     def merge(self, other: Partial) -> None:
         sums = self.sums
         for key, value in other.sums.items():
