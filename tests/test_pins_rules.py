@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from kkb_excel.validators import rules
@@ -23,3 +25,26 @@ def test_a_rule_with_its_own_advice_gets_it_not_the_family_default(code):
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_rule_has_advice(code):
     assert advice(code).strip()
+
+
+SEVERITY = {  # the rule table as the Pedoman's reviewers agreed it: galat rejects, peringatan and info do not
+    "galat": "S01 S02 S03 S04 S08 S09 S10 S11 S12 S15 S16 I01 I02 I04 I05 I07 I12 N01 N04 V01 V02 V03 V04 V05 V11 K02 X01",
+    "peringatan": "S05 S06 S13 S17 I03 I06 I08 I09 I10 I11 N02 V06 V07 V08 V09 V10 K01",
+    "info": "S07 S14 N03 N05",
+}
+
+
+def test_every_rule_keeps_its_code_and_severity():
+    expected = {code: severity for severity, codes in SEVERITY.items() for code in codes.split()}
+    assert {code: str(rule.keparahan) for code, rule in RULES.items()} == expected
+    assert all(rule.code == code for code, rule in RULES.items())
+    assert rules.INTERNAL == "X01" and RULES[rules.INTERNAL].keparahan == rules.GALAT
+
+
+def test_the_rule_table_cannot_be_changed_at_run_time():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        RULES["V02"].keparahan = INFO  # type: ignore[misc]
+
+
+def test_severity_order_is_galat_peringatan_info():
+    assert [k for k, _ in sorted(rules.SEVERITY_ORDER.items(), key=lambda kv: kv[1])] == [rules.GALAT, rules.PERINGATAN, INFO]

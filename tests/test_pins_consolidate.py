@@ -1,0 +1,182 @@
+"""Consolidation behaviour pinned through real files and consolidate_paths (survivors of tools/mutate.py
+on consolidate/merge.py, completeness.py and run.py): which file counts, the manifest's reason texts,
+conflict texts, rejected reasons, scope without --wilayah and completeness at every tier.
+
+Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
+  A 1001  a.xlsx RATIO 2/16 (Sem II 1/4), SUM 3, SHARE ya; a_lama.xlsx older; a_salinan.xlsx a byte copy of a.xlsx
+  B 1002  b.xlsx RATIO 3/16 (Sem II 1/4), SUM 4 (Sem II 7), SHARE tidak; b_lama.xlsx older, same OPD spelt
+          '  pemerintah   DESA '; b_puskesmas.xlsx RATIO 3/16 (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
+  C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12
+  D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
+  E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
+  out of this kecamatan: lain_kec.xlsx (33.74.02.1001), kota.xlsx (a kabupaten form), tahun_lalu.xlsx (2023)
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from consolidate_helpers import RATIO, SHARE, SUM, rec, row_of, run
+
+from kkb_excel.consolidate.completeness import NOT_SENT, NOTHING_BELOW
+from kkb_excel.template.blueprint import Blueprint
+from kkb_excel.template.generate import plan_units
+from kkb_excel.template.layout import COL, identity_cell
+
+A, B, C, D, E = (f"33.74.01.100{i}" for i in range(1, 6))
+HELD = {1: "Semester I indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)",
+        2: "Semester II indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)"}  # fmt: skip
+SAME_DATE = ("kiriman OPD yang sama dengan tanggal pengisian sama (kiriman/c1.xlsx, kiriman/c2.xlsx): "
+             "nilai yang sama dipakai, yang berbeda dilaporkan di lembar Konflik")  # fmt: skip
+
+
+def ratio(num, den, s=1):
+    return {f"pembilang_{s}": num, f"penyebut_{s}": den}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, catalogue) -> Path:
+    out = tmp_path_factory.mktemp("pins") / "kiriman"
+    out.mkdir()
+    blueprints: dict[tuple[str, int], Blueprint] = {}
+
+    def submit(name, kode, values, opd="Pemerintah Desa", tanggal=date(2024, 12, 1), tahun=2024):
+        [unit] = plan_units([kode], None, tahun)
+        targets = catalogue.targets(unit.tingkat)
+        key = (unit.tingkat, tahun)
+        if key not in blueprints:
+            blueprints[key] = Blueprint.build(unit.tingkat, tahun, targets, catalogue)
+        cells = {identity_cell("opd"): opd, identity_cell("petugas"): "Petugas", identity_cell("tanggal"): tanggal}
+        for ind, inputs in values.items():
+            cells.update({f"{COL[k]}{row_of(catalogue, ind)}": v for k, v in inputs.items()})
+        (out / name).write_bytes(blueprints[key].render(unit.identity, targets, cells))
+
+    submit("a.xlsx", A, {RATIO: {**ratio(2, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 3}, SHARE: {"status_1": "ya"}})
+    submit("a_lama.xlsx", A, {RATIO: ratio(1, 10)}, tanggal=date(2024, 7, 1))
+    shutil.copy(out / "a.xlsx", out / "a_salinan.xlsx")
+    submit("b.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 4, "capaian_2": 7}, SHARE: {"status_1": "tidak"}})
+    submit("b_lama.xlsx", B, {RATIO: ratio(9, 9)}, opd="  pemerintah   DESA ", tanggal=date(2024, 11, 30))
+    submit("b_puskesmas.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 5, 2)}, SUM: {"capaian_1": 5.5, "capaian_2": 7},
+                                   SHARE: {"status_1": "ya"}}, opd="Puskesmas")  # fmt: skip
+    submit("c1.xlsx", C, {SUM: {"capaian_1": 10}}, tanggal=date(2024, 9, 1))
+    submit("c2.xlsx", C, {SUM: {"capaian_1": 12}}, tanggal=date(2024, 9, 1))
+    submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}}, tanggal="kemarin sore")
+    submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
+    submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)})
+    submit("kota.xlsx", "33.74", {})
+    submit("tahun_lalu.xlsx", "33.74.01.1006", {RATIO: ratio(1, 2)}, tahun=2023, tanggal=date(2023, 12, 1))
+    return out
+
+
+@pytest.fixture(scope="module")
+def kec(folder):
+    return run([folder], "kecamatan", "33.74.01")
+
+
+def manifest(rollup) -> dict[str, tuple[str, str]]:
+    return {Path(m.berkas).name: (str(m.status), m.alasan) for m in rollup.manifest}
+
+
+COMMON = {
+    "a.xlsx": ("diterima", ""),
+    "a_lama.xlsx": ("digantikan", "digantikan oleh kiriman/a.xlsx (tanggal pengisian lebih baru)"),
+    "a_salinan.xlsx": ("digantikan", "isi sama dengan kiriman/a.xlsx"),
+    "b.xlsx": ("diterima", ""),
+    "b_lama.xlsx": ("digantikan", "digantikan oleh kiriman/b.xlsx (tanggal pengisian lebih baru)"),  # the same OPD, spelt otherwise
+    "b_puskesmas.xlsx": ("diterima", ""),
+    "c1.xlsx": ("diterima", SAME_DATE),
+    "c2.xlsx": ("diterima", SAME_DATE),
+    "d.xlsx": ("diterima", "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"),
+    "e_ditolak.xlsx": ("ditolak", "Persentase 250 di luar 0-100."),
+    "tahun_lalu.xlsx": ("dilewati", "tahun 2023, bukan 2024"),
+}
+
+
+def test_every_file_once_with_its_status_and_reason(kec):
+    assert manifest(kec) == {
+        **COMMON,
+        "kota.xlsx": ("dilewati", "wilayah 33.74 di luar cakupan 33.74.01"),
+        "lain_kec.xlsx": ("dilewati", "wilayah 33.74.02.1001 di luar cakupan 33.74.01"),
+    }
+    assert [Path(m.berkas).name for m in kec.manifest] == sorted(manifest(kec))
+    entry = {Path(m.berkas).name: m for m in kec.manifest}
+    lama = entry["b_lama.xlsx"]
+    assert (lama.opd, lama.tanggal, lama.tingkat) == ("  pemerintah   DESA ", "2024-11-30", "desa")
+    assert (entry["d.xlsx"].tanggal, entry["kota.xlsx"].tingkat, entry["kota.xlsx"].jenis) == ("kemarin sore", "kabupaten", "xlsx")
+    assert entry["tahun_lalu.xlsx"].tahun == 2023 and entry["a.xlsx"].kode_wilayah == A
+    assert kec.accounting() == "13 berkas ditemukan = 6 diterima + 1 ditolak + 3 digantikan + 3 dilewati"
+
+
+def test_conflicts_name_both_sources_their_values_and_what_is_held_back(kec):
+    b = "Pemerintah Desa (kiriman/b.xlsx); Puskesmas (kiriman/b_puskesmas.xlsx)"
+    c = "Pemerintah Desa (kiriman/c1.xlsx); Pemerintah Desa (kiriman/c2.xlsx)"
+    assert [(x.kode_wilayah, x.kode_indikator, x.semester, x.sumber, x.nilai, x.ditahan) for x in kec.conflicts] == [
+        (B, RATIO, 2, b, "Pemerintah Desa: Pembilang Sem II 1, Penyebut Sem II 4 | Puskesmas: Pembilang Sem II 1, Penyebut Sem II 5",
+         HELD[2]),
+        (B, SUM, 1, b, "Pemerintah Desa: Capaian Semester I 4 | Puskesmas: Capaian Semester I 5.5", HELD[1]),
+        (B, SHARE, 1, b, "Pemerintah Desa: Status Sem I tidak | Puskesmas: Status Sem I ya", HELD[1]),
+        (C, SUM, 1, c, "Pemerintah Desa: Capaian Semester I 10 | Pemerintah Desa: Capaian Semester I 12", HELD[1]),
+    ]  # fmt: skip
+
+
+def test_a_rejected_file_lists_every_error_with_its_cell(kec):
+    [r] = kec.rejected
+    assert (Path(r.berkas).name, r.kode_wilayah, r.galat, r.opd) == ("e_ditolak.xlsx", E, 2, "Pemerintah Desa")
+    assert r.alasan == "[V02] H6: Persentase 250 di luar 0-100. | [V03] N6: Pembilang 5 melebihi penyebut 2."
+    assert kec.desa_status == {A: "diterima", B: "diterima", C: "diterima", D: "diterima", E: "ditolak"}
+
+
+def test_what_each_unit_contributes(kec):
+    r = rec(kec, "kecamatan", "33.74.01", RATIO)  # A 2/16 + B 3/16 (its OPDs agree) + D 3/60; Sem II only A (B conflicts)
+    assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"], r["pembilang_2"], r["penyebut_2"], r["laporan_2"]) == (8, 92, 3, 1, 4, 1)
+    assert (r["konflik_1"], r["konflik_2"], r["unit_diharapkan"]) == (None, 1, 15)
+    r = rec(kec, "kecamatan", "33.74.01", SUM)  # Sem I: A 3; B and C conflict; D not yet available. Sem II: B's OPDs agree on 7
+    assert (r["capaian_1"], r["laporan_1"], r["konflik_1"], r["belum_tersedia_1"]) == (3, 1, 2, 1)
+    assert (r["capaian_2"], r["laporan_2"], r["konflik_2"], r["belum_tersedia_2"]) == (7, 1, None, 1)
+    r = rec(kec, "kecamatan", "33.74.01", SHARE)
+    assert (r["unit_ya_1"], r["unit_berstatus_1"], r["konflik_1"]) == (1, 1, 1)
+    assert rec(kec, "desa", B, SUM)["capaian_2"] == 7 and rec(kec, "desa", B, SUM)["capaian_1"] is None
+
+
+def test_completeness_of_the_kecamatan(kec, wilayah):
+    assert kec.scope == ["33.74.01"] and kec.wilayah == "33.74.01"
+    assert kec.completeness == {"kecamatan": {"33.74.01": {"diharapkan": 15, "masuk": 5, "diterima": 4, "ditolak": 1}}}
+    missing = [(w.kode, w.nama) for w in wilayah.children("33.74.01", "desa") if w.kode not in (A, B, C, D, E)]
+    assert [(m.tingkat, m.kode_wilayah, m.nama, m.desa, m.keterangan) for m in kec.not_reported] == [
+        ("desa", kode, nama, 1, NOT_SENT) for kode, nama in missing
+    ]
+
+
+def test_without_wilayah_every_touched_kabupaten_is_expected(folder, wilayah):
+    kab = run([folder], "kabupaten")
+    assert kab.scope == ["33.74"] and kab.wilayah is None
+    empty = "Belum ada capaian yang diisi; workbook dikirim kosong."
+    assert manifest(kab) == {**COMMON, "lain_kec.xlsx": ("diterima", ""), "kota.xlsx": ("ditolak", empty)}
+    assert kab.completeness["kabupaten"] == {"33.74": {"diharapkan": 177, "masuk": 6, "diterima": 5, "ditolak": 1}}
+    kecamatan = {w.kode: len(wilayah.children(w.kode, "desa")) for w in wilayah.children("33.74", "kecamatan")}
+    assert kab.completeness["kecamatan"]["33.74.02"] == {"diharapkan": kecamatan["33.74.02"], "masuk": 1, "diterima": 1, "ditolak": 0}
+    assert set(kab.completeness["kecamatan"]) == set(kecamatan) and "provinsi" not in kab.completeness
+    expected = [("desa", w.kode, 1, NOT_SENT) for w in wilayah.children("33.74.01", "desa") if w.kode not in (A, B, C, D, E)]
+    expected += [("desa", w.kode, 1, NOT_SENT) for w in wilayah.children("33.74.02", "desa") if w.kode != "33.74.02.1001"]
+    expected += [("kecamatan", k, n, NOTHING_BELOW) for k, n in sorted(kecamatan.items()) if k not in ("33.74.01", "33.74.02")]
+    assert sorted((m.tingkat, m.kode_wilayah, m.desa, m.keterangan) for m in kab.not_reported) == sorted(expected)
+    assert kab.missing_desa() == 177 - 6
+    [tugu] = [m for m in kab.not_reported if m.kode_wilayah == "33.74.16"]
+    assert tugu.nama == f"Kecamatan {wilayah.get('33.74.16').nama}"
+    assert rec(kab, "kabupaten", "33.74", RATIO)["unit_diharapkan"] == 177
+
+
+def test_a_provinsi_run_without_wilayah_expects_the_whole_provinsi(folder, wilayah):
+    prov = run([folder], "provinsi")
+    assert prov.scope == ["33"]
+    desa = len(wilayah.children("33", "desa"))
+    assert prov.completeness["provinsi"] == {"33": {"diharapkan": desa, "masuk": 6, "diterima": 5, "ditolak": 1}}
+    kabupaten = {w.kode: len(wilayah.children(w.kode, "desa")) for w in wilayah.children("33", "kabupaten")}
+    listed = {m.kode_wilayah: (m.tingkat, m.desa, m.keterangan) for m in prov.not_reported if m.tingkat == "kabupaten"}
+    assert listed == {k: ("kabupaten", n, NOTHING_BELOW) for k, n in kabupaten.items() if k != "33.74"}
+    assert prov.missing_desa() == desa - 6
+    assert rec(prov, "provinsi", "33", RATIO)["unit_diharapkan"] == desa
+    assert rec(prov, "kabupaten", "33.74", RATIO)["unit_diharapkan"] == 177
