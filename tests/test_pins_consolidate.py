@@ -3,10 +3,11 @@ on consolidate/merge.py, completeness.py and run.py): which file counts, the man
 conflict texts, rejected reasons, scope without --wilayah and completeness at every tier.
 
 Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
-  A 1001  a.xlsx RATIO 2/16 (Sem II 1/4), SUM 3, SHARE ya; a_lama.xlsx older; a_salinan.xlsx a byte copy of a.xlsx
+  A 1001  a.xlsx RATIO 2/16 (Sem II 1/4), SUM 3, SHARE ya, 5/10 in a grey (kabupaten) row; a_lama.xlsx older;
+          a_salinan.xlsx a byte copy of a.xlsx
   B 1002  b.xlsx RATIO 3/16 (Sem II 1/4), SUM 4 (Sem II 7), SHARE tidak; b_lama.xlsx older, same OPD spelt
           '  pemerintah   DESA '; b_puskesmas.xlsx RATIO 3/16 (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
-  C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12
+  C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
   out of this kecamatan: lain_kec.xlsx (33.74.02.1001), kota.xlsx (a kabupaten form), tahun_lalu.xlsx (2023)
@@ -19,14 +20,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from consolidate_helpers import RATIO, SHARE, SUM, rec, row_of, run
+from consolidate_helpers import COUNT, RATIO, SHARE, SUM, rec, row_of, run
 
 from kkb_excel.consolidate.completeness import NOT_SENT, NOTHING_BELOW
+from kkb_excel.output.rollup_workbook import records
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, identity_cell
 
 A, B, C, D, E = (f"33.74.01.100{i}" for i in range(1, 6))
+GREY = "S2.Pa.K4.a"  # observed by the kabupaten: grey in a desa form
 HELD = {1: "Semester I indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)",
         2: "Semester II indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)"}  # fmt: skip
 SAME_DATE = ("kiriman OPD yang sama dengan tanggal pengisian sama (kiriman/c1.xlsx, kiriman/c2.xlsx): "
@@ -54,15 +57,15 @@ def folder(tmp_path_factory, catalogue) -> Path:
             cells.update({f"{COL[k]}{row_of(catalogue, ind)}": v for k, v in inputs.items()})
         (out / name).write_bytes(blueprints[key].render(unit.identity, targets, cells))
 
-    submit("a.xlsx", A, {RATIO: {**ratio(2, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 3}, SHARE: {"status_1": "ya"}})
+    submit("a.xlsx", A, {RATIO: {**ratio(2, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 3}, SHARE: {"status_1": "ya"}, GREY: ratio(5, 10)})
     submit("a_lama.xlsx", A, {RATIO: ratio(1, 10)}, tanggal=date(2024, 7, 1))
     shutil.copy(out / "a.xlsx", out / "a_salinan.xlsx")
     submit("b.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 4, "capaian_2": 7}, SHARE: {"status_1": "tidak"}})
     submit("b_lama.xlsx", B, {RATIO: ratio(9, 9)}, opd="  pemerintah   DESA ", tanggal=date(2024, 11, 30))
     submit("b_puskesmas.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 5, 2)}, SUM: {"capaian_1": 5.5, "capaian_2": 7},
                                    SHARE: {"status_1": "ya"}}, opd="Puskesmas")  # fmt: skip
-    submit("c1.xlsx", C, {SUM: {"capaian_1": 10}}, tanggal=date(2024, 9, 1))
-    submit("c2.xlsx", C, {SUM: {"capaian_1": 12}}, tanggal=date(2024, 9, 1))
+    submit("c1.xlsx", C, {SUM: {"capaian_1": 10}, RATIO: ratio(1, 2)}, tanggal=date(2024, 9, 1))
+    submit("c2.xlsx", C, {SUM: {"capaian_1": 12}, RATIO: {"pembilang_1": 1}}, tanggal=date(2024, 9, 1))
     submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}}, tanggal="kemarin sore")
     submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
     submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)})
@@ -130,8 +133,8 @@ def test_a_rejected_file_lists_every_error_with_its_cell(kec):
 
 
 def test_what_each_unit_contributes(kec):
-    r = rec(kec, "kecamatan", "33.74.01", RATIO)  # A 2/16 + B 3/16 (its OPDs agree) + D 3/60; Sem II only A (B conflicts)
-    assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"], r["pembilang_2"], r["penyebut_2"], r["laporan_2"]) == (8, 92, 3, 1, 4, 1)
+    r = rec(kec, "kecamatan", "33.74.01", RATIO)  # A 2/16 + B 3/16 (its OPDs agree) + C 1/2 + D 3/60; Sem II only A (B conflicts)
+    assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"], r["pembilang_2"], r["penyebut_2"], r["laporan_2"]) == (9, 94, 4, 1, 4, 1)
     assert (r["konflik_1"], r["konflik_2"], r["unit_diharapkan"]) == (None, 1, 15)
     r = rec(kec, "kecamatan", "33.74.01", SUM)  # Sem I: A 3; B and C conflict; D not yet available. Sem II: B's OPDs agree on 7
     assert (r["capaian_1"], r["laporan_1"], r["konflik_1"], r["belum_tersedia_1"]) == (3, 1, 2, 1)
@@ -139,6 +142,10 @@ def test_what_each_unit_contributes(kec):
     r = rec(kec, "kecamatan", "33.74.01", SHARE)
     assert (r["unit_ya_1"], r["unit_berstatus_1"], r["konflik_1"]) == (1, 1, 1)
     assert rec(kec, "desa", B, SUM)["capaian_2"] == 7 and rec(kec, "desa", B, SUM)["capaian_1"] is None
+    assert (rec(kec, "desa", C, RATIO)["pembilang_1"], rec(kec, "desa", C, RATIO)["penyebut_1"]) == (1, 2)
+    shown = {(r["kode_wilayah"], r["kode_indikator"]) for r in records(kec, levels=["desa"])}
+    assert (A, RATIO) in shown and (A, GREY) not in shown  # a value typed in a grey row is never used
+    assert (A, COUNT) not in shown and (D, SUM) in shown  # a row left empty is no record; 'Belum tersedia' is one
 
 
 def test_completeness_of_the_kecamatan(kec, wilayah):
