@@ -10,7 +10,8 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
   C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
-  out of this kecamatan: lain_kec.xlsx (33.74.02.1001), kota.xlsx (a kabupaten form), tahun_lalu.xlsx (2023)
+  out of this kecamatan: lain_kec.xlsx (33.74.02.1001), kota.xlsx (an empty form of Kota Pekalongan, 33.75),
+  tahun_lalu.xlsx (2023)
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def folder(tmp_path_factory, catalogue) -> Path:
     submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}}, tanggal="kemarin sore")
     submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
     submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)})
-    submit("kota.xlsx", "33.74", {})
+    submit("kota.xlsx", "33.75", {})
     submit("tahun_lalu.xlsx", "33.74.01.1006", {RATIO: ratio(1, 2)}, tahun=2023, tanggal=date(2023, 12, 1))
     return out
 
@@ -101,7 +102,7 @@ COMMON = {
 def test_every_file_once_with_its_status_and_reason(kec):
     assert manifest(kec) == {
         **COMMON,
-        "kota.xlsx": ("dilewati", "wilayah 33.74 di luar cakupan 33.74.01"),
+        "kota.xlsx": ("dilewati", "wilayah 33.75 di luar cakupan 33.74.01"),
         "lain_kec.xlsx": ("dilewati", "wilayah 33.74.02.1001 di luar cakupan 33.74.01"),
     }
     assert [Path(m.berkas).name for m in kec.manifest] == sorted(manifest(kec))
@@ -157,20 +158,32 @@ def test_completeness_of_the_kecamatan(kec, wilayah):
     ]
 
 
+def test_without_wilayah_every_touched_kecamatan_is_expected(folder, wilayah):
+    kec = run([folder], "kecamatan")
+    assert kec.scope == ["33.74.01", "33.74.02"] and kec.wilayah is None  # kota.xlsx is above the run: not a scope
+    assert manifest(kec)["kota.xlsx"] == ("dilewati", "kiriman tingkat kabupaten di atas --tingkat kecamatan")
+    n = len(wilayah.children("33.74.02", "desa"))
+    assert kec.completeness == {"kecamatan": {"33.74.01": {"diharapkan": 15, "masuk": 5, "diterima": 4, "ditolak": 1},
+                                              "33.74.02": {"diharapkan": n, "masuk": 1, "diterima": 1, "ditolak": 0}}}  # fmt: skip
+    assert kec.missing_desa() == len(kec.not_reported) == 15 - 5 + n - 1
+
+
 def test_without_wilayah_every_touched_kabupaten_is_expected(folder, wilayah):
     kab = run([folder], "kabupaten")
-    assert kab.scope == ["33.74"] and kab.wilayah is None
+    assert kab.scope == ["33.74", "33.75"] and kab.wilayah is None  # 33.75: only a rejected kabupaten form touches it
     empty = "Belum ada capaian yang diisi; workbook dikirim kosong."
     assert manifest(kab) == {**COMMON, "lain_kec.xlsx": ("diterima", ""), "kota.xlsx": ("ditolak", empty)}
-    assert kab.completeness["kabupaten"] == {"33.74": {"diharapkan": 177, "masuk": 6, "diterima": 5, "ditolak": 1}}
-    kecamatan = {w.kode: len(wilayah.children(w.kode, "desa")) for w in wilayah.children("33.74", "kecamatan")}
+    desa = {k: len(wilayah.children(k, "desa")) for k in ("33.74", "33.75")}
+    assert kab.completeness["kabupaten"] == {"33.74": {"diharapkan": 177, "masuk": 6, "diterima": 5, "ditolak": 1},
+                                             "33.75": {"diharapkan": desa["33.75"], "masuk": 0, "diterima": 0, "ditolak": 0}}  # fmt: skip
+    kecamatan = {w.kode: len(wilayah.children(w.kode, "desa")) for k in desa for w in wilayah.children(k, "kecamatan")}
     assert kab.completeness["kecamatan"]["33.74.02"] == {"diharapkan": kecamatan["33.74.02"], "masuk": 1, "diterima": 1, "ditolak": 0}
-    assert set(kab.completeness["kecamatan"]) == set(kecamatan) and "provinsi" not in kab.completeness
+    assert set(kab.completeness["kecamatan"]) == set(kecamatan) and set(kab.completeness) == {"kabupaten", "kecamatan"}
     expected = [("desa", w.kode, 1, NOT_SENT) for w in wilayah.children("33.74.01", "desa") if w.kode not in (A, B, C, D, E)]
     expected += [("desa", w.kode, 1, NOT_SENT) for w in wilayah.children("33.74.02", "desa") if w.kode != "33.74.02.1001"]
     expected += [("kecamatan", k, n, NOTHING_BELOW) for k, n in sorted(kecamatan.items()) if k not in ("33.74.01", "33.74.02")]
     assert sorted((m.tingkat, m.kode_wilayah, m.desa, m.keterangan) for m in kab.not_reported) == sorted(expected)
-    assert kab.missing_desa() == 177 - 6
+    assert kab.missing_desa() == 177 - 6 + desa["33.75"]
     [tugu] = [m for m in kab.not_reported if m.kode_wilayah == "33.74.16"]
     assert tugu.nama == f"Kecamatan {wilayah.get('33.74.16').nama}"
     assert rec(kab, "kabupaten", "33.74", RATIO)["unit_diharapkan"] == 177
@@ -187,3 +200,15 @@ def test_a_provinsi_run_without_wilayah_expects_the_whole_provinsi(folder, wilay
     assert prov.missing_desa() == desa - 6
     assert rec(prov, "provinsi", "33", RATIO)["unit_diharapkan"] == desa
     assert rec(prov, "kabupaten", "33.74", RATIO)["unit_diharapkan"] == 177
+
+
+def test_a_national_run_expects_every_desa_of_indonesia(folder, wilayah):
+    nas = run([folder], "nasional")
+    desa = len(wilayah.level("desa"))
+    assert nas.scope == ["ID"] and nas.completeness["nasional"] == {"ID": {"diharapkan": desa, "masuk": 6, "diterima": 5, "ditolak": 1}}
+    assert len(nas.completeness["provinsi"]) == len(wilayah.level("provinsi"))
+    provinsi = [m for m in nas.not_reported if m.tingkat == "provinsi"]
+    assert len(provinsi) == len(wilayah.level("provinsi")) - 1
+    assert provinsi[0].nama == f"Provinsi {wilayah.get(provinsi[0].kode_wilayah).nama}"
+    assert nas.missing_desa() == desa - 6
+    assert rec(nas, "nasional", "ID", RATIO)["unit_diharapkan"] == desa
