@@ -10,7 +10,7 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
   C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
-  out of this kecamatan: lain_kec.xlsx (33.74.02.1001), kota.xlsx (an empty form of Kota Pekalongan, 33.75)
+  out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025), kota.xlsx (an empty form of Kota Pekalongan, 33.75)
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def folder(tmp_path_factory, catalogue) -> Path:
     submit("c2.xlsx", C, {SUM: {"capaian_1": 12}, RATIO: {"pembilang_1": 1}}, tanggal=date(2024, 9, 1))
     submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}}, tanggal="kemarin sore")
     submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
-    submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)})
+    submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)}, tanggal=date(2025, 1, 15))  # filled early the next year: fine
     submit("kota.xlsx", "33.75", {})
     return out
 
@@ -140,6 +140,19 @@ def test_a_rejected_file_lists_every_error_with_its_cell(kec):
     assert kec.desa_status == {A: "diterima", B: "diterima", C: "diterima", D: "diterima", E: "ditolak"}
 
 
+def test_files_seen_are_carried_for_the_next_run_once_per_content(kec):
+    seen = [(Path(f[5]).name, f[1], f[2], f[3], str(f[4])) for f in kec.known_files]
+    assert seen == [  # a_salinan.xlsx has a.xlsx's bytes: one entry; skipped files are not 'seen'
+        ("a.xlsx", A, "Pemerintah Desa", "2024-12-01", "diterima"), ("a_lama.xlsx", A, "Pemerintah Desa", "2024-07-01", "digantikan"),
+        ("b.xlsx", B, "Pemerintah Desa", "2024-12-01", "diterima"), ("b_lama.xlsx", B, "  pemerintah   DESA ", "2024-11-30", "digantikan"),
+        ("b_puskesmas.xlsx", B, "Puskesmas", "2024-12-01", "diterima"), ("c1.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),
+        ("c2.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"), ("d.xlsx", D, "Pemerintah Desa", "kemarin sore", "diterima"),
+        ("e_ditolak.xlsx", E, "Pemerintah Desa", "2024-12-01", "ditolak"),
+    ]  # fmt: skip
+    assert rec(kec, "kecamatan", "33.74.01", RATIO)["nama_wilayah"] == "Semarang Tengah"
+    assert rec(kec, "desa", A, RATIO)["nama_wilayah"] == "Miroto"
+
+
 def test_what_each_unit_contributes(kec):
     r = rec(kec, "kecamatan", "33.74.01", RATIO)  # A 2/16 + B 3/16 (its OPDs agree) + C 1/2 + D 3/60; Sem II only A (B conflicts)
     assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"], r["pembilang_2"], r["penyebut_2"], r["laporan_2"]) == (9, 94, 4, 1, 4, 1)
@@ -180,6 +193,11 @@ def test_without_wilayah_every_touched_kabupaten_is_expected(folder, wilayah):
     assert kab.scope == ["33.74", "33.75"] and kab.wilayah is None  # 33.75: only a rejected kabupaten form touches it
     empty = "Belum ada capaian yang diisi; workbook dikirim kosong."
     assert manifest(kab) == {**COMMON, "lain_kec.xlsx": ("diterima", ""), "kota.xlsx": ("ditolak", empty)}
+    assert [(Path(r.berkas).name, r.kode_wilayah, r.alasan) for r in kab.rejected] == [
+        ("e_ditolak.xlsx", E, "[V02] H6: Persentase 250 di luar 0-100. | [V03] N6: Pembilang 5 melebihi penyebut 2."),
+        ("kota.xlsx", "33.75", f"[K02] {empty}"),
+    ]
+    assert set(kab.desa_status) == {A, B, C, D, E, "33.74.02.1001"}  # a rejected kabupaten form is no desa
     desa = {k: len(wilayah.children(k, "desa")) for k in ("33.74", "33.75")}
     assert kab.completeness["kabupaten"] == {"33.74": {"diharapkan": 177, "masuk": 6, "diterima": 5, "ditolak": 1},
                                              "33.75": {"diharapkan": desa["33.75"], "masuk": 0, "diterima": 0, "ditolak": 0}}  # fmt: skip
@@ -218,4 +236,4 @@ def test_a_national_run_expects_every_desa_of_indonesia(folder, wilayah):
     assert len(provinsi) == len(wilayah.level("provinsi")) - 1
     assert provinsi[0].nama == f"Provinsi {wilayah.get(provinsi[0].kode_wilayah).nama}"
     assert nas.missing_desa() == desa - 6
-    assert rec(nas, "nasional", "ID", RATIO)["unit_diharapkan"] == desa
+    assert rec(nas, "nasional", "ID", RATIO)["unit_diharapkan"] == desa and rec(nas, "nasional", "ID", RATIO)["nama_wilayah"] == "Indonesia"
