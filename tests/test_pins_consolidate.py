@@ -10,7 +10,8 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
   C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
-  out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025), kota.xlsx (an empty form of Kota Pekalongan, 33.75)
+  ~$a.xlsx: Excel's lock file. Out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025),
+  kota.xlsx (an empty form of Kota Pekalongan, 33.75)
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def folder(tmp_path_factory, catalogue) -> Path:
     submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
     submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)}, tanggal=date(2025, 1, 15))  # filled early the next year: fine
     submit("kota.xlsx", "33.75", {})
+    (out / "~$a.xlsx").write_bytes(b"\x00lock")  # Excel's lock file beside an open a.xlsx
     return out
 
 
@@ -94,6 +96,7 @@ COMMON = {
     "c2.xlsx": ("diterima", SAME_DATE),
     "d.xlsx": ("diterima", "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"),
     "e_ditolak.xlsx": ("ditolak", "Persentase 250 di luar 0-100."),
+    "~$a.xlsx": ("dilewati", "Berkas kunci sementara Microsoft Office (~$...), bukan kiriman; dilewati."),
 }
 
 
@@ -109,13 +112,13 @@ def test_every_file_once_with_its_status_and_reason(kec):
     assert (lama.opd, lama.tanggal, lama.tingkat) == ("  pemerintah   DESA ", "2024-11-30", "desa")
     assert (entry["d.xlsx"].tanggal, entry["kota.xlsx"].tingkat, entry["kota.xlsx"].jenis) == ("kemarin sore", "kabupaten", "xlsx")
     assert entry["a.xlsx"].tahun == 2024 and entry["a.xlsx"].kode_wilayah == A
-    assert kec.accounting() == "12 berkas ditemukan = 6 diterima + 1 ditolak + 3 digantikan + 2 dilewati"
+    assert kec.accounting() == "13 berkas ditemukan = 6 diterima + 1 ditolak + 3 digantikan + 3 dilewati"
     assert nothing_accepted(kec) is None
 
 
 def test_files_of_another_year_are_skipped_and_the_run_says_why(folder):
     later = run([folder], "kecamatan", "33.74.01", tahun=2025)
-    assert set(manifest(later).values()) == {("dilewati", "tahun 2024, bukan 2025")}
+    assert set(manifest(later).values()) == {("dilewati", "tahun 2024, bukan 2025"), COMMON["~$a.xlsx"]}
     assert nothing_accepted(later) == (
         "Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2025: 12 berkas untuk tahun 2024; jalankan dengan --tahun 2024."
     )
