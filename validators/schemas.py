@@ -39,7 +39,7 @@ def _check(fn, code: str, key: str, **kwargs) -> pa.Check:
 
 def _row_check(failing, code: str, key: str) -> pa.Check:
     """A frame-wide check that fails where `failing(frame)` is True (NaN comparisons pass)."""
-    return _check(lambda d: ~failing(d).fillna(False), code, key)
+    return _check(lambda d: ~failing(d), code, key)
 
 
 def _per_semester(failing, code: str, key: str) -> list[pa.Check]:
