@@ -91,3 +91,9 @@ def test_a_count_is_summed_and_undefined_values_are_none(catalogue, ratio_ind):
     assert value(count, Partial({"jumlah_1": 5.0}), 1) is None  # nothing reported (no laporan): no value
     assert value(ratio_ind, Partial({"pembilang_1": 3.0, "laporan_1": 1.0}), 1) is None  # no penyebut: no ratio
     assert value(ratio_ind, Partial({"pembilang_1": 1e308, "penyebut_1": 1e-10, "laporan_1": 1.0}), 1) is None  # not finite
+
+
+def test_a_ratio_needs_both_halves_and_any_positive_penyebut(ratio_ind):
+    assert leaf(ratio_ind, {"pembilang_1": 3.0}.get).sums == {} and leaf(ratio_ind, {"penyebut_1": 3.0}.get).sums == {}  # no crash
+    assert value(ratio_ind, Partial({"pembilang_1": 1.0, "penyebut_1": 1.0, "laporan_1": 1.0}), 1) == 100.0
+    assert value(ratio_ind, Partial({"pembilang_1": 0.25, "penyebut_1": 0.5, "laporan_1": 1.0}), 1) == 50.0
