@@ -25,7 +25,7 @@ from consolidate_helpers import COUNT, RATIO, SHARE, SUM, rec, row_of, run
 
 from kkb_excel.consolidate.completeness import NOT_SENT, NOTHING_BELOW
 from kkb_excel.consolidate.run import nothing_accepted
-from kkb_excel.output.rollup_workbook import records
+from kkb_excel.output.rollup_workbook import records, write_xlsx
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, identity_cell
@@ -43,12 +43,11 @@ def ratio(num, den, s=1):
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory, catalogue) -> Path:
-    out = tmp_path_factory.mktemp("pins") / "kiriman"
-    out.mkdir()
+def make(catalogue):
+    """make(folder, name, kode, {indicator: {column key: value}}, ...): a submission holding only those inputs."""
     blueprints: dict[tuple[str, int], Blueprint] = {}
 
-    def submit(name, kode, values, opd="Pemerintah Desa", tanggal=date(2024, 12, 1), tahun=2024):
+    def submit(out: Path, name, kode, values, opd="Pemerintah Desa", tanggal=date(2024, 12, 1), tahun=2024):
         [unit] = plan_units([kode], None, tahun)
         targets = catalogue.targets(unit.tingkat)
         key = (unit.tingkat, tahun)
@@ -57,7 +56,18 @@ def folder(tmp_path_factory, catalogue) -> Path:
         cells = {identity_cell("opd"): opd, identity_cell("petugas"): "Petugas", identity_cell("tanggal"): tanggal}
         for ind, inputs in values.items():
             cells.update({f"{COL[k]}{row_of(catalogue, ind)}": v for k, v in inputs.items()})
+        out.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(blueprints[key].render(unit.identity, targets, cells))
+
+    return submit
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, make) -> Path:
+    out = tmp_path_factory.mktemp("pins") / "kiriman"
+
+    def submit(*args, **kw):
+        make(out, *args, **kw)
 
     submit("a.xlsx", A, {RATIO: {**ratio(2, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 3}, SHARE: {"status_1": "ya"}, GREY: ratio(5, 10)})
     submit("a_lama.xlsx", A, {RATIO: ratio(1, 10)}, tanggal=date(2024, 7, 1))
@@ -240,3 +250,50 @@ def test_a_national_run_expects_every_desa_of_indonesia(folder, wilayah):
     assert provinsi[0].nama == f"Provinsi {wilayah.get(provinsi[0].kode_wilayah).nama}"
     assert nas.missing_desa() == desa - 6
     assert rec(nas, "nasional", "ID", RATIO)["unit_diharapkan"] == desa and rec(nas, "nasional", "ID", RATIO)["nama_wilayah"] == "Indonesia"
+
+
+def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec, make, tmp_path):
+    """Kecamatan rollup + new files -> kabupaten: seen, older, newer and unknown units, each with its reason."""
+    write_xlsx(kec, tmp_path / "rekap" / "rekap-33.74.01.xlsx")
+    new = tmp_path / "baru"
+    new.mkdir()
+    shutil.copy(folder / "a.xlsx", new / "a_lagi.xlsx")
+    make(new, "a_koreksi.xlsx", A, {RATIO: ratio(4, 16)}, tanggal=date(2024, 12, 20))
+    make(new, "b_kuno.xlsx", B, {RATIO: ratio(7, 16)}, opd="Puskesmas", tanggal=date(2024, 6, 1))
+    make(new, "f.xlsx", "33.74.01.1006", {RATIO: ratio(1, 4)})
+    kab = run([tmp_path / "rekap", new], "kabupaten", "33.74")
+    rekap = "rekap/rekap-33.74.01.xlsx"
+    assert manifest(kab) == {
+        "rekap-33.74.01.xlsx": ("diterima", ""),
+        "a_lagi.xlsx": ("digantikan", f"sudah tercakup dalam rekap {rekap}"),
+        "a_koreksi.xlsx": ("diterima", f"dipakai: lebih baru dari kiriman yang dimuat rekap {rekap}; nilai desa ini di rekap itu diganti"),
+        "b_kuno.xlsx": ("digantikan", f"rekap {rekap} memakai kiriman OPD ini yang lebih baru"),
+        "f.xlsx": ("diterima", f"dipakai: rekap {rekap} tidak memuat kiriman untuk unit ini"),
+    }
+    r = rec(kab, "kecamatan", "33.74.01", RATIO)  # A's 4/16 replaces its 2/16 (and its Sem II 1/4), + B 3/16, C 1/2, D 3/60, F 1/4
+    assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"], r["pembilang_2"], r["konflik_2"]) == (12, 98, 5, None, 1)
+    assert rec(kab, "kabupaten", "33.74", RATIO)["pembilang_1"] == 12
+    assert kab.completeness["kecamatan"]["33.74.01"] == {"diharapkan": 15, "masuk": 6, "diterima": 5, "ditolak": 1}
+    assert [(x.kode_wilayah, x.kode_indikator, x.semester, x.nilai) for x in kab.conflicts] == [
+        (x.kode_wilayah, x.kode_indikator, x.semester, x.nilai) for x in kec.conflicts
+    ]
+    assert [Path(x.berkas).name for x in kab.rejected] == ["e_ditolak.xlsx"]
+    seen = {Path(f[5]).name for f in kec.known_files}
+    assert {Path(f[5]).name for f in kab.known_files} == seen | {"a_koreksi.xlsx", "b_kuno.xlsx", "f.xlsx"}  # a_lagi: a.xlsx's bytes
+
+    def reasons(*args, **kw):
+        return manifest(run([tmp_path / "rekap"], *args, **kw))
+
+    assert reasons("kecamatan", "33.74.02") == {"rekap-33.74.01.xlsx": ("dilewati", "rekap wilayah 33.74.01 di luar cakupan 33.74.02")}
+    assert reasons("kecamatan", "33.74.01", tahun=2025) == {"rekap-33.74.01.xlsx": ("dilewati", "rekap tahun 2024, bukan 2025")}
+    own = reasons("kecamatan", "33.74.01", outputs=(tmp_path / "rekap" / "rekap-33.74.01.xlsx",))
+    assert own == {"rekap-33.74.01.xlsx": ("dilewati", "berkas keluaran rekap ini sendiri (tidak dibaca sebagai masukan)")}
+    write_xlsx(kab, tmp_path / "rekap" / "rekap-33.74.xlsx")
+    assert reasons("kecamatan", "33.74.01") == {
+        "rekap-33.74.01.xlsx": ("diterima", ""),
+        "rekap-33.74.xlsx": ("dilewati", "rekap tingkat kabupaten lebih tinggi dari --tingkat kecamatan"),
+    }
+    assert reasons("kabupaten", "33.74") == {
+        "rekap-33.74.01.xlsx": ("digantikan", "cakupan tumpang tindih dengan rekap yang lebih baru rekap/rekap-33.74.xlsx"),
+        "rekap-33.74.xlsx": ("diterima", ""),
+    }
