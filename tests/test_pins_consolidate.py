@@ -6,7 +6,7 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
   A 1001  a.xlsx RATIO 2/16 (Sem II 1/4), SUM 3, SHARE ya, 5/10 in a grey (kabupaten) row; a_lama.xlsx older;
           a_salinan.xlsx a byte copy of a.xlsx
   B 1002  b.xlsx RATIO 3/16 (Sem II 1/4), SUM 4 (Sem II 7), SHARE tidak; b_lama.xlsx older, same OPD spelt
-          '  pemerintah   DESA '; b_puskesmas.xlsx RATIO 3/16 (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
+          '  pemerintah   DESA '; b_puskesmas.xlsx (filled today) RATIO 3/16 (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
   C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
@@ -34,6 +34,8 @@ A, B, C, D, E = (f"33.74.01.100{i}" for i in range(1, 6))
 GREY = "S2.Pa.K4.a"  # observed by the kabupaten: grey in a desa form
 HELD = {1: "Semester I indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)",
         2: "Semester II indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)"}  # fmt: skip
+TODAY = date.today()
+TODAY_NOTE = "" if TODAY.year in (2024, 2025) else f"tanggal pengisian {TODAY.isoformat()} di luar tahun pelaporan 2024"
 SAME_DATE = ("kiriman OPD yang sama dengan tanggal pengisian sama (kiriman/c1.xlsx, kiriman/c2.xlsx): "
              "nilai yang sama dipakai, yang berbeda dilaporkan di lembar Konflik")  # fmt: skip
 
@@ -75,7 +77,7 @@ def folder(tmp_path_factory, make) -> Path:
     submit("b.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 4, "capaian_2": 7}, SHARE: {"status_1": "tidak"}})
     submit("b_lama.xlsx", B, {RATIO: ratio(9, 9)}, opd="  pemerintah   DESA ", tanggal=date(2024, 11, 30))
     submit("b_puskesmas.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 5, 2)}, SUM: {"capaian_1": 5.5, "capaian_2": 7},
-                                   SHARE: {"status_1": "ya"}}, opd="Puskesmas")  # fmt: skip
+                                   SHARE: {"status_1": "ya"}}, opd="Puskesmas", tanggal=TODAY)  # fmt: skip
     submit("c1.xlsx", C, {SUM: {"capaian_1": 10}, RATIO: ratio(1, 2)}, tanggal=date(2024, 9, 1))
     submit("c2.xlsx", C, {SUM: {"capaian_1": 12}, RATIO: {"pembilang_1": 1}}, tanggal=date(2024, 9, 1))
     submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}}, tanggal="kemarin sore")
@@ -101,7 +103,7 @@ COMMON = {
     "a_salinan.xlsx": ("digantikan", "isi sama dengan kiriman/a.xlsx"),
     "b.xlsx": ("diterima", ""),
     "b_lama.xlsx": ("digantikan", "digantikan oleh kiriman/b.xlsx (tanggal pengisian lebih baru)"),  # the same OPD, spelt otherwise
-    "b_puskesmas.xlsx": ("diterima", ""),
+    "b_puskesmas.xlsx": ("diterima", TODAY_NOTE),  # filled today: not in the future
     "c1.xlsx": ("diterima", SAME_DATE),
     "c2.xlsx": ("diterima", SAME_DATE),
     "d.xlsx": ("diterima", "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"),
@@ -158,7 +160,7 @@ def test_files_seen_are_carried_for_the_next_run_once_per_content(kec):
     assert seen == [  # a_salinan.xlsx has a.xlsx's bytes: one entry; skipped files are not 'seen'
         ("a.xlsx", A, "Pemerintah Desa", "2024-12-01", "diterima"), ("a_lama.xlsx", A, "Pemerintah Desa", "2024-07-01", "digantikan"),
         ("b.xlsx", B, "Pemerintah Desa", "2024-12-01", "diterima"), ("b_lama.xlsx", B, "  pemerintah   DESA ", "2024-11-30", "digantikan"),
-        ("b_puskesmas.xlsx", B, "Puskesmas", "2024-12-01", "diterima"), ("c1.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),
+        ("b_puskesmas.xlsx", B, "Puskesmas", TODAY.isoformat(), "diterima"), ("c1.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),
         ("c2.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"), ("d.xlsx", D, "Pemerintah Desa", "kemarin sore", "diterima"),
         ("e_ditolak.xlsx", E, "Pemerintah Desa", "2024-12-01", "ditolak"),
     ]  # fmt: skip
