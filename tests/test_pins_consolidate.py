@@ -10,7 +10,7 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
   C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
-  ~$a.xlsx: Excel's lock file. Out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025),
+  ~$a.xlsx: Excel's lock file; rusak.xlsx: not a workbook at all. Out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025),
   kota.xlsx (an empty form of Kota Pekalongan, 33.75)
 """
 
@@ -85,6 +85,7 @@ def folder(tmp_path_factory, make) -> Path:
     submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)}, tanggal=date(2025, 1, 15))  # filled early the next year: fine
     submit("kota.xlsx", "33.75", {})
     (out / "~$a.xlsx").write_bytes(b"\x00lock")  # Excel's lock file beside an open a.xlsx
+    (out / "rusak.xlsx").write_bytes(b"bukan workbook")  # named .xlsx, unreadable: rejected, not skipped
     return out
 
 
@@ -109,6 +110,7 @@ COMMON = {
     "d.xlsx": ("diterima", "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"),
     "e_ditolak.xlsx": ("ditolak", "Persentase 250 di luar 0-100."),
     "~$a.xlsx": ("dilewati", "Berkas kunci sementara Microsoft Office (~$...), bukan kiriman; dilewati."),
+    "rusak.xlsx": ("ditolak", "Berkas tidak dapat dibaca: bukan berkas Excel (.xlsx/.xlsm/.xls)."),
 }
 
 
@@ -124,16 +126,35 @@ def test_every_file_once_with_its_status_and_reason(kec):
     assert (lama.opd, lama.tanggal, lama.tingkat) == ("  pemerintah   DESA ", "2024-11-30", "desa")
     assert (entry["d.xlsx"].tanggal, entry["kota.xlsx"].tingkat, entry["kota.xlsx"].jenis) == ("kemarin sore", "kabupaten", "xlsx")
     assert entry["a.xlsx"].tahun == 2024 and entry["a.xlsx"].kode_wilayah == A
-    assert kec.accounting() == "13 berkas ditemukan = 6 diterima + 1 ditolak + 3 digantikan + 3 dilewati"
+    assert kec.accounting() == "14 berkas ditemukan = 6 diterima + 2 ditolak + 3 digantikan + 3 dilewati"
+    assert (entry["rusak.xlsx"].jenis, entry["rusak.xlsx"].kode_wilayah) == ("-", "")
     assert nothing_accepted(kec) is None
 
 
 def test_files_of_another_year_are_skipped_and_the_run_says_why(folder):
     later = run([folder], "kecamatan", "33.74.01", tahun=2025)
-    assert set(manifest(later).values()) == {("dilewati", "tahun 2024, bukan 2025"), COMMON["~$a.xlsx"]}
+    assert set(manifest(later).values()) == {("dilewati", "tahun 2024, bukan 2025"), COMMON["~$a.xlsx"], COMMON["rusak.xlsx"]}
     assert nothing_accepted(later) == (
-        "Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2025: 12 berkas untuk tahun 2024; jalankan dengan --tahun 2024."
+        "Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2025: 12 berkas untuk tahun 2024; jalankan dengan --tahun 2024; "
+        "1 berkas ditolak (lihat lembar Ditolak atau jalankan kkb-excel validate)."
     )
+
+
+def test_a_run_with_only_rejected_files_or_no_file_says_so(folder, tmp_path):
+    rejected = run([folder / "e_ditolak.xlsx", folder / "rusak.xlsx"], "kecamatan", "33.74.01")
+    assert nothing_accepted(rejected) == (
+        "Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2024: "
+        "2 berkas ditolak (lihat lembar Ditolak atau jalankan kkb-excel validate)."
+    )
+    assert nothing_accepted(run([tmp_path], "kabupaten", "33.74")) == (
+        "Tidak ada kiriman yang diterima untuk rekap kabupaten/kota tahun 2024: tidak ada berkas pada PATH yang diberikan."
+    )
+
+
+def test_target_overrides_per_unit(folder):
+    rollup = run([folder], "kecamatan", "33.74.01", targets={"33.74.01": {RATIO: 100.0}, A: {RATIO: None}})
+    assert rec(rollup, "kecamatan", "33.74.01", RATIO)["target"] == 100.0
+    assert rec(rollup, "desa", A, RATIO)["target"] is None and rec(rollup, "desa", B, RATIO)["target"] == 68.0
 
 
 def test_conflicts_name_both_sources_their_values_and_what_is_held_back(kec):
@@ -149,9 +170,11 @@ def test_conflicts_name_both_sources_their_values_and_what_is_held_back(kec):
 
 
 def test_a_rejected_file_lists_every_error_with_its_cell(kec):
-    [r] = kec.rejected
+    r, broken = kec.rejected
     assert (Path(r.berkas).name, r.kode_wilayah, r.galat, r.opd) == ("e_ditolak.xlsx", E, 2, "Pemerintah Desa")
     assert r.alasan == "[V02] H6: Persentase 250 di luar 0-100. | [V03] N6: Pembilang 5 melebihi penyebut 2."
+    assert (Path(broken.berkas).name, broken.kode_wilayah, broken.galat) == ("rusak.xlsx", "", 1)
+    assert broken.alasan == f"[S01] {COMMON['rusak.xlsx'][1]}"  # the reader's own finding: no validation result
     assert kec.desa_status == {A: "diterima", B: "diterima", C: "diterima", D: "diterima", E: "ditolak"}
 
 
@@ -162,7 +185,7 @@ def test_files_seen_are_carried_for_the_next_run_once_per_content(kec):
         ("b.xlsx", B, "Pemerintah Desa", "2024-12-01", "diterima"), ("b_lama.xlsx", B, "  pemerintah   DESA ", "2024-11-30", "digantikan"),
         ("b_puskesmas.xlsx", B, "Puskesmas", TODAY.isoformat(), "diterima"), ("c1.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),
         ("c2.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"), ("d.xlsx", D, "Pemerintah Desa", "kemarin sore", "diterima"),
-        ("e_ditolak.xlsx", E, "Pemerintah Desa", "2024-12-01", "ditolak"),
+        ("e_ditolak.xlsx", E, "Pemerintah Desa", "2024-12-01", "ditolak"), ("rusak.xlsx", "", "", "", "ditolak"),
     ]  # fmt: skip
     assert rec(kec, "kecamatan", "33.74.01", RATIO)["nama_wilayah"] == "Semarang Tengah"
     assert rec(kec, "desa", A, RATIO)["nama_wilayah"] == "Miroto"
@@ -211,6 +234,7 @@ def test_without_wilayah_every_touched_kabupaten_is_expected(folder, wilayah):
     assert [(Path(r.berkas).name, r.kode_wilayah, r.alasan) for r in kab.rejected] == [
         ("e_ditolak.xlsx", E, "[V02] H6: Persentase 250 di luar 0-100. | [V03] N6: Pembilang 5 melebihi penyebut 2."),
         ("kota.xlsx", "33.75", f"[K02] {empty}"),
+        ("rusak.xlsx", "", f"[S01] {COMMON['rusak.xlsx'][1]}"),
     ]
     assert set(kab.desa_status) == {A, B, C, D, E, "33.74.02.1001"}  # a rejected kabupaten form is no desa
     desa = {k: len(wilayah.children(k, "desa")) for k in ("33.74", "33.75")}
@@ -279,7 +303,7 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
     assert [(x.kode_wilayah, x.kode_indikator, x.semester, x.nilai) for x in kab.conflicts] == [
         (x.kode_wilayah, x.kode_indikator, x.semester, x.nilai) for x in kec.conflicts
     ]
-    assert [Path(x.berkas).name for x in kab.rejected] == ["e_ditolak.xlsx"]
+    assert [Path(x.berkas).name for x in kab.rejected] == ["e_ditolak.xlsx", "rusak.xlsx"]  # carried, with or without a unit
     seen = {Path(f[5]).name for f in kec.known_files}
     assert {Path(f[5]).name for f in kab.known_files} == seen | {"a_koreksi.xlsx", "b_kuno.xlsx", "f.xlsx"}  # a_lagi: a.xlsx's bytes
 
@@ -299,3 +323,10 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
         "rekap-33.74.01.xlsx": ("digantikan", "cakupan tumpang tindih dengan rekap yang lebih baru rekap/rekap-33.74.xlsx"),
         "rekap-33.74.xlsx": ("diterima", ""),
     }
+    # a kabupaten rollup does not carry its desa: a unit it holds nothing for is added to its sums at every tier
+    make(tmp_path / "lagi", "g.xlsx", "33.74.01.1007", {RATIO: ratio(1, 4)})
+    prov = run([tmp_path / "rekap" / "rekap-33.74.xlsx", tmp_path / "lagi"], "provinsi", "33")
+    assert manifest(prov)["g.xlsx"] == ("diterima", f"dipakai: rekap {prov.manifest[0].berkas} tidak memuat kiriman untuk unit ini")
+    for level, kode in (("kecamatan", "33.74.01"), ("kabupaten", "33.74"), ("provinsi", "33")):
+        r = rec(prov, level, kode, RATIO)
+        assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"]) == (13, 102, 6), level
