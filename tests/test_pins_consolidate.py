@@ -6,9 +6,10 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
   A 1001  a.xlsx RATIO 2/16 (Sem II 1/4), SUM 3, SHARE ya, 5/10 in a grey (kabupaten) row; a_lama.xlsx older;
           a_salinan.xlsx a byte copy of a.xlsx
   B 1002  b.xlsx RATIO 3/16 (Sem II 1/4), SUM 4 (Sem II 7), SHARE tidak; b_lama.xlsx older, same OPD spelt
-          '  pemerintah   DESA '; b_puskesmas.xlsx (filled today) RATIO 3/16 (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
+          '  pemerintah   DESA '; b-puskesmas.xlsx (filled today; its name sorts before b.xlsx) RATIO 3/16
+          (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
   C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
-  D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', tanggal 'kemarin sore' (unreadable)
+  D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', only the pembilang of another ratio (HALF), tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
   ~$a.xlsx: Excel's lock file; rusak.xlsx: not a workbook at all. Out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025),
   kota.xlsx (an empty form of Kota Pekalongan, 33.75)
@@ -32,6 +33,7 @@ from kkb_excel.template.layout import COL, identity_cell
 
 A, B, C, D, E = (f"33.74.01.100{i}" for i in range(1, 6))
 GREY = "S2.Pa.K4.a"  # observed by the kabupaten: grey in a desa form
+HALF = "S1.Pa.K2.a"  # a ratio observed by the desa
 HELD = {1: "Semester I indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)",
         2: "Semester II indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)"}  # fmt: skip
 TODAY = date.today()
@@ -76,11 +78,11 @@ def folder(tmp_path_factory, make) -> Path:
     shutil.copy(out / "a.xlsx", out / "a_salinan.xlsx")
     submit("b.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 4, 2)}, SUM: {"capaian_1": 4, "capaian_2": 7}, SHARE: {"status_1": "tidak"}})
     submit("b_lama.xlsx", B, {RATIO: ratio(9, 9)}, opd="  pemerintah   DESA ", tanggal=date(2024, 11, 30))
-    submit("b_puskesmas.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 5, 2)}, SUM: {"capaian_1": 5.5, "capaian_2": 7},
+    submit("b-puskesmas.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 5, 2)}, SUM: {"capaian_1": 5.5, "capaian_2": 7},
                                    SHARE: {"status_1": "ya"}}, opd="Puskesmas", tanggal=TODAY)  # fmt: skip
     submit("c1.xlsx", C, {SUM: {"capaian_1": 10}, RATIO: ratio(1, 2)}, tanggal=date(2024, 9, 1))
     submit("c2.xlsx", C, {SUM: {"capaian_1": 12}, RATIO: {"pembilang_1": 1}}, tanggal=date(2024, 9, 1))
-    submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}}, tanggal="kemarin sore")
+    submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}, HALF: {"pembilang_1": 2}}, tanggal="kemarin sore")
     submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
     submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)}, tanggal=date(2025, 1, 15))  # filled early the next year: fine
     submit("kota.xlsx", "33.75", {})
@@ -104,7 +106,7 @@ COMMON = {
     "a_salinan.xlsx": ("digantikan", "isi sama dengan kiriman/a.xlsx"),
     "b.xlsx": ("diterima", ""),
     "b_lama.xlsx": ("digantikan", "digantikan oleh kiriman/b.xlsx (tanggal pengisian lebih baru)"),  # the same OPD, spelt otherwise
-    "b_puskesmas.xlsx": ("diterima", TODAY_NOTE),  # filled today: not in the future
+    "b-puskesmas.xlsx": ("diterima", TODAY_NOTE),  # filled today: not in the future
     "c1.xlsx": ("diterima", SAME_DATE),
     "c2.xlsx": ("diterima", SAME_DATE),
     "d.xlsx": ("diterima", "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"),
@@ -158,13 +160,13 @@ def test_target_overrides_per_unit(folder):
 
 
 def test_conflicts_name_both_sources_their_values_and_what_is_held_back(kec):
-    b = "Pemerintah Desa (kiriman/b.xlsx); Puskesmas (kiriman/b_puskesmas.xlsx)"
+    b = "Puskesmas (kiriman/b-puskesmas.xlsx); Pemerintah Desa (kiriman/b.xlsx)"  # sources in file-name order
     c = "Pemerintah Desa (kiriman/c1.xlsx); Pemerintah Desa (kiriman/c2.xlsx)"
     assert [(x.kode_wilayah, x.kode_indikator, x.semester, x.sumber, x.nilai, x.ditahan) for x in kec.conflicts] == [
-        (B, RATIO, 2, b, "Pemerintah Desa: Pembilang Sem II 1, Penyebut Sem II 4 | Puskesmas: Pembilang Sem II 1, Penyebut Sem II 5",
+        (B, RATIO, 2, b, "Puskesmas: Pembilang Sem II 1, Penyebut Sem II 5 | Pemerintah Desa: Pembilang Sem II 1, Penyebut Sem II 4",
          HELD[2]),
-        (B, SUM, 1, b, "Pemerintah Desa: Capaian Semester I 4 | Puskesmas: Capaian Semester I 5.5", HELD[1]),
-        (B, SHARE, 1, b, "Pemerintah Desa: Status Sem I tidak | Puskesmas: Status Sem I ya", HELD[1]),
+        (B, SUM, 1, b, "Puskesmas: Capaian Semester I 5.5 | Pemerintah Desa: Capaian Semester I 4", HELD[1]),
+        (B, SHARE, 1, b, "Puskesmas: Status Sem I ya | Pemerintah Desa: Status Sem I tidak", HELD[1]),
         (C, SUM, 1, c, "Pemerintah Desa: Capaian Semester I 10 | Pemerintah Desa: Capaian Semester I 12", HELD[1]),
     ]  # fmt: skip
 
@@ -182,8 +184,8 @@ def test_files_seen_are_carried_for_the_next_run_once_per_content(kec):
     seen = [(Path(f[5]).name, f[1], f[2], f[3], str(f[4])) for f in kec.known_files]
     assert seen == [  # a_salinan.xlsx has a.xlsx's bytes: one entry; skipped files are not 'seen'
         ("a.xlsx", A, "Pemerintah Desa", "2024-12-01", "diterima"), ("a_lama.xlsx", A, "Pemerintah Desa", "2024-07-01", "digantikan"),
-        ("b.xlsx", B, "Pemerintah Desa", "2024-12-01", "diterima"), ("b_lama.xlsx", B, "  pemerintah   DESA ", "2024-11-30", "digantikan"),
-        ("b_puskesmas.xlsx", B, "Puskesmas", TODAY.isoformat(), "diterima"), ("c1.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),
+        ("b-puskesmas.xlsx", B, "Puskesmas", TODAY.isoformat(), "diterima"), ("b.xlsx", B, "Pemerintah Desa", "2024-12-01", "diterima"),
+        ("b_lama.xlsx", B, "  pemerintah   DESA ", "2024-11-30", "digantikan"), ("c1.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),
         ("c2.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"), ("d.xlsx", D, "Pemerintah Desa", "kemarin sore", "diterima"),
         ("e_ditolak.xlsx", E, "Pemerintah Desa", "2024-12-01", "ditolak"), ("rusak.xlsx", "", "", "", "ditolak"),
     ]  # fmt: skip
@@ -205,6 +207,9 @@ def test_what_each_unit_contributes(kec):
     shown = {(r["kode_wilayah"], r["kode_indikator"]) for r in records(kec, levels=["desa"])}
     assert (A, RATIO) in shown and (A, GREY) not in shown  # a value typed in a grey row is never used
     assert (A, COUNT) not in shown and (D, SUM) in shown  # a row left empty is no record; 'Belum tersedia' is one
+    half = rec(kec, "desa", D, HALF)  # a row touched but not complete: listed without a value, and nothing added above
+    assert (half["pembilang_1"], half["penyebut_1"], half["laporan_1"]) == (None, None, None)
+    assert rec(kec, "kecamatan", "33.74.01", HALF)["laporan_1"] is None
 
 
 def test_completeness_of_the_kecamatan(kec, wilayah):
