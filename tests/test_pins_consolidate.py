@@ -23,13 +23,14 @@ from pathlib import Path
 
 import pytest
 from consolidate_helpers import COUNT, RATIO, SHARE, SUM, rec, row_of, run
+from openpyxl import load_workbook
 
 from kkb_excel.consolidate.completeness import NOT_SENT, NOTHING_BELOW
 from kkb_excel.consolidate.run import nothing_accepted
 from kkb_excel.output.rollup_workbook import records, write_xlsx
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
-from kkb_excel.template.layout import COL, identity_cell
+from kkb_excel.template.layout import COL, SHEET_MAIN, identity_cell
 
 A, B, C, D, E = (f"33.74.01.100{i}" for i in range(1, 6))
 GREY = "S2.Pa.K4.a"  # observed by the kabupaten: grey in a desa form
@@ -335,3 +336,28 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
     for level, kode in (("kecamatan", "33.74.01"), ("kabupaten", "33.74"), ("provinsi", "33")):
         r = rec(prov, level, kode, RATIO)
         assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"]) == (13, 102, 6), level
+
+
+def test_typed_percentages_of_version_1_forms_are_compared_between_sources(make, catalogue, tmp_path):
+    """Template version 1 (still read) had a typed % capaian in ratio rows: two OPDs typing different ones conflict."""
+    def version_1(name: str, opd: str, percent: float) -> None:
+        make(tmp_path, name, "33.74.01.1009", {SUM: {"capaian_1": 1}}, opd=opd)
+        wb = load_workbook(tmp_path / name)
+        for row in wb["_kkb"].iter_rows(min_col=1, max_col=2):
+            if row[0].value == "template_versi":
+                row[1].value = "1"
+        ws = wb[SHEET_MAIN]
+        for ind in catalogue.active:
+            if ind.cara_isi == "rasio":  # version 1: the ratio capaian was typed, not a formula
+                for key in ("capaian_1", "capaian_2"):
+                    ws[f"{COL[key]}{row_of(catalogue, ind.kode)}"] = None
+        ws[f"{COL['capaian_1']}{row_of(catalogue, RATIO)}"] = percent
+        wb.save(tmp_path / name)
+
+    version_1("desa.xlsx", "Pemerintah Desa", 40)
+    version_1("puskesmas.xlsx", "Puskesmas", 45)
+    rollup = run([tmp_path], "kecamatan", "33.74.01")
+    assert {Path(m.berkas).name: str(m.status) for m in rollup.manifest} == {"desa.xlsx": "diterima", "puskesmas.xlsx": "diterima"}
+    assert [(c.kode_indikator, c.semester, c.nilai) for c in rollup.conflicts] == [
+        (RATIO, 1, "Pemerintah Desa: Capaian Semester I 40 | Puskesmas: Capaian Semester I 45")
+    ]
