@@ -340,6 +340,7 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
 
 def test_typed_percentages_of_version_1_forms_are_compared_between_sources(make, catalogue, tmp_path):
     """Template version 1 (still read) had a typed % capaian in ratio rows: two OPDs typing different ones conflict."""
+
     def version_1(name: str, opd: str, percent: float) -> None:
         make(tmp_path, name, "33.74.01.1009", {SUM: {"capaian_1": 1}}, opd=opd)
         wb = load_workbook(tmp_path / name)
