@@ -361,8 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(f"{rel}: no test imports this module; name tests with --tests")
         tests = [*tests, "-k", args.keyword] if args.keyword else tests
         started = time.perf_counter()
+        same = reported.get(rel) == len(mutants(REPO / rel, rel)[:: args.every])  # the earlier report saw these mutants
         results = run_module(rel, tests, args.jobs, args.timeout, lambda msg: print(msg, file=sys.stderr, flush=True),
-                             survivors if reported.get(rel) == len(mutants(REPO / rel, rel)) else None, args.every)
+                             survivors if same else None, args.every)
         if args.every > 1:
             print(f"{rel}: a sample, every {args.every}th mutant")
         score = report(rel, results, equivalent, args.list_survivors)
