@@ -14,8 +14,9 @@ the oracle, and the provinsi rollup built from rollups must equal the one built 
 from __future__ import annotations
 
 import csv
+import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,9 +27,12 @@ from openpyxl import load_workbook
 from kkb_excel.capaian import capaian, excel_round, kategori
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.cli import main
+from kkb_excel.opd import load_opd_map
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
+from kkb_excel.template.opd_layout import SHEET_OPD
+from kkb_excel.template.opd_workbook import generate_opd
 
 TAHUN = 2024
 SHARED_WILAYAH = Path(__file__).resolve().parents[2] / "shared" / "data" / "wilayah"
@@ -72,7 +76,7 @@ class Sub:
     tahun: int = TAHUN
     rejected: bool = False  # holds a galat: never in any rollup
     copy_of: str | None = None  # byte-identical copy of another Sub's file
-    extra: dict = field(default_factory=dict)
+    opd_workbook: bool = False  # one desa row of an OPD workbook (all rows of one `path` share opd and tanggal)
 
     @property
     def date(self) -> date:
@@ -80,6 +84,8 @@ class Sub:
 
 
 KY, KP_ = "34.71", "34.01"
+DINKES = "Dinas Kesehatan Uji"
+TARGETS = {(KY, J): 40.0, ("34.71.01", R): 62.5, ("34.71.02", RT): 10.0, ("34.71.01.1001", R): 80.0}
 CORPUS = [
     # Kota Yogyakarta, kecamatan Tegalrejo (4 kelurahan)
     Sub("34.71/01/a1.xlsx", "34.71.01.1001", {
@@ -89,6 +95,7 @@ CORPUS = [
     }),
     Sub("34.71/01/a2 semester I saja.xlsx", "34.71.01.1002", {
         R: rasio(2, 3), RT: rasio(2, 30), J: {"capaian_1": 3}, JU: {"status_1": "tidak"}, PU: {"status_1": "ya"},
+        RNT: rasio(0, 0),  # both halves filled, nothing to count
     }),
     Sub("34.71/01/a3.xlsx", "34.71.01.1003", {
         J: {"keterangan": "Belum tersedia"}, R: {"pembilang_1": 5, **rasio(1, 4, 2)},  # Sem I: one half only
@@ -106,15 +113,18 @@ CORPUS = [
     Sub("34.71/02/b1 puskesmas.xlsx", "34.71.02.1001", {
         R: rasio(1, 3), RT: both(3, 30, 4, 30), J: {"capaian_2": 6}, PU: {"status_1": "tidak"},
     }, opd="Puskesmas Jetis", tanggal="01/11/2024", when=date(2024, 11, 1)),
+    Sub("34.71/02/b3 versi 1.xlsx", "34.71.02.1003", {R: rasio(1, 2), J: {"capaian_1": 5}}),  # same OPD, same date:
+    Sub("34.71/02/b3 versi 2.xlsx", "34.71.02.1003", {R: rasio(1, 4), J: {"capaian_1": 5}}),  # R conflicts, J agrees
     Sub("34.71/02/b2 ditolak.xlsx", "34.71.02.1002", {R: rasio(-5, 10), J: {"capaian_1": 99}}, rejected=True),
     Sub("34.71/kabupaten.xlsx", KY, {
         KR: both(7, 9, 8, 9), KP: {"status_1": "ya"}, KJ: {"capaian_1": 12}, KJU: {"status_1": "ya"},
     }, opd="Dinas PPKB"),
-    # Kulon Progo, kecamatan Temon (15 desa): 4/13 + 5/13 = 9/26 against 68 -> 50.90; 23/160 -> 14.38
+    # Kulon Progo, kecamatan Temon (15 desa): Sem II 4/13 + 5/13 = 9/26 against 68 -> 50.90; 23/160 -> 14.38
     Sub("34.01/01/c1.xlsx", "34.01.01.2001", {
-        R: rasio("4", "13"), RT: rasio(1, 30), PU: {"status_1": "ya"}, JU: {"status_1": "ya"}, J: {"capaian_1": "12"},
+        R: {**rasio("4", "13"), **rasio("4", "13", 2)}, RT: rasio(1, 30), PU: {"status_1": "ya"}, JU: {"status_1": "ya"},
+        J: {"capaian_1": "12"},
     }),
-    Sub("34.01/01/c2.xlsx", "34.01.01.2002", {R: rasio(5, 13), R100: rasio(23, 160)}),
+    Sub("34.01/01/c2.xlsx", "34.01.01.2002", {R: both(5, 13, 5, 13), R100: rasio(23, 160)}),
     Sub("34.01/01/c3.xlsx", "34.01.01.2003", {
         R: {"keterangan": "belum  tersedia (data BPS)"}, PU: {"status_1": "tidak", "status_2": "tidak"},
         JU: {"status_1": "tidak"},
@@ -127,6 +137,21 @@ CORPUS = [
     Sub("34.01/02/d3.xlsx", "34.01.02.2002", {PU: {"status_2": "tidak"}}),
     Sub("34.01/kabupaten.xlsx", KP_, {KR: rasio(3, 9), KP: {"status_1": "tidak"}, KJ: {"capaian_1": 5},
                                       KJU: {"status_1": "tidak"}}, opd="Dinas PPKB"),  # fmt: skip
+    # an OPD workbook for Kulon Progo: agrees with c1, disagrees with c2, a desa nobody else reports, a row
+    # corrected later through a per-desa form of the same OPD, and a Wates desa the kecamatan rollup lacks
+    Sub("34.01/opd-dinkes.xlsx", "34.01.01.2001", {R: rasio(4, 13)}, opd=DINKES, tanggal="20/11/2024",
+        when=date(2024, 11, 20), opd_workbook=True),
+    Sub("34.01/opd-dinkes.xlsx", "34.01.01.2002", {R: rasio(6, 13)}, opd=DINKES, tanggal="20/11/2024",
+        when=date(2024, 11, 20), opd_workbook=True),
+    Sub("34.01/opd-dinkes.xlsx", "34.01.01.2004", {R: rasio(2, 5), PU: {"status_1": "ya"}, J: {"capaian_1": "12,0"}},
+        opd=DINKES, tanggal="20/11/2024", when=date(2024, 11, 20), opd_workbook=True),
+    Sub("34.01/opd-dinkes.xlsx", "34.01.01.2005", {R: rasio(3, 9)}, opd=DINKES, tanggal="20/11/2024",
+        when=date(2024, 11, 20), opd_workbook=True),
+    Sub("34.01/opd-dinkes.xlsx", "34.01.02.2003", {R: both(1, 8, 2, 8)}, opd=DINKES, tanggal="20/11/2024",
+        when=date(2024, 11, 20), opd_workbook=True),
+    Sub("34.01/01/c5 koreksi dinkes.xlsx", "34.01.01.2005", {R: rasio(1, 9)}, opd=DINKES, tanggal=date(2024, 12, 10)),
+    # a newer form for a Wates desa that the kecamatan rollup already holds (same OPD): it replaces the desa there
+    Sub("34.01/koreksi/d2 baru.xlsx", "34.01.02.2001", {R: rasio(3, 7), JU: {"status_1": "tidak"}}, tanggal=date(2024, 12, 20)),
     # Bantul (no rollup of its own), the provinsi form, and a desa of another provinsi
     Sub("34.02/e1.xlsx", "34.02.01.2001", {R: rasio(1, 2), PU: {"status_1": "ya"}}),
     Sub("34/provinsi.xlsx", "34", {PJU: {"status_1": "ya"}}, opd="Dinas P3AP2KB"),
@@ -135,6 +160,32 @@ CORPUS = [
 
 
 # --- building the corpus with the project's own template ------------------------------------
+
+
+def write_opd_workbook(catalogue, folder: Path, rows: list[Sub]) -> None:
+    """One OPD workbook (template kkb-opd) holding the given desa rows, filled as a clerk would."""
+    first = rows[0]
+    kab = ".".join(first.kode.split(".")[:2])
+    peta = folder / "peta-opd.csv"
+    kodes = sorted({k for sub in rows for k in sub.values})
+    peta.write_text("kode_indikator;opd\n" + "".join(f"{k};{first.opd}\n" for k in kodes), encoding="utf-8")
+    blank_dir = folder / "blank-opd"
+    [blank] = generate_opd(plan_units([kab], None, TAHUN), [first.opd], TAHUN, blank_dir, load_opd_map(peta, catalogue))
+    meta = [r for r in load_workbook(blank, read_only=True)["_kkb"].iter_rows(min_row=2, values_only=True)]
+    columns = {(r[4], r[5]): r[3] for r in meta if r[3]}
+    desa_row = {r[8]: int(r[7]) for r in meta if len(r) > 8 and r[7]}
+    wb = load_workbook(blank)
+    ws = wb[SHEET_OPD]
+    ws["B7"], ws["B8"], ws["B9"] = first.opd, "Petugas", first.tanggal
+    for sub in rows:
+        for kode, inputs in sub.values.items():
+            for key, value in inputs.items():
+                ws[f"{columns[(kode, key)]}{desa_row[sub.kode]}"] = value
+    path = folder / first.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    shutil.rmtree(blank_dir)
+    peta.unlink()
 
 
 def write_form(catalogue, folder: Path, sub: Sub) -> None:
@@ -228,19 +279,21 @@ class Cell:
     polaritas: str = "naik"
 
 
-def oracle(subs: list[Sub], top: str, wilayah: str, reference, catalogue) -> dict[tuple, Cell]:
-    """{(tier, kode wilayah, indikator, semester): Cell} for a run at `top` limited to `wilayah`."""
+def oracle(subs: list[Sub], top: str, wilayah: str, reference, catalogue, targets=None) -> dict[tuple, Cell]:
+    """{(tier, kode wilayah, indikator, semester): Cell} for a run at `top` limited to `wilayah`.
+
+    `targets`: {(kode wilayah, indikator): target} from a --target file, replacing the catalogue's.
+    """
     scope = [s for s in subs if s.tahun == TAHUN and not s.rejected and under(s.kode, wilayah)
              and TIERS.index(tier_of(s.kode)) <= TIERS.index(top)]  # fmt: skip
-    latest: dict[tuple, Sub] = {}
-    for sub in scope:  # newest per unit x OPD; identical copies collapse
-        key = (sub.kode, sub.opd)
-        if key not in latest or sub.date > latest[key].date:
-            latest[key] = sub
+    newest: dict[tuple, date] = {}
+    for sub in scope:  # newest per unit x OPD; same OPD and date: every distinct content is a source
+        newest[sub.kode, sub.opd] = max(newest.get((sub.kode, sub.opd), sub.date), sub.date)
     sources: dict[str, list[dict]] = {}
-    for sub in latest.values():
+    for sub in scope:
         values = next(s for s in subs if s.path == sub.copy_of).values if sub.copy_of else sub.values
-        sources.setdefault(sub.kode, []).append(values)
+        if sub.date == newest[sub.kode, sub.opd] and values not in sources.get(sub.kode, []):
+            sources.setdefault(sub.kode, []).append(values)
 
     leaf: dict[tuple, tuple[str, object]] = {}  # (kode, ind, s) -> ("nilai", v) | ("belum", None) | ("konflik", None)
     for kode, srcs in sources.items():
@@ -271,6 +324,7 @@ def oracle(subs: list[Sub], top: str, wilayah: str, reference, catalogue) -> dic
             for unit in local[tier]:
                 for s in (1, 2):
                     cell = aggregate(ind, unit, tier, s, leaf, members)
+                    cell.target = (targets or {}).get((unit, ind.kode), cell.target)
                     if cell.laporan or cell.belum or cell.konflik:
                         cells[tier, unit, ind.kode, s] = cell
     # a row present for one semester is present for both
@@ -280,6 +334,7 @@ def oracle(subs: list[Sub], top: str, wilayah: str, reference, catalogue) -> dic
         other = (tier, unit, kode, 3 - s)
         if other not in cells:
             cells[other] = aggregate(catalogue.get(kode), unit, tier, 3 - s, leaf, members)
+            cells[other].target = cells[tier, unit, kode, s].target
     return cells
 
 
@@ -435,7 +490,10 @@ def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("oracle")
     raw = root / "raw"
     for sub in CORPUS:
-        write_form(catalogue, raw, sub)
+        if not sub.opd_workbook:
+            write_form(catalogue, raw, sub)
+    for path in {s.path for s in CORPUS if s.opd_workbook}:
+        write_opd_workbook(catalogue, raw, [s for s in CORPUS if s.path == path])
     out = root / "rekap"
     out.mkdir()
     runs = {}
@@ -444,44 +502,52 @@ def world(tmp_path_factory):
     # kecamatan rollups without --wilayah: every kecamatan the inputs touch
     runs["kec-semua"] = consolidate(out / "kec-semua", [raw / "34.71"], "kecamatan", None)
     runs["kab-ky"] = consolidate(out / "kab-yogya", [raw], "kabupaten", KY)
+    target_file = root / "target.csv"
+    target_file.write_text("kode_wilayah;kode_indikator;target\n" + "".join(f"{k};{i};{str(t).replace('.', ',')}\n"
+                           for (k, i), t in TARGETS.items()), encoding="utf-8")  # fmt: skip
+    runs["kab-ky-target-sem1"] = consolidate(out / "kab-yogya-target", [raw], "kabupaten", KY, "--target", str(target_file),
+                                             "--semester", "1")  # fmt: skip
     # rollup of a rollup, plus a desa file that is byte-identical to one inside the kecamatan rollup
     runs["kab-kp"] = consolidate(out / "kab-kulonprogo", [raw / "34.01" / "01", raw / "34.01" / "kabupaten.xlsx",
-                                 runs["kec"][0], raw / "34.01" / "02" / "d1.xlsx"], "kabupaten", KP_)  # fmt: skip
+                                 runs["kec"][0], raw / "34.01" / "02" / "d1.xlsx", raw / "34.01" / "opd-dinkes.xlsx",
+                                 raw / "34.01" / "koreksi"], "kabupaten", KP_)  # fmt: skip
     runs["prov-rekap"] = consolidate(out / "prov-dari-rekap", [runs["kab-ky"][0], runs["kab-kp"][0], raw / "34.02",
                                      raw / "34", raw / "33", raw / "34.71" / "01" / "a4 lama.xlsx"], "provinsi", "34")  # fmt: skip
     runs["prov-desa"] = consolidate(out / "prov-dari-desa", [raw], "provinsi", "34", "--jobs", "2")
     return catalogue, reference, runs
 
 
-CASES = {  # run -> (top tier, wilayah the oracle restricts to)
-    "kec": ("kecamatan", "34.01.02"),
-    "kab-ky": ("kabupaten", KY),
-    "kab-kp": ("kabupaten", KP_),
-    "prov-rekap": ("provinsi", "34"),
-    "prov-desa": ("provinsi", "34"),
+CASES = {  # run -> (top tier, wilayah the oracle restricts to, the raw forms that reach it, directly or through rollups)
+    "kec": ("kecamatan", "34.01.02", "34.01/02/"),
+    "kab-ky": ("kabupaten", KY, ""),
+    "kab-kp": ("kabupaten", KP_, ""),
+    "prov-rekap": ("provinsi", "34", ""),
+    "prov-desa": ("provinsi", "34", ""),
 }
+
+
+def expected_for(name: str, reference, catalogue) -> dict[tuple, Cell]:
+    top, wilayah, inputs = CASES[name]
+    return oracle([s for s in CORPUS if s.path.startswith(inputs)], top, wilayah, reference, catalogue)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_every_csv_value_matches_the_oracle(world, name):
     catalogue, reference, runs = world
-    top, wilayah = CASES[name]
-    expected = oracle(CORPUS, top, wilayah, reference, catalogue)
-    compare(read_csv(runs[name][1]), expected, name)
+    compare(read_csv(runs[name][1]), expected_for(name, reference, catalogue), name)
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_rekap_sheets_match_the_oracle(world, name):
     catalogue, reference, runs = world
-    top, wilayah = CASES[name]
-    compare_sheets(runs[name][0], oracle(CORPUS, top, wilayah, reference, catalogue), top, name)
+    compare_sheets(runs[name][0], expected_for(name, reference, catalogue), CASES[name][0], name)
 
 
 @pytest.mark.parametrize("name", ["kab-ky", "kab-kp", "prov-desa"])
 def test_lampiran4_of_the_top_unit_matches_the_oracle(world, name):
     catalogue, reference, runs = world
-    top, wilayah = CASES[name]
-    expected = oracle(CORPUS, top, wilayah, reference, catalogue)
+    top, wilayah, _ = CASES[name]
+    expected = expected_for(name, reference, catalogue)
     values = lampiran4_values(runs[name][0])
     problems = []
     for ind in catalogue.active:
@@ -494,11 +560,21 @@ def test_lampiran4_of_the_top_unit_matches_the_oracle(world, name):
     assert not problems, "\n".join(problems)
 
 
+def test_target_file_and_one_semester(world):
+    """--target replaces the catalogue target of exactly the units it names; --semester 1 keeps Semester I only."""
+    catalogue, reference, runs = world
+    expected = oracle(CORPUS, "kabupaten", KY, reference, catalogue, TARGETS)
+    rows = read_csv(runs["kab-ky-target-sem1"][1])
+    assert {k[3] for k in rows} == {1}
+    compare(rows, {k: c for k, c in expected.items() if k[3] == 1}, "kab-ky-target-sem1")
+    assert expected["kecamatan", "34.71.01", R, 1].target == 62.5 and expected["kabupaten", KY, R, 1].target == 68
+
+
 def test_kecamatan_rollups_without_wilayah_cover_every_touched_kecamatan(world):
     catalogue, reference, runs = world
     expected = {}
     for kec in ("34.71.01", "34.71.02"):
-        expected |= oracle(CORPUS, "kecamatan", kec, reference, catalogue)
+        expected |= oracle([s for s in CORPUS if s.path.startswith("34.71/")], "kecamatan", kec, reference, catalogue)
     compare(read_csv(runs["kec-semua"][1]), expected, "kec-semua")
 
 
@@ -514,9 +590,12 @@ def test_rollup_of_rollups_equals_the_direct_rollup(world):
             assert run_rows(wa[title]) == run_rows(wb[title]), title
 
 
+FOLDERS = re.compile(r"[^\s(;:]*[/\\\\]")  # a file is named from the folder each run was given: compare base names
+
+
 def run_rows(sheet) -> list[tuple]:
     """A sheet's rows minus what describes the run rather than the data: its files, its timestamp."""
-    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    rows = [tuple(FOLDERS.sub("", v) if isinstance(v, str) else v for v in r) for r in sheet.iter_rows(values_only=True)]
     run_only = ("dibuat", "berkas")  # _kkb timestamp; _kkb_rekap files seen (named as each run was given them)
     return [r for r in rows if not (r and isinstance(r[0], str) and (r[0].startswith("Berkas: ") or r[0] in run_only))]
 
@@ -525,9 +604,11 @@ def test_the_oracle_corpus_is_what_it_claims(world):
     """Pins of the corpus itself, so a change to it cannot quietly remove the nasty cases."""
     catalogue, reference, _ = world
     prov = oracle(CORPUS, "provinsi", "34", reference, catalogue)
-    kab_kp = prov["kabupaten", KP_, R, 1]
-    assert (kab_kp.pembilang, kab_kp.penyebut) == (4 + 5 + 1 + 2, 13 + 13 + 6 + 7)
-    kec = prov["kecamatan", "34.01.01", R, 1]
+    kab_kp = prov["kabupaten", KP_, R, 1]  # c2 held (OPDs disagree), c5 corrected, d2 replaced, a Wates OPD row added
+    assert (kab_kp.pembilang, kab_kp.penyebut, kab_kp.konflik) == (4 + 2 + 1 + 1 + 3 + 1, 13 + 5 + 9 + 6 + 7 + 8, 1)
+    assert prov["kecamatan", "34.71.02", R, 1].konflik == 1 and prov["kecamatan", "34.71.02", J, 1].laporan == 2
+    assert prov["kecamatan", "34.71.01", RNT, 1].laporan == 2  # 0/0 is a report with nothing to count
+    kec = prov["kecamatan", "34.01.01", R, 2]
     assert (kec.pembilang, kec.penyebut, kec.persen) == (9, 26, 50.90)  # rounded capaian first would give 50.91
     assert prov["kabupaten", KP_, R100, 1].persen == 14.38
     assert oracle(CORPUS, "kabupaten", KY, reference, catalogue)["desa", "34.71.01.1001", R, 1].persen == 49.02  # not 49.01
@@ -560,11 +641,13 @@ def test_every_input_has_the_status_the_oracle_gives_it(world):
     kab = manifest(runs["kab-ky"][0])
     expected = {tail(s.path): "dilewati" for s in CORPUS if not under(s.kode, KY) or s.tahun != TAHUN or s.kode == "34"}
     expected |= {tail(s.path): "diterima" for s in CORPUS if under(s.kode, KY) and s.tahun == TAHUN}
-    expected |= {"01/a4 lama.xlsx": "digantikan", "02/b1 salinan.xlsx": "digantikan", "02/b2 ditolak.xlsx": "ditolak"}
+    expected |= {"01/a4 lama.xlsx": "digantikan", "02/b1 salinan.xlsx": "digantikan", "02/b2 ditolak.xlsx": "ditolak",
+                 "34.01/opd-dinkes.xlsx": "dilewati"}  # fmt: skip
     assert kab == expected
     assert manifest(runs["kab-kp"][0]) == {"01/c1.xlsx": "diterima", "01/c2.xlsx": "diterima", "01/c3.xlsx": "diterima",
                                            "34.01/kabupaten.xlsx": "diterima", "rekap/kec-wates.xlsx": "diterima",
-                                           "02/d1.xlsx": "digantikan"}  # fmt: skip
+                                           "02/d1.xlsx": "digantikan", "34.01/opd-dinkes.xlsx": "diterima",
+                                           "01/c5 koreksi dinkes.xlsx": "diterima", "koreksi/d2 baru.xlsx": "diterima"}  # fmt: skip
     assert manifest(runs["prov-rekap"][0]) == {"rekap/kab-yogya.xlsx": "diterima", "rekap/kab-kulonprogo.xlsx": "diterima",
                                                "34.02/e1.xlsx": "diterima", "34/provinsi.xlsx": "diterima",
                                                "33/semarang.xlsx": "dilewati", "01/a4 lama.xlsx": "digantikan"}  # fmt: skip
