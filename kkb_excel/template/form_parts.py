@@ -3,6 +3,7 @@ the legend and the category colours. `workbook` writes the input sheet, `print_s
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormulaRule
@@ -116,7 +117,17 @@ def row_texts(ind: Indicator, tingkat: str) -> dict[str, str]:
 
 
 def style(cell, fill, protection=LOCKED, alignment=TOP, font=FONT) -> None:
+    """A table cell's look. openpyxl registers each style part per assignment (slow over thousands of
+    cells), so a combination is registered once per workbook and copied onto later cells."""
+    known = cell.parent.parent.__dict__.setdefault("_kkb_styles", {})
+    key = (id(fill), id(protection), id(alignment), id(font))
+    if key in known:
+        number_format = cell._style.numFmtId if cell._style is not None else 0  # noqa: SLF001 - set before styling, kept
+        cell._style = copy(known[key])  # noqa: SLF001 - openpyxl's own way to copy a cell's style
+        cell._style.numFmtId = number_format  # noqa: SLF001
+        return
     cell.fill, cell.protection, cell.border, cell.alignment, cell.font = fill, protection, BORDER, alignment, font
+    known[key] = copy(cell._style)  # noqa: SLF001
 
 
 def letters(first: str, last: str) -> list[str]:
