@@ -3,14 +3,17 @@
 A blueprint is the saved .xlsx of `build_workbook` with a token in every identity field. Rendering
 a unit replaces the tokens (XML-escaped) and, where a unit's target differs from the blueprint's,
 rewrites that one target cell. The result has the same content as building the unit directly
-(tests compare the two).
+(tests compare the two). Parts no unit changes (the Cetak sheet, styles, theme) are compressed once
+and copied into every workbook as they are; only the patched parts are compressed per unit.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
@@ -70,15 +73,57 @@ class Blueprint:
                                 unit_targets).encode()  # fmt: skip
         patch = {self.target_cells[k]: v for k, v in targets.items() if v != self.targets.get(k)}
         patch.update(cells or {})
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for info, data in self.parts:
-                if b"@@KKB:" in data:
-                    data = _fill(data, values)
-                if patch and info.filename == MAIN_SHEET_PART:
-                    data = patch_cells(data, patch)
-                archive.writestr(info, data)
-        return out.getvalue()
+        out = _ZipWriter()
+        for info, data in self.parts:
+            if b"@@KKB:" not in data and not (patch and info.filename == MAIN_SHEET_PART):
+                out.add_compressed(info, *self._constant(info, data))
+                continue
+            if b"@@KKB:" in data:
+                data = _fill(data, values)
+            if patch and info.filename == MAIN_SHEET_PART:
+                data = patch_cells(data, patch)
+            out.add(info, data)
+        return out.finish()
+
+    def _constant(self, info: zipfile.ZipInfo, data: bytes) -> tuple[int, bytes, int]:
+        """(crc, deflated bytes, size) of a part every unit shares, compressed on first use."""
+        cache = self.__dict__.setdefault("_compressed", {})
+        if info.filename not in cache:
+            cache[info.filename] = (zlib.crc32(data), _deflate(data), len(data))
+        return cache[info.filename]
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as in a zip member
+    return compressor.compress(data) + compressor.flush()
+
+
+class _ZipWriter:
+    """A minimal .xlsx (zip) writer: deflated members, no zip64 (a workbook is far below 4 GB)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.central: list[bytes] = []
+
+    def add(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        self.add_compressed(info, zlib.crc32(data), _deflate(data), len(data))
+
+    def add_compressed(self, info: zipfile.ZipInfo, crc: int, compressed: bytes, size: int) -> None:
+        name = info.filename.encode("utf-8")
+        year, month, day, hour, minute, second = info.date_time
+        dos_time, dos_date = hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+        fields = (20, 0, zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(compressed), size, len(name))
+        offset = self.buffer.tell()
+        self.buffer.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name + compressed)
+        self.central.append(struct.pack("<IH", 0x02014B50, 20) + struct.pack("<HHHHHIIIHHHHHII", *fields, 0, 0, 0, 0, 0, offset)
+                            + name)  # fmt: skip
+
+    def finish(self) -> bytes:
+        start = self.buffer.tell()
+        directory = b"".join(self.central)
+        n = len(self.central)
+        self.buffer.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), start, 0))
+        return self.buffer.getvalue()
 
 
 def _fill(data: bytes, values: dict[str, bytes]) -> bytes:
