@@ -255,3 +255,12 @@ def test_kabupaten_workbook_inputs_are_kabupaten_indicators(kabupaten_workbook, 
 def test_guide_sheet_in_indonesian(wb):
     text = " ".join(str(c.value) for row in wb[SHEET_GUIDE].iter_rows() for c in row if c.value)
     assert "PETUNJUK PENGISIAN" in text and "pembilang" in text and "ODbL" in text
+
+
+def test_sign_off_dates_show_as_dates(wb, catalogue):
+    first = closing_first_row(FIRST_DATA_ROW + len(catalogue.active) - 1)
+    for sheet in (SHEET_MAIN, SHEET_PRINT):
+        for line in SIGN_OFF:
+            if line.label == "Tanggal":  # the compiler's date (from the identity block) and the acknowledger's
+                cell = wb[sheet][f"{'C' if line.side == 'kiri' else 'H'}{first + line.offset}"]
+                assert cell.number_format == "DD/MM/YYYY", (sheet, cell.coordinate)

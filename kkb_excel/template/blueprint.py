@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW, IDENTITY_FIELDS, TemplateSpec
-from kkb_excel.template.seal import SEAL_KEY, seal
+from kkb_excel.template.seal import SEAL_KEY, rows_payload, sealed
 
 TOKEN = "@@KKB:{}@@"
 _TOKEN_RE = re.compile(rb"@@KKB:([a-z_]+)@@")
@@ -68,29 +68,45 @@ class Blueprint:
     def render(self, identity: dict[str, str], targets: dict[str, float | None], cells: dict[str, object] | None = None) -> bytes:
         """The .xlsx bytes for one unit; `cells` optionally fills main-sheet cells (A1 ref -> value)."""
         values = {key: escape(text).encode("utf-8") for key, text in identity.items()}
-        unit_targets = {**self.targets, **targets}
-        values[SEAL_KEY] = seal(identity["kode_wilayah"], self.tingkat, self.tahun, self.katalog_versi, self.seal_rows,
-                                unit_targets).encode()  # fmt: skip
         patch = {self.target_cells[k]: v for k, v in targets.items() if v != self.targets.get(k)}
+        payload = rows_payload(self.seal_rows, {**self.targets, **targets}) if patch else self._cached("seal", self._default_payload)
+        values[SEAL_KEY] = sealed(identity["kode_wilayah"], self.tingkat, self.tahun, self.katalog_versi, payload).encode()
         patch.update(cells or {})
         out = _ZipWriter()
         for info, data in self.parts:
-            if b"@@KKB:" not in data and not (patch and info.filename == MAIN_SHEET_PART):
-                out.add_compressed(info, *self._constant(info, data))
-                continue
-            if b"@@KKB:" in data:
-                data = _fill(data, values)
+            tokens = b"@@KKB:" in data
             if patch and info.filename == MAIN_SHEET_PART:
-                data = patch_cells(data, patch)
-            out.add(info, data)
+                out.add(info, patch_cells(_fill(data, values) if tokens else data, patch))
+            elif tokens:
+                out.add_compressed(info, *self._filled(info, data, values))
+            else:
+                out.add_compressed(info, *self._cached(info.filename, lambda data=data: (zlib.crc32(data), _deflate(data), len(data))))
         return out.finish()
 
-    def _constant(self, info: zipfile.ZipInfo, data: bytes) -> tuple[int, bytes, int]:
-        """(crc, deflated bytes, size) of a part every unit shares, compressed on first use."""
-        cache = self.__dict__.setdefault("_compressed", {})
-        if info.filename not in cache:
-            cache[info.filename] = (zlib.crc32(data), _deflate(data), len(data))
-        return cache[info.filename]
+    def _cached(self, key: str, make):
+        """What every unit shares, made on first use (parts no unit changes, deflated once; the seal's rows)."""
+        cache = self.__dict__.setdefault("_shared", {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
+    def _default_payload(self) -> bytes:
+        return rows_payload(self.seal_rows, self.targets)
+
+    def _filled(self, info: zipfile.ZipInfo, data: bytes, values: dict[str, bytes]) -> tuple[int, bytes, int]:
+        """(crc, deflated bytes, size) of a part with tokens. Only the text up to the last token is
+        compressed per unit; the rest was deflated once after a full flush point, which zip readers
+        take as one stream (a full flush ends on a byte boundary with a fresh dictionary)."""
+
+        def split():
+            cut = list(_TOKEN_RE.finditer(data))[-1].end()
+            return data[:cut], data[cut:], _deflate(data[cut:])
+
+        head, tail, tail_deflated = self._cached(f"split:{info.filename}", split)
+        head = _fill(head, values)
+        compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+        deflated = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH) + tail_deflated
+        return zlib.crc32(tail, zlib.crc32(head)), deflated, len(head) + len(tail)
 
 
 def _deflate(data: bytes) -> bytes:

@@ -168,12 +168,38 @@ def write_heading(ws, spec: TemplateSpec) -> None:
     ws.merge_cells(f"I{TITLE_ROW}:{FAMILIAR_LAST}{TITLE_ROW}")
 
 
-def write_legend(ws, row: int, text: str, height: float) -> None:
-    legend = ws[f"A{row}"]
-    put_text(legend, text)
+def write_closing(ws, last_row: int, legend_text: str, legend_pt: float, write_value) -> dict[str, str]:
+    """Legend and sign-off block ("Disusun oleh" / "Mengetahui") under the table; `write_value(ws, line, row,
+    cols)` writes a line's value cell and returns it. Returns sel_<key> -> cell of the lines with a key."""
+    ws.row_dimensions[last_row + 1].height = GAP_PT
+    legend = ws[f"A{last_row + 2}"]
+    put_text(legend, legend_text)
     legend.font, legend.alignment = FONT_MUTED, WRAP_TOP
-    ws.merge_cells(f"A{row}:{FAMILIAR_LAST}{row}")
-    ws.row_dimensions[row].height = height
+    ws.merge_cells(f"A{last_row + 2}:{FAMILIAR_LAST}{last_row + 2}")
+    ws.row_dimensions[last_row + 2].height = legend_pt
+    ws.row_dimensions[last_row + 3].height = GAP_PT
+    first = closing_first_row(last_row)
+    keyed = {}
+    for line in SIGN_OFF:
+        row = first + line.offset
+        label_cols, value_cols = SIGN_COLUMNS[line.side]
+        ws.row_dimensions[row].height = max(line.height, ws.row_dimensions[row].height or 0)
+        if line.offset == 0:
+            label_cell(ws, row, (label_cols[0], label_cols[0]), line.label)
+            continue
+        label_cell(ws, row, label_cols, line.label)
+        if line.label == "Tanda tangan":
+            for letter in letters(*value_cols):
+                ws[f"{letter}{row}"].border = SIGN_LINE
+            continue
+        cell = write_value(ws, line, row, value_cols)
+        if line.label == "Tanggal":
+            cell.number_format = DATE_FORMAT
+        elif line.key and line.key.endswith("nip"):
+            cell.number_format = "@"  # 18 digits stay text (a number keeps only 15)
+        if line.key:
+            keyed[line.key] = cell.coordinate
+    return keyed
 
 
 def add_category_formatting(ws, last_row: int) -> None:

@@ -23,22 +23,18 @@ from kkb_excel.template.form_parts import (
     GAP_PT,
     LOCKED,
     NO_FILL,
-    SIGN_COLUMNS,
-    SIGN_LINE,
-    SIGN_OFF,
     SIGN_ROWS,
     WRAP_TOP,
     add_category_formatting,
     closing_first_row,
     label_cell,
-    letters,
     observed,
     row_texts,
     sign_off_pt,
     style,
     value_cell,
+    write_closing,
     write_heading,
-    write_legend,
 )
 from kkb_excel.template.layout import (
     COL,
@@ -141,30 +137,13 @@ def _write_rows(ws, spec: TemplateSpec, indicators: list[Indicator], page_plan: 
 
 def _write_closing(ws, spec: TemplateSpec, last_row: int) -> None:
     """Legend and the sign-off block, its values taken from the input sheet's block (same cells)."""
-    ws.row_dimensions[last_row + 1].height = GAP_PT
-    write_legend(ws, last_row + 2, LEGEND, LEGEND_PT)
-    ws.row_dimensions[last_row + 3].height = GAP_PT
-    first = closing_first_row(last_row)
-    for line in SIGN_OFF:
-        row = first + line.offset
-        label_cols, value_cols = SIGN_COLUMNS[line.side]
-        ws.row_dimensions[row].height = max(line.height, ws.row_dimensions[row].height or 0)
-        if line.offset == 0:
-            label_cell(ws, row, (label_cols[0], label_cols[0]), line.label)
-            continue
-        label_cell(ws, row, label_cols, line.label)
-        if line.label == "Tanda tangan":
-            for letter in letters(*value_cols):
-                ws[f"{letter}{row}"].border = SIGN_LINE
-            continue
-        source = f"{value_cols[0]}{row}"
+
+    def value(ws, line, row: int, cols: tuple[str, str]):
         fixed = line.key is None and not line.value.startswith("=")
-        value = line.value.format(mengetahui=MENGETAHUI[spec.tingkat]) if fixed else mirror(source)
-        cell = value_cell(ws, row, value_cols, NO_FILL, LOCKED, value)
-        if line.label == "Tanggal":
-            cell.number_format = DATE_FORMAT
-        elif line.key and line.key.endswith("nip"):
-            cell.number_format = "@"
+        text = line.value.format(mengetahui=MENGETAHUI[spec.tingkat]) if fixed else mirror(f"{cols[0]}{row}")
+        return value_cell(ws, row, cols, NO_FILL, LOCKED, text)
+
+    write_closing(ws, last_row, LEGEND, LEGEND_PT, value)
 
 
 def _page_setup(ws, spec: TemplateSpec, last_row: int, page_plan: pages.Plan) -> None:

@@ -31,12 +31,8 @@ from kkb_excel.template.form_parts import (
     FILL_LOCKED,
     FILL_SUPPORT_HEADER,
     FONT_MUTED,
-    GAP_PT,
     LOCKED,
     NO_FILL,
-    SIGN_COLUMNS,
-    SIGN_LINE,
-    SIGN_OFF,
     SIGN_ROWS,
     TOP,
     UNLOCKED,
@@ -44,13 +40,12 @@ from kkb_excel.template.form_parts import (
     add_category_formatting,
     closing_first_row,
     label_cell,
-    letters,
     observed,
     row_texts,
     style,
     value_cell,
+    write_closing,
     write_heading,
-    write_legend,
 )
 from kkb_excel.template.layout import (
     COL,
@@ -292,37 +287,15 @@ def _add_validations(ws, spec: TemplateSpec, indicators: list[Indicator], last_r
 
 
 def _write_closing(ws, spec: TemplateSpec, last_row: int) -> dict[str, str]:
-    """Legend and the sign-off block ("Disusun oleh" / "Mengetahui"); returns sel_<key> -> cell of its inputs."""
-    ws.row_dimensions[last_row + 1].height = GAP_PT
-    write_legend(ws, last_row + 2, LEGEND, LEGEND_PT)
-    ws.row_dimensions[last_row + 3].height = GAP_PT
-    first = closing_first_row(last_row)
-    inputs = {}
-    for line in SIGN_OFF:
-        row = first + line.offset
-        label_cols, value_cols = SIGN_COLUMNS[line.side]
-        ws.row_dimensions[row].height = max(line.height, ws.row_dimensions[row].height or 0)
-        if line.offset == 0:
-            label_cell(ws, row, (label_cols[0], label_cols[0]), line.label)
-            continue
-        label_cell(ws, row, label_cols, line.label)
-        if line.label == "Tanda tangan":
-            for letter in letters(*value_cols):
-                ws[f"{letter}{row}"].border = SIGN_LINE
-            continue
+    """Legend and the sign-off block; returns sel_<key> -> cell of its inputs."""
+
+    def value(ws, line, row: int, cols: tuple[str, str]):
         if line.key:
-            cell = value_cell(ws, row, value_cols, FILL_INPUT, UNLOCKED)
-            inputs[line.key] = cell.coordinate
-            if line.key.endswith("tanggal"):
-                cell.number_format = DATE_FORMAT
-            elif line.key.endswith("nip"):
-                cell.number_format = "@"  # 18 digits stay text (a number keeps only 15)
-            continue
-        value = line.value.format(mengetahui=MENGETAHUI[spec.tingkat])
-        cell = value_cell(ws, row, value_cols, FILL_FORMULA if value.startswith("=") else NO_FILL, LOCKED, value)
-        if line.label == "Tanggal":
-            cell.number_format = DATE_FORMAT
-    return inputs
+            return value_cell(ws, row, cols, FILL_INPUT, UNLOCKED)
+        text = line.value.format(mengetahui=MENGETAHUI[spec.tingkat])
+        return value_cell(ws, row, cols, FILL_FORMULA if text.startswith("=") else NO_FILL, LOCKED, text)
+
+    return write_closing(ws, last_row, LEGEND, LEGEND_PT, value)
 
 
 def _finish_sheet(ws, spec: TemplateSpec, last_row: int) -> None:
