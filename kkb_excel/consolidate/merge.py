@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import PurePath
 
 from kkb_excel.catalogue import Catalogue, Indicator
 from kkb_excel.consolidate import aggregate
@@ -90,9 +91,14 @@ def _source(sub: Submission) -> str:
     return f"{sub.identity.get('opd') or '-'} ({sub.berkas})"
 
 
+def _source_order(sub: Submission) -> tuple[str, str, str]:
+    """OPD, then file name: the same order however the run was given its folders (rollup of rollups = direct)."""
+    return (str(sub.identity.get("opd") or ""), PurePath(sub.berkas.replace("\\", "/")).name, sub.berkas)
+
+
 def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str, Partial], list[Conflict]]:
     """One unit's partials from its sources (OPDs, same-date submissions)."""
-    subs = sorted(subs, key=lambda s: s.berkas)
+    subs = sorted(subs, key=_source_order)
     if len(subs) == 1:
         partials = {}
         for rec in subs[0].records:
