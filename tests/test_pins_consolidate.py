@@ -6,9 +6,9 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
   A 1001  a.xlsx RATIO 2/16 (Sem II 1/4), SUM 3, SHARE ya, 5/10 in a grey (kabupaten) row; a_lama.xlsx older;
           a_salinan.xlsx a byte copy of a.xlsx
   B 1002  b.xlsx RATIO 3/16 (Sem II 1/4), SUM 4 (Sem II 7), SHARE tidak; b_lama.xlsx older, same OPD spelt
-          '  pemerintah   DESA '; b-puskesmas.xlsx (filled today; its name sorts before b.xlsx) RATIO 3/16
+          '  pemerintah   DESA '; b-puskesmas.xlsx (filled today; its name sorts before b.xlsx, its OPD after) RATIO 3/16
           (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
-  C 1003  c1.xlsx / c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
+  C 1003  c1.xlsx / arsip/c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', only the pembilang of another ratio (HALF), tanggal 'kemarin sore' (unreadable)
   E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
   ~$a.xlsx: Excel's lock file; rusak.xlsx: not a workbook at all. Out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025),
@@ -39,7 +39,7 @@ HELD = {1: "Semester I indikator ini untuk unit ini tidak dipakai (tidak ikut di
         2: "Semester II indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)"}  # fmt: skip
 TODAY = date.today()
 TODAY_NOTE = "" if TODAY.year in (2024, 2025) else f"tanggal pengisian {TODAY.isoformat()} di luar tahun pelaporan 2024"
-SAME_DATE = ("kiriman OPD yang sama dengan tanggal pengisian sama (kiriman/c1.xlsx, kiriman/c2.xlsx): "
+SAME_DATE = ("kiriman OPD yang sama dengan tanggal pengisian sama (kiriman/arsip/c2.xlsx, kiriman/c1.xlsx): "
              "nilai yang sama dipakai, yang berbeda dilaporkan di lembar Konflik")  # fmt: skip
 
 
@@ -61,7 +61,7 @@ def make(catalogue):
         cells = {identity_cell("opd"): opd, identity_cell("petugas"): "Petugas", identity_cell("tanggal"): tanggal}
         for ind, inputs in values.items():
             cells.update({f"{COL[k]}{row_of(catalogue, ind)}": v for k, v in inputs.items()})
-        out.mkdir(parents=True, exist_ok=True)
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(blueprints[key].render(unit.identity, targets, cells))
 
     return submit
@@ -82,7 +82,7 @@ def folder(tmp_path_factory, make) -> Path:
     submit("b-puskesmas.xlsx", B, {RATIO: {**ratio(3, 16), **ratio(1, 5, 2)}, SUM: {"capaian_1": 5.5, "capaian_2": 7},
                                    SHARE: {"status_1": "ya"}}, opd="Puskesmas", tanggal=TODAY)  # fmt: skip
     submit("c1.xlsx", C, {SUM: {"capaian_1": 10}, RATIO: ratio(1, 2)}, tanggal=date(2024, 9, 1))
-    submit("c2.xlsx", C, {SUM: {"capaian_1": 12}, RATIO: {"pembilang_1": 1}}, tanggal=date(2024, 9, 1))
+    submit("arsip/c2.xlsx", C, {SUM: {"capaian_1": 12}, RATIO: {"pembilang_1": 1}}, tanggal=date(2024, 9, 1))
     submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}, HALF: {"pembilang_1": 2}}, tanggal="kemarin sore")
     submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
     submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)}, tanggal=date(2025, 1, 15))  # filled early the next year: fine
@@ -123,7 +123,7 @@ def test_every_file_once_with_its_status_and_reason(kec):
         "kota.xlsx": ("dilewati", "wilayah 33.75 di luar cakupan 33.74.01"),
         "lain_kec.xlsx": ("dilewati", "wilayah 33.74.02.1001 di luar cakupan 33.74.01"),
     }
-    assert [Path(m.berkas).name for m in kec.manifest] == sorted(manifest(kec))
+    assert [m.berkas for m in kec.manifest] == sorted(m.berkas for m in kec.manifest)  # by path
     entry = {Path(m.berkas).name: m for m in kec.manifest}
     lama = entry["b_lama.xlsx"]
     assert (lama.opd, lama.tanggal, lama.tingkat) == ("  pemerintah   DESA ", "2024-11-30", "desa")
@@ -161,13 +161,14 @@ def test_target_overrides_per_unit(folder):
 
 
 def test_conflicts_name_both_sources_their_values_and_what_is_held_back(kec):
-    b = "Puskesmas (kiriman/b-puskesmas.xlsx); Pemerintah Desa (kiriman/b.xlsx)"  # sources in file-name order
-    c = "Pemerintah Desa (kiriman/c1.xlsx); Pemerintah Desa (kiriman/c2.xlsx)"
+    # sources by OPD, then file name (not path): the same order however the run was given its folders
+    b = "Pemerintah Desa (kiriman/b.xlsx); Puskesmas (kiriman/b-puskesmas.xlsx)"
+    c = "Pemerintah Desa (kiriman/c1.xlsx); Pemerintah Desa (kiriman/arsip/c2.xlsx)"
     assert [(x.kode_wilayah, x.kode_indikator, x.semester, x.sumber, x.nilai, x.ditahan) for x in kec.conflicts] == [
-        (B, RATIO, 2, b, "Puskesmas: Pembilang Sem II 1, Penyebut Sem II 5 | Pemerintah Desa: Pembilang Sem II 1, Penyebut Sem II 4",
+        (B, RATIO, 2, b, "Pemerintah Desa: Pembilang Sem II 1, Penyebut Sem II 4 | Puskesmas: Pembilang Sem II 1, Penyebut Sem II 5",
          HELD[2]),
-        (B, SUM, 1, b, "Puskesmas: Capaian Semester I 5.5 | Pemerintah Desa: Capaian Semester I 4", HELD[1]),
-        (B, SHARE, 1, b, "Puskesmas: Status Sem I ya | Pemerintah Desa: Status Sem I tidak", HELD[1]),
+        (B, SUM, 1, b, "Pemerintah Desa: Capaian Semester I 4 | Puskesmas: Capaian Semester I 5.5", HELD[1]),
+        (B, SHARE, 1, b, "Pemerintah Desa: Status Sem I tidak | Puskesmas: Status Sem I ya", HELD[1]),
         (C, SUM, 1, c, "Pemerintah Desa: Capaian Semester I 10 | Pemerintah Desa: Capaian Semester I 12", HELD[1]),
     ]  # fmt: skip
 
@@ -185,9 +186,10 @@ def test_files_seen_are_carried_for_the_next_run_once_per_content(kec):
     seen = [(Path(f[5]).name, f[1], f[2], f[3], str(f[4])) for f in kec.known_files]
     assert seen == [  # a_salinan.xlsx has a.xlsx's bytes: one entry; skipped files are not 'seen'
         ("a.xlsx", A, "Pemerintah Desa", "2024-12-01", "diterima"), ("a_lama.xlsx", A, "Pemerintah Desa", "2024-07-01", "digantikan"),
+        ("c2.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),  # kiriman/arsip/c2.xlsx
         ("b-puskesmas.xlsx", B, "Puskesmas", TODAY.isoformat(), "diterima"), ("b.xlsx", B, "Pemerintah Desa", "2024-12-01", "diterima"),
         ("b_lama.xlsx", B, "  pemerintah   DESA ", "2024-11-30", "digantikan"), ("c1.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"),
-        ("c2.xlsx", C, "Pemerintah Desa", "2024-09-01", "diterima"), ("d.xlsx", D, "Pemerintah Desa", "kemarin sore", "diterima"),
+        ("d.xlsx", D, "Pemerintah Desa", "kemarin sore", "diterima"),
         ("e_ditolak.xlsx", E, "Pemerintah Desa", "2024-12-01", "ditolak"), ("rusak.xlsx", "", "", "", "ditolak"),
     ]  # fmt: skip
     assert rec(kec, "kecamatan", "33.74.01", RATIO)["nama_wilayah"] == "Semarang Tengah"
