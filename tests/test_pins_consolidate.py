@@ -261,8 +261,10 @@ def test_without_wilayah_every_touched_kabupaten_is_expected(folder, wilayah):
     assert rec(kab, "kabupaten", "33.74", RATIO)["unit_diharapkan"] == 177
 
 
-def test_a_provinsi_run_without_wilayah_expects_the_whole_provinsi(folder, wilayah):
-    prov = run([folder], "provinsi")
+def test_a_provinsi_run_without_wilayah_expects_the_whole_provinsi(folder, make, wilayah, tmp_path):
+    make(tmp_path, "jateng.xlsx", "33", {})  # an (empty, rejected) provinsi form: a one-part code touched
+    prov = run([folder, tmp_path], "provinsi")
+    assert manifest(prov)["jateng.xlsx"] == ("ditolak", "Belum ada capaian yang diisi; workbook dikirim kosong.")
     assert prov.scope == ["33"]
     desa = len(wilayah.children("33", "desa"))
     assert prov.completeness["provinsi"] == {"33": {"diharapkan": desa, "masuk": 6, "diterima": 5, "ditolak": 1}}
@@ -364,3 +366,24 @@ def test_typed_percentages_of_version_1_forms_are_compared_between_sources(make,
     assert [(c.kode_indikator, c.semester, c.nilai) for c in rollup.conflicts] == [
         (RATIO, 1, "Pemerintah Desa: Capaian Semester I 40 | Puskesmas: Capaian Semester I 45")
     ]
+
+
+def test_a_wilayah_without_any_file_is_still_expected_in_full(folder, wilayah):
+    empty = run([folder], "kecamatan", "33.74.03")
+    desa = wilayah.children("33.74.03", "desa")
+    assert empty.scope == ["33.74.03"] and empty.completeness == {"kecamatan": {"33.74.03": {"diharapkan": len(desa), "masuk": 0,
+                                                                                                "diterima": 0, "ditolak": 0}}}  # fmt: skip
+    assert [(m.kode_wilayah, m.keterangan) for m in empty.not_reported] == [(w.kode, NOT_SENT) for w in desa]
+
+
+def test_a_rejected_file_with_a_code_outside_the_reference_counts_for_no_desa(make, tmp_path):
+    make(tmp_path, "tak_dikenal.xlsx", A, {RATIO: ratio(1, 2)})
+    wb = load_workbook(tmp_path / "tak_dikenal.xlsx")
+    for row in wb["_kkb"].iter_rows(min_col=1, max_col=2):
+        if row[0].value == "kode_wilayah":
+            row[1].value = "33.74.01.9999"
+    wb.save(tmp_path / "tak_dikenal.xlsx")
+    rollup = run([tmp_path], "kecamatan", "33.74.01")
+    assert [(Path(m.berkas).name, str(m.status)) for m in rollup.manifest] == [("tak_dikenal.xlsx", "ditolak")]
+    assert rollup.desa_status == {} and rollup.completeness["kecamatan"]["33.74.01"]["masuk"] == 0
+    assert [r.kode_wilayah for r in rollup.rejected] == ["33.74.01.9999"]

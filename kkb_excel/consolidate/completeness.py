@@ -49,11 +49,8 @@ def fill(rollup: Rollup, index: WilayahIndex) -> None:
             if rank(tingkat_of(unit)) <= rank(top):
                 counts.setdefault(unit, Counter()).update(c)
     rollup.completeness = {}
-    for unit, c in counts.items():
-        level = tingkat_of(unit)
-        if level == "nasional" and top != "nasional":
-            continue
-        rollup.completeness.setdefault(level, {})[unit] = {f: c[f] for f in COMPLETENESS_FIELDS}
+    for unit, c in counts.items():  # only tiers up to the top were counted
+        rollup.completeness.setdefault(tingkat_of(unit), {})[unit] = {f: c[f] for f in COMPLETENESS_FIELDS}
     wanted = set(expected)
     rollup.desa_status = {d: s for d, s in rollup.desa_status.items() if d in wanted}
     rollup.not_reported = _missing(rollup, index, counts, expected)
