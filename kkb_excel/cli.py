@@ -388,7 +388,6 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     from kkb_excel.read.cache import cache_path, read_cached
     from kkb_excel.read.discover import discover
     from kkb_excel.targets import load_targets
-    from kkb_excel.validators.run import validate_submissions
 
     output, csv_path, parquet, pdf_path = _rollup_outputs(output, csv_path, parquet, pdf_path)
     overrides = load_targets(target_file) if target_file else {}
@@ -398,8 +397,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     files = discover(list(paths))
     with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
         task = bar.add_task("baca", total=len(files))
-        submissions, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
-        report = validate_submissions([s for s in submissions if not s.is_rollup])
+        submissions, report, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
         rollup = run(submissions, report, config, {f.berkas: f.path for f in files})
         why = nothing_accepted(rollup)
         if why is None:

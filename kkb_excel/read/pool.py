@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kkb_excel.catalogue import load_catalogue
+from kkb_excel.findings import FileResult
 from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.read.discover import Discovered
 from kkb_excel.read.reader import read_submission
@@ -16,12 +17,35 @@ from kkb_excel.validators.filechecks import check_file
 PARALLEL_MIN_FILES = 200
 MAX_CHUNK = 100
 
+Checked = tuple[Submission, FileResult | None]  # a submission and its validation result (None for a rollup input)
+
 
 def read_chunk(items: list[tuple[str, str]]) -> list[list[Submission]]:
-    """Worker entry point: read and check (path, berkas) pairs, one list per file; workers never import pandas."""
+    """Worker entry point: read and check (path, berkas) pairs, one list per file; these workers never import pandas."""
     catalogue = load_catalogue()
     with paused_gc():
         return [[check_file(s, catalogue) for s in flatten(read_submission(Path(path), berkas, catalogue))] for path, berkas in items]
+
+
+def check_chunk(items: list[tuple[str, str]]) -> list[list[Checked]]:
+    """Worker entry point for consolidate: read, then validate the chunk's submissions in one batch.
+
+    The parent only merges: it never runs the batch rules (nor imports pandas) for files read here.
+    """
+    return validated(read_chunk(items))
+
+
+def validated(per_file: list[list[Submission]]) -> list[list[Checked]]:
+    """Each file's submissions with their results; the batch rules run once over all non-rollup submissions.
+
+    Results equal one `validate_submissions` over the whole run: its rules look at one file at a time.
+    """
+    from kkb_excel.validators.run import validate_submissions
+
+    subs = [s for group in per_file for s in group if not s.is_rollup]
+    with paused_gc():
+        results = iter(validate_submissions(subs).files if subs else ())
+        return [[(s, None if s.is_rollup else next(results)) for s in group] for group in per_file]
 
 
 def flatten(sub: Submission) -> list[Submission]:
