@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kkb_excel.catalogue import load_catalogue
-from kkb_excel.findings import FileResult
+from kkb_excel.findings import DITERIMA, FileResult
 from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.read.discover import Discovered
 from kkb_excel.read.reader import read_submission
@@ -39,13 +39,23 @@ def validated(per_file: list[list[Submission]]) -> list[list[Checked]]:
     """Each file's submissions with their results; the batch rules run once over all non-rollup submissions.
 
     Results equal one `validate_submissions` over the whole run: its rules look at one file at a time.
+    An accepted submission also gets its partials (`Submission.leaves`), so the parent only adds up.
     """
+    from kkb_excel.consolidate.merge import single_source
     from kkb_excel.validators.run import validate_submissions
 
     subs = [s for group in per_file for s in group if not s.is_rollup]
+    catalogue = load_catalogue()
     with paused_gc():
-        results = iter(validate_submissions(subs).files if subs else ())
-        return [[(s, None if s.is_rollup else next(results)) for s in group] for group in per_file]
+        results = iter(validate_submissions(subs, catalogue).files if subs else ())
+        checked = [[(s, None if s.is_rollup else next(results)) for s in group] for group in per_file]
+        for sub, result in (pair for group in checked for pair in group):
+            if result is not None and result.status == DITERIMA:
+                try:
+                    sub.leaves = single_source(sub, catalogue)
+                except Exception:  # left to the consolidation, which reports it as before
+                    sub.leaves = None
+    return checked
 
 
 def flatten(sub: Submission) -> list[Submission]:
