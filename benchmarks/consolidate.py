@@ -10,6 +10,7 @@ works for real), ~5 % with seeded defects. Measures in the same run:
   - rerun: after changing 1 % of the files (rewritten newer, removed, added), the same command again.
 
     python benchmarks/consolidate.py                 # 2,000 and 20,000 files
+    python benchmarks/consolidate.py --n 2000 --jobs 2   # one size, one job count
     python benchmarks/consolidate.py --n 83762       # every desa/kelurahan of Indonesia
 """
 
@@ -194,8 +195,10 @@ def run(n: int, jobs_list: tuple[int, ...] = (1, 2), rerun: bool = True) -> None
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, action="append", help="jumlah berkas (boleh diulang)")
-    for n in parser.parse_args().n or [2000, 20_000]:
-        run(n)
+    parser.add_argument("--jobs", type=int, action="append", help="--jobs kkb-excel yang diukur (boleh diulang; bawaan 1 dan 2)")
+    args = parser.parse_args()
+    for n in args.n or [2000, 20_000]:
+        run(n, tuple(args.jobs or (1, 2)))
     return 0
 
 

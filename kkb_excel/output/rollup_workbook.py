@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -397,13 +398,18 @@ def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catal
 
 def _raw(sheet: _Sheet, values) -> None:
     """A machine row: exact values, no formats (hidden sheets are read back by `consolidate`)."""
+    ws, row = sheet.ws, sheet.row
     for col, value in enumerate(values):
-        if value is None or (value := clean(value)) is None:
+        if value is None:
             continue
-        if isinstance(value, str):
-            sheet.ws.write_string(sheet.row, col, value)
-        else:
-            sheet.ws.write_number(sheet.row, col, value)
+        if type(value) is float:  # most cells: partial sums, written unless NaN/inf (as clean does)
+            if math.isfinite(value):
+                ws.write_number(row, col, value)
+        elif (value := clean(value)) is not None:
+            if isinstance(value, str):
+                ws.write_string(row, col, value)
+            else:
+                ws.write_number(row, col, value)
     sheet.row += 1
 
 

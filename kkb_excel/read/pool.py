@@ -41,13 +41,15 @@ def validated(per_file: list[list[Submission]]) -> list[list[Checked]]:
     Results equal one `validate_submissions` over the whole run: its rules look at one file at a time.
     An accepted submission also gets its partials (`Submission.leaves`), so the parent only adds up.
     """
+    subs = [s for group in per_file for s in group if not s.is_rollup]
+    if not subs:  # nothing to validate: pandas is not even imported (a rerun served from the cache)
+        return [[(s, None) for s in group] for group in per_file]
     from kkb_excel.consolidate.merge import single_source
     from kkb_excel.validators.run import validate_submissions
 
-    subs = [s for group in per_file for s in group if not s.is_rollup]
     catalogue = load_catalogue()
     with paused_gc():
-        results = iter(validate_submissions(subs, catalogue).files if subs else ())
+        results = iter(validate_submissions(subs, catalogue).files)
         checked = [[(s, None if s.is_rollup else next(results)) for s in group] for group in per_file]
         for sub, result in (pair for group in checked for pair in group):
             if result is not None and result.status == DITERIMA:
