@@ -115,16 +115,20 @@ def read_cached(
         for i, checked in zip(stale, validated([[s for s, _ in results[i]] for i in stale]), strict=True):
             results[i] = checked
     items = [(str(files[i].path), files[i].berkas) for i in missing]
-    parallel = jobs > 1 and len(items) >= PARALLEL_MIN_FILES
+    parallel = jobs > 1 and len(items) >= max(1, PARALLEL_MIN_FILES)
     chunks = chunked(items, jobs, MAX_CHUNK)
+    payloads: dict[int, bytes] = {}
     if parallel:  # each worker validates its own chunks: the parent only merges
-        done = map_chunks(check_chunk, chunks, True, jobs, progress)
+        for i, payload in zip(missing, map_chunks(check_chunk, chunks, True, jobs, progress), strict=True):
+            _, results[i] = pickle.loads(payload)
+            payloads[i] = payload
     else:
-        done = validated(map_chunks(read_chunk, chunks, False, jobs, progress))
-    for i, checked in zip(missing, done, strict=True):
-        results[i] = checked
+        for i, checked in zip(missing, validated(map_chunks(read_chunk, chunks, False, jobs, progress)), strict=True):
+            results[i] = checked
     if db is not None:
-        _store(db, files, hashes, results, sorted(missing + stale), today)
+        for i in missing + stale:
+            payloads.setdefault(i, pickle.dumps((today, results[i]), protocol=pickle.HIGHEST_PROTOCOL))
+        _store(db, files, hashes, payloads)
     pairs = [pair for checked in results for pair in checked or []]
     report = Report([result for _, result in pairs if result is not None])
     return [sub for sub, _ in pairs], report, CacheStats(len(files) - len(missing), len(missing))
@@ -135,13 +139,12 @@ def _rows(db: sqlite3.Connection):
         yield path, (sha, berkas, payload)
 
 
-def _store(db: sqlite3.Connection, files: list[Discovered], hashes: list[str], results, missing: list[int], today: str) -> None:
-    """Write new entries and forget files that are gone, in one transaction."""
+def _store(db: sqlite3.Connection, files: list[Discovered], hashes: list[str], payloads: dict[int, bytes]) -> None:
+    """Write new entries (file index -> pickled (day, results)) and forget files that are gone, in one transaction."""
     present = [str(f.path.resolve()) for f in files]
     with db:
-        for i in missing:
+        for i, payload in sorted(payloads.items()):
             stat = files[i].path.stat()
-            payload = pickle.dumps((today, results[i]), protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
                        (present[i], files[i].berkas, stat.st_size, stat.st_mtime_ns, hashes[i], payload))  # fmt: skip
         db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")

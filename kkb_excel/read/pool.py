@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from kkb_excel.catalogue import load_catalogue
@@ -27,12 +29,15 @@ def read_chunk(items: list[tuple[str, str]]) -> list[list[Submission]]:
         return [[check_file(s, catalogue) for s in flatten(read_submission(Path(path), berkas, catalogue))] for path, berkas in items]
 
 
-def check_chunk(items: list[tuple[str, str]]) -> list[list[Checked]]:
+def check_chunk(items: list[tuple[str, str]]) -> list[bytes]:
     """Worker entry point for consolidate: read, then validate the chunk's submissions in one batch.
 
-    The parent only merges: it never runs the batch rules (nor imports pandas) for files read here.
+    Per file, the pickled (day checked, its `Checked` pairs): the parent unpickles it once and the
+    cache stores these bytes as they are. The parent only merges: it never runs the batch rules (nor
+    imports pandas) for files read here.
     """
-    return validated(read_chunk(items))
+    day = date.today().isoformat()
+    return [pickle.dumps((day, checked), protocol=pickle.HIGHEST_PROTOCOL) for checked in validated(read_chunk(items))]
 
 
 def validated(per_file: list[list[Submission]]) -> list[list[Checked]]:
