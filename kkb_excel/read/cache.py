@@ -91,9 +91,11 @@ def read_cached(
     files: list[Discovered], store: Path | None, jobs: int = 1, progress: Callable[[int], None] | None = None
 ) -> tuple[list[Submission], Report, CacheStats]:
     """Every file's submissions in file order and the validation of the non-rollup ones, from the cache where
-    the bytes are unchanged; `store` None reads and checks all."""
-    with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
-        hashes = list(hashing.map(_sha256, (f.path for f in files)))
+    the bytes are unchanged; `store` None reads and checks all (`kkb-excel validate`, --tanpa-cache)."""
+    hashes = [""] * len(files)
+    if store is not None:
+        with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
+            hashes = list(hashing.map(_sha256, (f.path for f in files)))
     db = _open(store) if store is not None else None
     known = dict(_rows(db)) if db is not None else {}
     today = date.today().isoformat()
