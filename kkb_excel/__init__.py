@@ -16,8 +16,10 @@ The pipeline, stage by stage (folder -> role):
   override files · `opd` which OPD fills which indicator (K/L per indicator, usual OPD, override
   file) · `findings` Finding, FileResult, Report and `finding()`, the one way to make a finding ·
   `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
-- ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) ·
-  `guide` the Petunjuk sheet · `pages` row heights, page breaks, repeated labels · `blueprint`
+- ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) and
+  its input sheet, laid out for a laptop screen · `print_sheet` the Cetak sheet: Lampiran 4 as
+  printed, values taken from the input sheet · `form_parts` styles, heading, sign-off and legend
+  both sheets share · `guide` the Petunjuk sheet · `pages` row heights, page breaks, repeated labels · `blueprint`
   clone-per-unit XML patching · `generate` many units in parallel · `canonical` the blank
   templates in workbooks/templates/ · `seal` the seal over metadata and locked targets ·
   `opd_layout` and `opd_workbook` one workbook per OPD with every desa/kelurahan as a row ·

@@ -83,6 +83,9 @@ def test_kecamatan_gets_no_empty_form(tmp_path):
 def test_paper_option_changes_only_the_print_set_up(catalogue, wilayah, tmp_path):
     [f4] = generate(plan_units([DESA], None, 2024), 2024, tmp_path / "f4")
     [a4] = generate(plan_units([DESA], None, 2024), 2024, tmp_path / "a4", kertas="a4")
-    a, b = load_workbook(f4)["Daftar Tilik"], load_workbook(a4)["Daftar Tilik"]
+    a, b = load_workbook(f4)["Cetak"], load_workbook(a4)["Cetak"]
     assert (a.page_setup.paperSize, a.page_setup.scale, b.page_setup.paperSize, b.page_setup.scale) == (14, 95, 9, 90)
     assert [a[f"H{r}"].value for r in range(1, 80)] == [b[f"H{r}"].value for r in range(1, 80)]
+    a, b = load_workbook(f4)["Daftar Tilik"], load_workbook(a4)["Daftar Tilik"]
+    assert (a.page_setup.paperSize, b.page_setup.paperSize) == (14, 9)  # the input sheet prints one page wide
+    assert [[c.value for c in r] for r in a.iter_rows()] == [[c.value for c in r] for r in b.iter_rows()]

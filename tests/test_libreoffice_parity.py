@@ -8,7 +8,7 @@ from libreoffice import recalculate, soffice
 from openpyxl import load_workbook
 
 from kkb_excel import capaian
-from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN
+from kkb_excel.template.layout import COL, FIRST_DATA_ROW, SHEET_MAIN, SHEET_PRINT
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")]
 
@@ -101,7 +101,15 @@ def test_ratio_filled_by_pembilang_penyebut_only_and_belum_tersedia(desa_workboo
     ws = load_workbook(filled, data_only=True)[SHEET_MAIN]
     for row, value in expected.items():
         assert blank(ws[f"{COL['capaian_1']}{row}"].value) == value, row
-    records = {r.baris: r for r in read_submission(filled).records}
+    submission = read_submission(filled)
+    records = {r.baris: r for r in submission.records}
     for row, value in expected.items():
         assert records[row].value("capaian_1") == value
     assert records[late].belum_tersedia and not records[rows[1][0]].belum_tersedia
+    # the printed form shows, recalculated, exactly what was typed and computed in the input sheet
+    printed = load_workbook(filled, data_only=True)[SHEET_PRINT]
+    for row, _ind in rows:
+        for key in ("target", "capaian_1", "persen_1", "capaian_2", "keterangan"):
+            assert blank(printed[f"{COL[key]}{row}"].value) == blank(ws[f"{COL[key]}{row}"].value), (row, key)
+    assert printed[f"{COL['keterangan']}{late}"].value == BELUM_TERSEDIA
+    assert not [f for f in submission.findings if f.aturan == "S17"]  # its shown values are not 'typed elsewhere'

@@ -10,7 +10,7 @@ from libreoffice import recalculate, soffice
 from openpyxl import load_workbook
 
 from kkb_excel.template.generate import generate, plan_units
-from kkb_excel.template.layout import PAPERS, SHEET_MAIN, SOURCE_NOTE
+from kkb_excel.template.layout import PAPERS, SHEET_PRINT, SOURCE_NOTE
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")]
@@ -43,13 +43,14 @@ def printed(tmp_path_factory):
 def test_pages_size_orientation_count_and_text_size(printed, kertas):
     xlsx, pdf = printed[kertas]
     paper = PAPERS[kertas]
-    ws = load_workbook(xlsx)[SHEET_MAIN]
+    ws = load_workbook(xlsx)[SHEET_PRINT]
     expected_main = len(ws.row_breaks.brk) + 1
     pages = pypdf.PdfReader(pdf).pages
     main = [p for p in pages if SOURCE_NOTE in p.extract_text()]
     guide = [p for p in pages if "PETUNJUK PENGISIAN" in p.extract_text()]
-    assert len(main) == expected_main and len(main) + len(guide) == len(pages)
-    assert 1 <= len(guide) <= 2
+    entry = [p for p in pages if p not in main and p not in guide]  # the input sheet, printed one page wide
+    assert len(main) == expected_main and 1 <= len(guide) <= 2 and 1 <= len(entry) <= 6
+    assert any("Lembar isian" in p.extract_text() for p in entry)
     for page in main:  # landscape on the chosen paper
         w, h = float(page.mediabox.width) * MM_PER_PT, float(page.mediabox.height) * MM_PER_PT
         assert (round(w), round(h)) == (round(paper.long_mm), round(paper.short_mm))

@@ -118,6 +118,21 @@ def test_page_starts_repeat_the_group_labels(book, catalogue):
             assert all(ws.cell(row, rekap_form.COL[k] + 1).value for k in rekap_form.GROUP_KEYS)
 
 
+def test_sign_off_never_stands_on_a_page_without_figures(rollup, catalogue, wilayah):
+    rows = rekap_form.form_rows(rollup, catalogue, KOTA, wilayah)
+    widths, header = rekap_form.column_widths("f4"), 50.0
+    layout, breaks, closing_break = rekap_form._plan_pages(rows, widths, 1e6, header, header)
+    assert (breaks, closing_break) == ([], False)
+    table = header + sum(height for _, height in layout)
+    closing = rekap_form.LINE_PT * 17 + 3
+    # a page holding the whole table but not the closing block: the last row moves to the sign-off page
+    layout, breaks, closing_break = rekap_form._plan_pages(rows, widths, table + closing / 2, header, header)
+    assert (breaks, closing_break) == ([len(rows) - 1], False)
+    assert all(layout[-1][0].values())  # its sasaran, program and kegiatan written out on the new page
+    # a page holding the table and the closing block: no break at all
+    assert rekap_form._plan_pages(rows, widths, table + closing, header, header)[1:] == ([], False)
+
+
 def test_names_beside_codes_and_labels_users_know(rollup, book):
     missing = {r[0].value: [c.value for c in r] for r in book["Belum Masuk"].iter_rows(min_row=2)}
     assert rollup.not_reported

@@ -191,31 +191,16 @@ def write_form(book, styles: Styles, rollup: Rollup, catalogue: Catalogue, kode:
     ws.set_row(HEADER_ROW, header_pt)
     for i, (_, header, _) in enumerate(COLUMNS):
         ws.write_string(HEADER_ROW, i, header, styles.header())
-    row = HEADER_ROW + 1
-    breaks = []
-    previous = None
     rows = form_rows(rollup, catalogue, kode, index)
-    for n, fr in enumerate(rows):
-        labels = indicator_labels(fr.indicator)
-        keys = {"sasaran": fr.indicator.sasaran_no, "program": fr.indicator.program_kode,
-                "kegiatan": (fr.indicator.program_kode, fr.indicator.kegiatan_no)}  # fmt: skip
+    layout, breaks_at, closing_break = _plan_pages(rows, widths, page_pt, header_pt, used)
+    first = HEADER_ROW + 1
+    for n, (fr, (shown, height)) in enumerate(zip(rows, layout, strict=True)):
         nxt = rows[n + 1].indicator if n + 1 < len(rows) else None
-        shown = {k: previous is None or keys[k] != previous[k] for k in GROUP_KEYS}
-        height = _height(fr, labels, shown, widths)
-        if used + height > page_pt:
-            breaks.append(row)
-            used = header_pt
-            shown = dict.fromkeys(GROUP_KEYS, True)
-            height = _height(fr, labels, shown, widths)
-        used += height
-        ws.set_row(row, height)
-        _write_row(ws, styles, row, fr, labels, shown, nxt)
-        previous = keys
-        row += 1
-    row += 1
-    used += LINE_PT + 3
-    block_pt = LINE_PT * 16
-    if used + block_pt > page_pt:
+        ws.set_row(first + n, height)
+        _write_row(ws, styles, first + n, fr, indicator_labels(fr.indicator), shown, nxt)
+    breaks = [first + n for n in breaks_at]
+    row = first + len(rows) + 1
+    if closing_break:
         breaks.append(row)
     row = _legend(ws, styles, row)
     _write_sign_off(ws, styles, row + 1, rollup, kode)
@@ -225,7 +210,47 @@ def write_form(book, styles: Styles, rollup: Rollup, catalogue: Catalogue, kode:
     ws.print_area(0, 0, row + 12, last)
 
 
-def _height(fr: FormRow, labels: dict[str, str], shown: dict[str, bool], widths: list[float]) -> float:
+def _group_keys(ind: Indicator) -> dict[str, object]:
+    return {"sasaran": ind.sasaran_no, "program": ind.program_kode, "kegiatan": (ind.program_kode, ind.kegiatan_no)}
+
+
+def _plan_pages(rows: list[FormRow], widths: list[float], page_pt: float, header_pt: float, used: float):
+    """Per row (labels shown, height), the row indices starting a page, and whether the closing block
+    (legend and sign-off) starts a page of its own.
+
+    A page starts with its sasaran/program/kegiatan labels written out. The sign-off never stands on a
+    page without figures: if it does not fit under the table, the last indicator row moves with it.
+    """
+    layout: list[tuple[dict[str, bool], float]] = []
+    breaks: list[int] = []
+    previous = None
+    for n, fr in enumerate(rows):
+        keys = _group_keys(fr.indicator)
+        shown = {k: previous is None or keys[k] != previous[k] for k in GROUP_KEYS}
+        height = _height(fr, shown, widths)
+        if used + height > page_pt:
+            breaks.append(n)
+            used = header_pt
+            shown = dict.fromkeys(GROUP_KEYS, True)
+            height = _height(fr, shown, widths)
+        used += height
+        layout.append((shown, height))
+        previous = keys
+    closing_pt = LINE_PT + 3 + LINE_PT * 16  # gap, legend and sign-off block
+    if used + closing_pt <= page_pt:
+        return layout, breaks, False
+    last = len(rows) - 1
+    if last > 0 and last not in breaks:
+        shown = dict.fromkeys(GROUP_KEYS, True)
+        height = _height(rows[last], shown, widths)
+        if header_pt + height + closing_pt <= page_pt:
+            layout[last] = (shown, height)
+            return layout, [*breaks, last], False
+    return layout, breaks, True
+
+
+def _height(fr: FormRow, shown: dict[str, bool], widths: list[float]) -> float:
+    labels = indicator_labels(fr.indicator)
     texts = [(labels["indikator"], "indikator"), (fr.keterangan, "keterangan"), (fr.indicator.satuan, "satuan")]
     texts += [(labels[k], k) for k in GROUP_KEYS if shown[k]]
     return max(text_lines(t, widths[COL[k]]) for t, k in texts) * LINE_PT + 4

@@ -171,10 +171,12 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
             raise _Stop
     _read_identity(sub, grid)
     _read_rows(sub, grid, indicator_rows, catalogue)
+    known = {sheet, SHEET_META, SHEET_GUIDE, structure.FIXES_SHEET}
+    if "lembar_cetak" in sub.meta:  # the printed form: formulas showing the input sheet, never read
+        known.add(str(sub.meta["lembar_cetak"]))
     sub.findings.extend(structure.identity_vs_meta(sub) + structure.heading_vs_meta(sub, grid) + structure.text_lengths(sub)
                         + structure.file_name(sub, sub.berkas) + structure.seal_check(sub, grid, indicator_rows)
-                        + structure.other_sheets(sub, workbook, {sheet, SHEET_META, SHEET_GUIDE, structure.FIXES_SHEET},
-                                                 indicator_rows))  # fmt: skip
+                        + structure.other_sheets(sub, workbook, known, indicator_rows))  # fmt: skip
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
         for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
             sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))

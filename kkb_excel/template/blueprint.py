@@ -3,21 +3,24 @@
 A blueprint is the saved .xlsx of `build_workbook` with a token in every identity field. Rendering
 a unit replaces the tokens (XML-escaped) and, where a unit's target differs from the blueprint's,
 rewrites that one target cell. The result has the same content as building the unit directly
-(tests compare the two).
+(tests compare the two). Parts no unit changes (the Cetak sheet, styles, theme) are compressed once
+and copied into every workbook as they are; only the patched parts are compressed per unit.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.template.layout import COL, DEFAULT_PAPER, FIRST_DATA_ROW, IDENTITY_FIELDS, TemplateSpec
-from kkb_excel.template.seal import SEAL_KEY, seal
+from kkb_excel.template.seal import SEAL_KEY, rows_payload, sealed
 
 TOKEN = "@@KKB:{}@@"
 _TOKEN_RE = re.compile(rb"@@KKB:([a-z_]+)@@")
@@ -65,20 +68,78 @@ class Blueprint:
     def render(self, identity: dict[str, str], targets: dict[str, float | None], cells: dict[str, object] | None = None) -> bytes:
         """The .xlsx bytes for one unit; `cells` optionally fills main-sheet cells (A1 ref -> value)."""
         values = {key: escape(text).encode("utf-8") for key, text in identity.items()}
-        unit_targets = {**self.targets, **targets}
-        values[SEAL_KEY] = seal(identity["kode_wilayah"], self.tingkat, self.tahun, self.katalog_versi, self.seal_rows,
-                                unit_targets).encode()  # fmt: skip
         patch = {self.target_cells[k]: v for k, v in targets.items() if v != self.targets.get(k)}
+        payload = rows_payload(self.seal_rows, {**self.targets, **targets}) if patch else self._cached("seal", self._default_payload)
+        values[SEAL_KEY] = sealed(identity["kode_wilayah"], self.tingkat, self.tahun, self.katalog_versi, payload).encode()
         patch.update(cells or {})
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for info, data in self.parts:
-                if b"@@KKB:" in data:
-                    data = _fill(data, values)
-                if patch and info.filename == MAIN_SHEET_PART:
-                    data = patch_cells(data, patch)
-                archive.writestr(info, data)
-        return out.getvalue()
+        out = _ZipWriter()
+        for info, data in self.parts:
+            tokens = b"@@KKB:" in data
+            if patch and info.filename == MAIN_SHEET_PART:
+                out.add(info, patch_cells(_fill(data, values) if tokens else data, patch))
+            elif tokens:
+                out.add_compressed(info, *self._filled(info, data, values))
+            else:
+                out.add_compressed(info, *self._cached(info.filename, lambda data=data: (zlib.crc32(data), _deflate(data), len(data))))
+        return out.finish()
+
+    def _cached(self, key: str, make):
+        """What every unit shares, made on first use (parts no unit changes, deflated once; the seal's rows)."""
+        cache = self.__dict__.setdefault("_shared", {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
+    def _default_payload(self) -> bytes:
+        return rows_payload(self.seal_rows, self.targets)
+
+    def _filled(self, info: zipfile.ZipInfo, data: bytes, values: dict[str, bytes]) -> tuple[int, bytes, int]:
+        """(crc, deflated bytes, size) of a part with tokens. Only the text up to the last token is
+        compressed per unit; the rest was deflated once after a full flush point, which zip readers
+        take as one stream (a full flush ends on a byte boundary with a fresh dictionary)."""
+
+        def split():
+            cut = list(_TOKEN_RE.finditer(data))[-1].end()
+            return data[:cut], data[cut:], _deflate(data[cut:])
+
+        head, tail, tail_deflated = self._cached(f"split:{info.filename}", split)
+        head = _fill(head, values)
+        compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+        deflated = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH) + tail_deflated
+        return zlib.crc32(tail, zlib.crc32(head)), deflated, len(head) + len(tail)
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as in a zip member
+    return compressor.compress(data) + compressor.flush()
+
+
+class _ZipWriter:
+    """A minimal .xlsx (zip) writer: deflated members, no zip64 (a workbook is far below 4 GB)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.central: list[bytes] = []
+
+    def add(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        self.add_compressed(info, zlib.crc32(data), _deflate(data), len(data))
+
+    def add_compressed(self, info: zipfile.ZipInfo, crc: int, compressed: bytes, size: int) -> None:
+        name = info.filename.encode("utf-8")
+        year, month, day, hour, minute, second = info.date_time
+        dos_time, dos_date = hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+        fields = (20, 0, zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(compressed), size, len(name))
+        offset = self.buffer.tell()
+        self.buffer.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name + compressed)
+        self.central.append(struct.pack("<IH", 0x02014B50, 20) + struct.pack("<HHHHHIIIHHHHHII", *fields, 0, 0, 0, 0, 0, offset)
+                            + name)  # fmt: skip
+
+    def finish(self) -> bytes:
+        start = self.buffer.tell()
+        directory = b"".join(self.central)
+        n = len(self.central)
+        self.buffer.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), start, 0))
+        return self.buffer.getvalue()
 
 
 def _fill(data: bytes, values: dict[str, bytes]) -> bytes:

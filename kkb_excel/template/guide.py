@@ -6,7 +6,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import CARA_ISI_LABEL, Catalogue
-from kkb_excel.template.layout import FONT_NAME, PAPERS, TEMPLATE_ID, TEMPLATE_VERSION, TemplateSpec
+from kkb_excel.template.layout import FONT_NAME, PAPERS, SHEET_MAIN, SHEET_PRINT, TEMPLATE_ID, TEMPLATE_VERSION, TemplateSpec
 from kkb_excel.template.pages import line_count
 from kkb_excel.tingkat import LABEL
 from kkb_excel.wilayah import ATTRIBUTION
@@ -27,8 +27,10 @@ STEPS = (
     "polaritas turun = (2 x target - capaian) / target x 100 (paling rendah 0). "
     "Kosong bila target atau capaian belum ada.",
     "Target ditetapkan oleh sekretariat dan dikunci. Bila target keliru, hubungi sekretariat.",
-    "Saat bekerja di layar, kolom Kode sampai Indikator dan baris judul tabel tetap terlihat ketika menggulir. "
-    "Cetakan (F4/A4 mendatar) memuat kolom Lampiran 4 (A-L) dan blok tanda tangan; kolom Data dukung tidak dicetak.",
+    f"Isi semuanya di lembar '{SHEET_MAIN}' (disusun untuk layar: kolom Kode sampai Indikator dan baris judul tabel "
+    f"tetap terlihat ketika menggulir). Untuk dicetak dan ditandatangani, buka lembar '{SHEET_PRINT}': Lampiran 4 "
+    f"lengkap (F4/A4 mendatar) dengan nilai yang diambil otomatis dari lembar '{SHEET_MAIN}' dan blok tanda tangan; "
+    f"kolom Data dukung tidak dicetak. Lembar '{SHEET_PRINT}' tidak diisi.",
     "Simpan berkas tetap dalam format .xlsx dengan nama yang sama, lalu kirim kembali ke sekretariat Kampung KB.",
     "Lembar dilindungi tanpa kata sandi agar struktur tidak berubah. Jangan menghapus, menambah atau memindah baris/kolom.",
 )

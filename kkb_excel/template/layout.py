@@ -18,7 +18,8 @@ ROLLUP_ID = "kkb-rekap"
 ROLLUP_VERSION = "2"  # 2: data sheet of kkb_excel.consolidate.rollup_sheet (all tiers, desa status, files seen)
 SHEET_ROLLUP_DATA = "_kkb_rekap"
 
-SHEET_MAIN = "Daftar Tilik"
+SHEET_MAIN = "Daftar Tilik"  # where OPD staff type (the reader reads this sheet only)
+SHEET_PRINT = "Cetak"  # Lampiran 4 as printed and signed, values taken from SHEET_MAIN
 SHEET_GUIDE = "Petunjuk"
 SHEET_META = "_kkb"
 
@@ -71,12 +72,18 @@ COLUMNS = (
     Column("status_2", "S", "Status Sem II (ya/tidak)", 10),
 )
 COL = {c.key: c.letter for c in COLUMNS}
-WIDTH = {c.key: c.width for c in COLUMNS}
+WIDTH = {c.key: c.width for c in COLUMNS}  # on paper (the Cetak sheet): Lampiran 4 at >= 8 pt on A4/F4
+# On screen (the input sheet): a 1,366 px wide laptop shows A-L; Indikator is wide enough for one or two
+# lines, the group labels narrow (their start shows, the whole text is in the Cetak sheet).
+SCREEN_WIDTH = {
+    **WIDTH, "sasaran": 7, "program": 7, "kegiatan": 18, "indikator": 64, "satuan": 16, "keterangan": 14,
+    "pembilang_1": 11, "penyebut_1": 11, "pembilang_2": 11, "penyebut_2": 11, "status_1": 12, "status_2": 12,
+}  # fmt: skip
 SPACER_COLUMN = "M"
 FAMILIAR_LAST = "L"
 SUPPORT_FIRST, SUPPORT_LAST = "N", "S"
-# Frozen on screen: the rows down to the table header and the columns up to Indikator, so the name
-# of the indicator stays beside every cell being filled, also in the support columns N-S.
+# Frozen on screen: the short rows down to the table header and the columns up to Indikator, so the
+# name of the indicator stays beside every cell being filled, also in the support columns N-S.
 FREEZE = f"F{FIRST_DATA_ROW}"
 SEMESTERS = (1, 2)
 

@@ -25,7 +25,16 @@ def _number(value: object) -> str:
 def seal(kode_wilayah: str, tingkat: str, tahun: object, katalog_versi: str,
          rows: Iterable[tuple[str, int, bool]], targets: Mapping[str, object]) -> str:  # fmt: skip
     """Hex seal of a unit's metadata and targets; `rows` are (kode, baris, diamati) in row order."""
+    return sealed(kode_wilayah, tingkat, tahun, katalog_versi, rows_payload(rows, targets))
+
+
+def rows_payload(rows: Iterable[tuple[str, int, bool]], targets: Mapping[str, object]) -> bytes:
+    """The part of the sealed text every unit with the same rows and targets shares."""
+    text = (f"|{kode},{int(baris)},{'ya' if diamati else 'tidak'},{_number(targets.get(kode))}" for kode, baris, diamati in rows)
+    return "".join(text).encode()
+
+
+def sealed(kode_wilayah: str, tingkat: str, tahun: object, katalog_versi: str, payload: bytes) -> str:
     digest = hashlib.sha256(f"{kode_wilayah}|{tingkat}|{_number(tahun)}|{katalog_versi}".encode())
-    for kode, baris, diamati in rows:
-        digest.update(f"|{kode},{int(baris)},{'ya' if diamati else 'tidak'},{_number(targets.get(kode))}".encode())
+    digest.update(payload)
     return digest.hexdigest()[:24]

@@ -1,23 +1,52 @@
-"""Build one daftar tilik workbook (openpyxl) for a reporting unit, from the catalogue and layout."""
+"""Build one daftar tilik workbook (openpyxl) for a reporting unit, from the catalogue and layout.
+
+Two sheets show the form. "Daftar Tilik" is where OPD staff type, laid out for a laptop screen:
+compact heading, one or two lines per indicator, the indicator's name frozen beside every input,
+group labels shortened to what fits. "Cetak" is Lampiran 4 as printed and signed, every value taken
+from the input sheet (`print_sheet`). The reader reads the input sheet only, through `_kkb`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break
 
 from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import Catalogue, Indicator, load_catalogue
 from kkb_excel.keys import BELUM_TERSEDIA
 from kkb_excel.output.safe import put_text
 from kkb_excel.template import guide, pages
+from kkb_excel.template.form_parts import (
+    BORDER,
+    CENTER,
+    DATE_FORMAT,
+    FILL_FORMULA,
+    FILL_HEADER,
+    FILL_INPUT,
+    FILL_LOCKED,
+    FILL_SUPPORT_HEADER,
+    FONT_MUTED,
+    LOCKED,
+    NO_FILL,
+    SIGN_ROWS,
+    TOP,
+    UNLOCKED,
+    WRAP_TOP,
+    add_category_formatting,
+    closing_first_row,
+    label_cell,
+    observed,
+    row_texts,
+    style,
+    value_cell,
+    write_closing,
+    write_heading,
+)
 from kkb_excel.template.layout import (
     COL,
     COLUMNS,
@@ -29,15 +58,14 @@ from kkb_excel.template.layout import (
     HEADER_ROW,
     IDENTITY,
     IDENTITY_FIELDS,
-    INPUT_COLOUR,
-    MARGIN_IN,
     MENGETAHUI,
     PAPERS,
+    SCREEN_WIDTH,
     SEMESTERS,
     SHEET_GUIDE,
     SHEET_MAIN,
     SHEET_META,
-    SOURCE_NOTE,
+    SHEET_PRINT,
     SPACER_COLUMN,
     SUPPORT_FIRST,
     SUPPORT_LAST,
@@ -45,98 +73,24 @@ from kkb_excel.template.layout import (
     TEMPLATE_VERSION,
     TITLE,
     TITLE_ROW,
-    TITLE_SIZE,
-    WIDTH,
     TemplateSpec,
     identity_cell,
     indicator_labels,
 )
+from kkb_excel.template.print_sheet import write_print_sheet
 from kkb_excel.template.seal import SEAL_KEY, seal
-from kkb_excel.tingkat import LABEL, rank
 
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-SIGN_LINE = Border(bottom=Side(style="thin", color="404040"))
-# Input cells are lilac: no category colour (green, yellow, orange, red) can be taken for one.
-FILL_INPUT = PatternFill("solid", fgColor=INPUT_COLOUR)
-FILL_FORMULA = PatternFill("solid", fgColor="DDEBF7")
-FILL_LOCKED = PatternFill("solid", fgColor="EDEDED")
-FILL_HEADER = PatternFill("solid", fgColor="1F4E78")
-FILL_SUPPORT_HEADER = PatternFill("solid", fgColor="7F6000")
-NO_FILL = PatternFill()
-FONT = Font(name=FONT_NAME, size=FONT_SIZE)
-FONT_HEADER = Font(name=FONT_NAME, size=FONT_SIZE, bold=True, color="FFFFFF")
-FONT_TITLE = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True)
-FONT_BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
-FONT_MUTED = Font(name=FONT_NAME, size=FONT_SIZE, italic=True, color="595959")
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-SHRINK = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
-UNLOCKED = Protection(locked=False)
-LOCKED = Protection(locked=True)
-DATE_FORMAT = "DD/MM/YYYY"
 META_INDICATOR_COLUMNS = ("kode_indikator", "baris", "diamati", "cara_isi", "polaritas", "agregasi")
-TOP_ROW_PT = {TITLE_ROW: 18.0, 2: 15.0, 3: 15.0, 4: 15.0, HEADER_ROW: 38.0}
+# Screen heights: the rows above the table stay frozen, so they are kept short (about 105 px).
+TOP_ROW_PT = {TITLE_ROW: 15.0, 2: 13.5, 3: 13.5, 4: 13.5, HEADER_ROW: 24.0}
+FONT_HEADER_SMALL = Font(name=FONT_NAME, size=8, bold=True, color="FFFFFF")
+NOTE_ONE_LINE = Alignment(vertical="top", wrap_text=False)  # a locked note runs on over the empty cells beside it
 LEGEND = (
     "Warna: ungu muda = diisi OPD; abu-abu = tidak diisi pada tingkat ini; biru = dihitung otomatis. "
-    "Indikator persentase: isi pembilang dan penyebut di kolom Data dukung (N-Q, tidak ikut dicetak); "
-    "Capaian dihitung otomatis. Data belum terbit: pilih 'Belum tersedia' di Keterangan."
+    "Indikator persentase: isi pembilang dan penyebut di kolom Data dukung (N-Q); Capaian dihitung otomatis. "
+    f"Data belum terbit: pilih 'Belum tersedia' di Keterangan. Untuk dicetak dan ditandatangani: lembar '{SHEET_PRINT}'."
 )
 LEGEND_PT = 27.0
-GAP_PT = 8.0
-
-
-@dataclass(frozen=True)
-class SignLine:
-    """A line of the sign-off block: label in A:B or F:G, value in C:E or H:L."""
-
-    key: str | None  # metadata key (sel_<key>) of an input, None for text and formulas
-    label: str
-    side: str  # "kiri" (Disusun oleh) or "kanan" (Mengetahui)
-    offset: int
-    value: str | None = None  # formula or fixed text
-    height: float = 15.0
-
-
-SIGN_OFF = (
-    SignLine(None, "Disusun oleh,", "kiri", 0),
-    SignLine(None, "Mengetahui,", "kanan", 0),
-    SignLine(None, "OPD/Instansi", "kiri", 1, f'=IF({identity_cell("opd")}="","",{identity_cell("opd")})'),
-    SignLine(None, "Jabatan", "kanan", 1, "{mengetahui}"),
-    SignLine("jabatan", "Jabatan", "kiri", 2),
-    SignLine(None, "Tanda tangan", "kiri", 3, height=42.0),
-    SignLine(None, "Tanda tangan", "kanan", 3),
-    SignLine(None, "Nama", "kiri", 4, f'=IF({identity_cell("petugas")}="","",{identity_cell("petugas")})'),
-    SignLine("mengetahui_nama", "Nama", "kanan", 4),
-    SignLine("nip", "NIP", "kiri", 5),
-    SignLine("mengetahui_nip", "NIP", "kanan", 5),
-    SignLine(None, "Tanggal", "kiri", 6, f'=IF({identity_cell("tanggal")}="","",{identity_cell("tanggal")})'),
-    SignLine("mengetahui_tanggal", "Tanggal", "kanan", 6),
-)
-SIGN_COLUMNS = {"kiri": (("A", "B"), ("C", "E")), "kanan": (("F", "G"), ("H", "L"))}
-SIGN_ROWS = 1 + max(line.offset for line in SIGN_OFF)
-
-
-def closing_first_row(last_row: int) -> int:
-    """First row of the sign-off block: after a gap, the legend and another gap."""
-    return last_row + 4
-
-
-def sign_off_pt() -> float:
-    return sum({line.offset: line.height for line in SIGN_OFF if line.side == "kiri"}.values())
-
-
-def observed(indicator: Indicator, tingkat: str) -> bool:
-    return indicator.tingkat_pengamatan == tingkat
-
-
-def locked_note(indicator: Indicator, tingkat: str) -> str:
-    """Keterangan shown on a row that this tingkat does not fill."""
-    where = LABEL[indicator.tingkat_pengamatan].lower()
-    if indicator.agregasi != "tidak_diagregasi" and rank(indicator.tingkat_pengamatan) < rank(tingkat):
-        return f"Direkap dari {where}."
-    return f"Diisi di tingkat {where}."
 
 
 def build_workbook(spec: TemplateSpec, catalogue: Catalogue | None = None) -> Workbook:
@@ -148,15 +102,15 @@ def build_workbook(spec: TemplateSpec, catalogue: Catalogue | None = None) -> Wo
     ws = wb.active
     ws.title = SHEET_MAIN
     last_row = FIRST_DATA_ROW + len(indicators) - 1
-    _write_heading(ws, spec)
+    write_heading(ws, spec)
     _write_identity(ws, spec)
     _write_table_header(ws)
-    page_plan = _plan_pages(spec, indicators)
-    _write_rows(ws, spec, indicators, page_plan)
+    _write_rows(ws, spec, indicators)
     closing = _write_closing(ws, spec, last_row)
     _add_validations(ws, spec, indicators, last_row, closing)
-    _add_category_formatting(ws, last_row)
-    _finish_sheet(ws, spec, last_row, page_plan)
+    add_category_formatting(ws, last_row)
+    _finish_sheet(ws, spec, last_row)
+    write_print_sheet(wb.create_sheet(SHEET_PRINT), spec, indicators, last_row)
     guide.write_guide(wb.create_sheet(SHEET_GUIDE), spec, catalogue)
     _write_meta(wb, spec, catalogue, indicators, last_row, closing)
     wb.security = WorkbookProtection(lockStructure=True)
@@ -171,59 +125,18 @@ def _set_default_font(wb: Workbook) -> None:
     wb._fonts[0] = Font(name=FONT_NAME, size=10)  # noqa: SLF001 - openpyxl keeps the default font here
 
 
-def _write_heading(ws, spec: TemplateSpec) -> None:
-    title = ws[f"A{TITLE_ROW}"]
-    put_text(title, TITLE)
-    title.font, title.alignment = FONT_TITLE, Alignment(vertical="center", shrink_to_fit=True)
-    ws.merge_cells(f"A{TITLE_ROW}:H{TITLE_ROW}")
-    unit = ws[f"I{TITLE_ROW}"]
-    put_text(unit, f"Tingkat {LABEL[spec.tingkat]} - Tahun {spec.tahun}")
-    unit.font, unit.alignment = Font(name=FONT_NAME, size=10, bold=True), Alignment(horizontal="right", vertical="center")
-    ws.merge_cells(f"I{TITLE_ROW}:{FAMILIAR_LAST}{TITLE_ROW}")
-
-
-def _identity_values(spec: TemplateSpec) -> dict[str, str]:
-    return {k: spec.identity[k] for k in IDENTITY_FIELDS}
-
-
-def _label_cell(ws, row: int, cols: tuple[str, str], text: str) -> None:
-    cell = ws[f"{cols[0]}{row}"]
-    put_text(cell, text)
-    cell.font, cell.alignment = FONT_BOLD, Alignment(vertical="center")
-    if cols[0] != cols[1]:
-        ws.merge_cells(f"{cols[0]}{row}:{cols[1]}{row}")
-
-
-def _value_cell(ws, row: int, cols: tuple[str, str], fill, protection, value=None):
-    for letter in _letters(*cols):
-        ws[f"{letter}{row}"].border = BORDER
-    cell = ws[f"{cols[0]}{row}"]
-    if isinstance(value, str) and not value.startswith("="):
-        put_text(cell, value)
-    elif value is not None:
-        cell.value = value
-    cell.fill, cell.protection, cell.font, cell.alignment = fill, protection, FONT, SHRINK
-    if cols[0] != cols[1]:
-        ws.merge_cells(f"{cols[0]}{row}:{cols[1]}{row}")
-    return cell
-
-
-def _letters(first: str, last: str) -> list[str]:
-    return [chr(c) for c in range(ord(first), ord(last) + 1)]
-
-
 def _write_identity(ws, spec: TemplateSpec) -> None:
-    values = _identity_values(spec)
+    values = {k: spec.identity[k] for k in IDENTITY_FIELDS}
     for line in IDENTITY:
-        _label_cell(ws, line.row, line.label_cols, line.label)
+        label_cell(ws, line.row, line.label_cols, line.label, fit=True)
         if line.is_input:
-            cell = _value_cell(ws, line.row, line.value_cols, FILL_INPUT, UNLOCKED)
+            cell = value_cell(ws, line.row, line.value_cols, FILL_INPUT, UNLOCKED)
             if line.key == "tanggal":
                 cell.number_format = DATE_FORMAT
             continue
-        _value_cell(ws, line.row, line.value_cols, NO_FILL, LOCKED, values[line.key])
+        value_cell(ws, line.row, line.value_cols, NO_FILL, LOCKED, values[line.key])
         if line.kode_key:
-            _value_cell(ws, line.row, (line.kode_col, line.kode_col), NO_FILL, LOCKED, values[line.kode_key])
+            value_cell(ws, line.row, (line.kode_col, line.kode_col), NO_FILL, LOCKED, values[line.kode_key])
     for row, pt in TOP_ROW_PT.items():
         ws.row_dimensions[row].height = pt
 
@@ -231,58 +144,60 @@ def _write_identity(ws, spec: TemplateSpec) -> None:
 def _write_table_header(ws) -> None:
     for col in COLUMNS:
         cell = ws[f"{col.letter}{HEADER_ROW}"]
-        support = col.letter >= SUPPORT_FIRST
-        put_text(cell, f"{col.header} (data dukung)" if support else col.header)
-        cell.fill = FILL_SUPPORT_HEADER if support else FILL_HEADER
-        cell.font, cell.alignment, cell.border = FONT_HEADER, CENTER, BORDER
-        ws.column_dimensions[col.letter].width = col.width
+        put_text(cell, col.header)
+        cell.fill = FILL_SUPPORT_HEADER if col.letter >= SUPPORT_FIRST else FILL_HEADER
+        cell.font, cell.alignment, cell.border = FONT_HEADER_SMALL, CENTER, BORDER
+        ws.column_dimensions[col.letter].width = SCREEN_WIDTH[col.key]
     ws.column_dimensions[SPACER_COLUMN].width = 2
+    support = ws[f"{SUPPORT_FIRST}{HEADER_ROW - 1}"]
+    put_text(support, "Data dukung (tidak dicetak)")
+    support.fill, support.font, support.alignment = FILL_SUPPORT_HEADER, FONT_HEADER_SMALL, CENTER
+    ws.merge_cells(f"{SUPPORT_FIRST}{HEADER_ROW - 1}:{SUPPORT_LAST}{HEADER_ROW - 1}")
 
 
-def _row_texts(ind: Indicator, tingkat: str) -> dict[str, str]:
-    texts = {"indikator": indicator_labels(ind)["indikator"], "satuan": ind.satuan, "kode": ind.kode}
-    if not observed(ind, tingkat):
-        texts["keterangan"] = locked_note(ind, tingkat)
-    return texts
+def row_lines(ind: Indicator, tingkat: str) -> int:
+    """Lines an indicator row takes on screen: its name and satuan wrap, a locked note runs on."""
+    texts = row_texts(ind, tingkat)
+    return max(pages.line_count(texts[key], SCREEN_WIDTH[key]) for key in ("indikator", "satuan"))
 
 
-def _plan_pages(spec: TemplateSpec, indicators: list[Indicator]) -> pages.Plan:
-    labels = [indicator_labels(i) for i in indicators]
-    lines = [max(pages.line_count(text, WIDTH[key]) for key, text in _row_texts(i, spec.tingkat).items()) for i in indicators]
-    top = sum(pt for row, pt in TOP_ROW_PT.items())
-    closing = GAP_PT + LEGEND_PT + GAP_PT + sign_off_pt()
-    return pages.plan(labels, lines, PAPERS[spec.kertas], top, TOP_ROW_PT[HEADER_ROW], closing)
-
-
-def _style(cell, fill, protection=LOCKED, alignment=TOP, font=FONT) -> None:
-    cell.fill, cell.protection, cell.border, cell.alignment, cell.font = fill, protection, BORDER, alignment, font
-
-
-def _write_rows(ws, spec: TemplateSpec, indicators: list[Indicator], page_plan: pages.Plan) -> None:
+def _write_rows(ws, spec: TemplateSpec, indicators: list[Indicator]) -> None:
     for row, ind in enumerate(indicators, start=FIRST_DATA_ROW):
         is_observed = observed(ind, spec.tingkat)
-        texts = _row_texts(ind, spec.tingkat)
+        texts = row_texts(ind, spec.tingkat)
         for key in ("kode", "indikator", "satuan"):
             put_text(ws[f"{COL[key]}{row}"], texts[key])
-        for key in ("kode", "sasaran", "program", "kegiatan", "indikator", "satuan"):
-            _style(ws[f"{COL[key]}{row}"], NO_FILL, alignment=WRAP_TOP)
+        for key in ("kode", "kegiatan", "indikator", "satuan"):
+            style(ws[f"{COL[key]}{row}"], NO_FILL, alignment=WRAP_TOP)
+        for key in ("sasaran", "program"):  # narrow on screen: one line, its start shown
+            style(ws[f"{COL[key]}{row}"], NO_FILL, alignment=TOP)
         target = ws[f"{COL['target']}{row}"]
         target.value = spec.targets.get(ind.kode)
-        _style(target, FILL_LOCKED if not is_observed else NO_FILL)
+        style(target, FILL_LOCKED if not is_observed else NO_FILL)
         for sem in SEMESTERS:
             _write_semester(ws, row, sem, ind, is_observed)
         note = ws[f"{COL['keterangan']}{row}"]
         if is_observed:
-            _style(note, FILL_INPUT, UNLOCKED, WRAP_TOP)
+            style(note, FILL_INPUT, UNLOCKED, WRAP_TOP)
         else:
             put_text(note, texts["keterangan"])
-            _style(note, FILL_LOCKED, alignment=WRAP_TOP, font=FONT_MUTED)
-        ws.row_dimensions[row].height = page_plan.heights[row - FIRST_DATA_ROW]
-    for seg in page_plan.segments:
-        first = FIRST_DATA_ROW + seg.start
-        put_text(ws[f"{COL[seg.key]}{first}"], seg.label)
-        if seg.size > 1:
-            ws.merge_cells(f"{COL[seg.key]}{first}:{COL[seg.key]}{first + seg.size - 1}")
+            style(note, FILL_LOCKED, alignment=NOTE_ONE_LINE, font=FONT_MUTED)
+        ws.row_dimensions[row].height = pages.height(row_lines(ind, spec.tingkat))
+    _write_group_labels(ws, indicators)
+
+
+def _write_group_labels(ws, indicators: list[Indicator]) -> None:
+    """Sasaran, program and kegiatan over their rows (merged); on screen a long label shows its start."""
+    for key in ("sasaran", "program", "kegiatan"):
+        start = 0
+        for i in range(1, len(indicators) + 1):
+            if i < len(indicators) and indicator_labels(indicators[i])[key] == indicator_labels(indicators[start])[key]:
+                continue
+            first = FIRST_DATA_ROW + start
+            put_text(ws[f"{COL[key]}{first}"], indicator_labels(indicators[start])[key])
+            if i - start > 1:
+                ws.merge_cells(f"{COL[key]}{first}:{COL[key]}{FIRST_DATA_ROW + i - 1}")
+            start = i
 
 
 def _write_semester(ws, row: int, sem: int, ind: Indicator, is_observed: bool) -> None:
@@ -293,25 +208,25 @@ def _write_semester(ws, row: int, sem: int, ind: Indicator, is_observed: bool) -
     }.get(ind.cara_isi, ())
     if is_observed and ind.cara_isi == "status":
         value.value = capaian.status_excel_formula(f"{COL[f'status_{sem}']}{row}", ind.status_yes)
-        _style(value, FILL_FORMULA)
+        style(value, FILL_FORMULA)
     elif is_observed and ind.cara_isi == "rasio":
         value.value = capaian.ratio_excel_formula(*(f"{COL[k]}{row}" for k in support))
         value.number_format = "0.00"
-        _style(value, FILL_FORMULA)
+        style(value, FILL_FORMULA)
     elif is_observed:
-        _style(value, FILL_INPUT, UNLOCKED)
+        style(value, FILL_INPUT, UNLOCKED)
     else:
-        _style(value, FILL_LOCKED)
+        style(value, FILL_LOCKED)
     persen = ws[f"{COL[f'persen_{sem}']}{row}"]
     persen.value = capaian.excel_formula(value.coordinate, f"{COL['target']}{row}", ind.polaritas)
     persen.number_format = "0.00"
-    _style(persen, FILL_FORMULA)
+    style(persen, FILL_FORMULA)
     for key in (f"pembilang_{sem}", f"penyebut_{sem}", f"status_{sem}"):
         cell = ws[f"{COL[key]}{row}"]
         if is_observed and key in support:
-            _style(cell, FILL_INPUT, UNLOCKED)
+            style(cell, FILL_INPUT, UNLOCKED)
         else:
-            _style(cell, FILL_LOCKED)
+            style(cell, FILL_LOCKED)
 
 
 def _dv(kind: str, title: str, prompt: str, error: str, **kwargs) -> DataValidation:
@@ -371,73 +286,29 @@ def _add_validations(ws, spec: TemplateSpec, indicators: list[Indicator], last_r
             ws.add_data_validation(dv)
 
 
-def _add_category_formatting(ws, last_row: int) -> None:
-    for sem in SEMESTERS:
-        letter = COL[f"persen_{sem}"]
-        for band, condition in capaian.band_conditions(f"{letter}{FIRST_DATA_ROW}"):
-            ws.conditional_formatting.add(
-                f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}",
-                FormulaRule(formula=[condition], fill=PatternFill("solid", bgColor=band.fill), stopIfTrue=True),
-            )
-
-
 def _write_closing(ws, spec: TemplateSpec, last_row: int) -> dict[str, str]:
-    """Legend and the sign-off block ("Disusun oleh" / "Mengetahui"); returns sel_<key> -> cell of its inputs."""
-    legend_row = last_row + 2
-    first = closing_first_row(last_row)
-    ws.row_dimensions[last_row + 1].height = GAP_PT
-    legend = ws[f"A{legend_row}"]
-    put_text(legend, LEGEND)
-    legend.font, legend.alignment = FONT_MUTED, WRAP_TOP
-    ws.merge_cells(f"A{legend_row}:{FAMILIAR_LAST}{legend_row}")
-    ws.row_dimensions[legend_row].height = LEGEND_PT
-    ws.row_dimensions[legend_row + 1].height = GAP_PT
-    inputs = {}
-    for line in SIGN_OFF:
-        row = first + line.offset
-        label_cols, value_cols = SIGN_COLUMNS[line.side]
-        ws.row_dimensions[row].height = max(line.height, ws.row_dimensions[row].height or 0)
-        if line.offset == 0:
-            _label_cell(ws, row, (label_cols[0], label_cols[0]), line.label)
-            continue
-        _label_cell(ws, row, label_cols, line.label)
-        if line.label == "Tanda tangan":
-            for letter in _letters(*value_cols):
-                ws[f"{letter}{row}"].border = SIGN_LINE
-            continue
+    """Legend and the sign-off block; returns sel_<key> -> cell of its inputs."""
+
+    def value(ws, line, row: int, cols: tuple[str, str]):
         if line.key:
-            cell = _value_cell(ws, row, value_cols, FILL_INPUT, UNLOCKED)
-            inputs[line.key] = cell.coordinate
-            if line.key.endswith("tanggal"):
-                cell.number_format = DATE_FORMAT
-            elif line.key.endswith("nip"):
-                cell.number_format = "@"  # 18 digits stay text (a number keeps only 15)
-            continue
-        value = line.value.format(mengetahui=MENGETAHUI[spec.tingkat])
-        cell = _value_cell(ws, row, value_cols, FILL_FORMULA if value.startswith("=") else NO_FILL, LOCKED, value)
-        if "tanggal" in value:
-            cell.number_format = DATE_FORMAT
-    return inputs
+            return value_cell(ws, row, cols, FILL_INPUT, UNLOCKED)
+        text = line.value.format(mengetahui=MENGETAHUI[spec.tingkat])
+        return value_cell(ws, row, cols, FILL_FORMULA if text.startswith("=") else NO_FILL, LOCKED, text)
+
+    return write_closing(ws, last_row, LEGEND, LEGEND_PT, value)
 
 
-def _finish_sheet(ws, spec: TemplateSpec, last_row: int, page_plan: pages.Plan) -> None:
-    paper = PAPERS[spec.kertas]
+def _finish_sheet(ws, spec: TemplateSpec, last_row: int) -> None:
+    """Screen first: frozen header and Kode..Indikator. Printed (a working copy), it fits one page wide."""
     ws.freeze_panes = FREEZE
     ws.sheet_view.zoomScale = 100
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{FAMILIAR_LAST}{closing_first_row(last_row) + SIGN_ROWS - 1}"  # support columns: screen only
-    for index in page_plan.breaks:
-        ws.row_breaks.append(Break(id=FIRST_DATA_ROW + index - 1))
-    if page_plan.break_before_closing:
-        ws.row_breaks.append(Break(id=last_row + 1))
+    ws.print_area = f"A1:{FAMILIAR_LAST}{closing_first_row(last_row) + SIGN_ROWS - 1}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = paper.code
-    ws.page_setup.scale = paper.scale
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.print_options.horizontalCentered = True
-    for side, inches in MARGIN_IN.items():
-        setattr(ws.page_margins, side, inches)
-    ws.oddFooter.left.text = SOURCE_NOTE
+    ws.page_setup.paperSize = PAPERS[spec.kertas].code
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.left.text = f"Lembar isian. Untuk dicetak dan ditandatangani: lembar '{SHEET_PRINT}'"
     ws.oddFooter.right.text = "Halaman &P"
     for part in (ws.oddFooter.left, ws.oddFooter.right):
         part.font, part.size = FONT_NAME, FONT_SIZE
@@ -465,6 +336,7 @@ def _write_meta(
         ("jenis_berkas", "daftar_tilik"),
         ("dibuat_oleh", f"kkb-excel {__version__}"),
         ("lembar", SHEET_MAIN),
+        ("lembar_cetak", SHEET_PRINT),
         ("baris_pertama", FIRST_DATA_ROW),
         ("baris_terakhir", last_row),
         ("kertas", spec.kertas),
