@@ -292,24 +292,15 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     sys.exit(report.exit_status())
 
 
-def _with_rollups(submissions, checked: list) -> list:
-    """Every submission's result in order: rollup files (S14, not validated as submissions) added to the checked ones."""
+def _validate(files, laporan, json_path, anotasi, jobs, rinci):
+    from kkb_excel.output import laporan as out
+    from kkb_excel.read.pool import read_all
     from kkb_excel.validators.run import validate_submissions
 
-    rollups = [s for s in submissions if s.is_rollup]
-    done, skipped = iter(checked), iter(validate_submissions(rollups).files if rollups else ())
-    return [next(skipped) if s.is_rollup else next(done) for s in submissions]
-
-
-def _validate(files, laporan, json_path, anotasi, jobs, rinci):
-    from kkb_excel.findings import Report
-    from kkb_excel.output import laporan as out
-    from kkb_excel.read.cache import read_cached
-
-    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
+    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:  # validated here: one pandas import, not one per worker
         task = bar.add_task("baca", total=len(files))
-        submissions, checked, _ = read_cached(files, None, jobs, progress=lambda n: bar.advance(task, n))  # checked in the workers
-        report = Report(_with_rollups(submissions, checked.files))
+        submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
+        report = validate_submissions(submissions)
     lines = []
     for result in report.files:
         lines.append(out.file_line(result))
