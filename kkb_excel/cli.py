@@ -395,6 +395,8 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     outputs = tuple(p for p in (output, csv_path, parquet, pdf_path, cache_path(output)) if p)
     config = RunConfig(tingkat, tahun, wilayah_code, semester, overrides, outputs)
     files = discover(list(paths))
+    if store is not None:  # the cache lives beside the rollup, in a folder every output may create
+        store.parent.mkdir(parents=True, exist_ok=True)
     with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
         task = bar.add_task("baca", total=len(files))
         submissions, report, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))

@@ -97,8 +97,8 @@ def test_counts_reconcile_desa_kecamatan_kabupaten(kab):
 def test_opd_conflict_is_reported_not_resolved(kab):
     [conflict] = kab.conflicts
     assert (conflict.kode_wilayah, conflict.kode_indikator, conflict.semester) == (C, SHARE, 1)
-    assert conflict.nilai == 'Pemerintah Desa: Status Sem I ya | =HYPERLINK("x"): Status Sem I tidak'  # file-name order
-    assert conflict.sumber.startswith('Pemerintah Desa (') and '; =HYPERLINK("x") (' in conflict.sumber and "Semester I" in conflict.ditahan
+    assert conflict.nilai == '=HYPERLINK("x"): Status Sem I tidak | Pemerintah Desa: Status Sem I ya'  # OPD, then file name
+    assert conflict.sumber.startswith('=HYPERLINK("x") (') and "; Pemerintah Desa (" in conflict.sumber and "Semester I" in conflict.ditahan
     r = rec(kab, "kecamatan", "33.74.01", SHARE)
     assert (r["unit_ya_1"], r["unit_berstatus_1"], r["capaian_1"]) == (1, 2, 50.0)  # C left out: A ya, B tidak
     assert r["persen_1"] == 62.5 and "beberapa OPD" in r["catatan"] and r["konflik_1"] == 1

@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 
 from kkb_excel import capaian
 from kkb_excel.keys import BELUM_TERSEDIA
+from kkb_excel.template.form_parts import FILL_FORMULA, FILL_INPUT, SIGN_OFF, closing_first_row
 from kkb_excel.template.layout import (
     COL,
     FIRST_DATA_ROW,
@@ -18,7 +19,6 @@ from kkb_excel.template.layout import (
     TEMPLATE_VERSION,
     identity_cell,
 )
-from kkb_excel.template.form_parts import FILL_FORMULA, FILL_INPUT, SIGN_OFF, closing_first_row
 from kkb_excel.template.print_sheet import mirror
 
 

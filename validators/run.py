@@ -12,6 +12,7 @@ from kkb_excel.findings import FileResult, Report, finding
 from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import identity_cell
+from kkb_excel.template.opd_layout import OPD_ID
 from kkb_excel.tingkat import CODE_PARTS, tingkat_of
 from kkb_excel.validators import schemas
 from kkb_excel.validators.filechecks import check_file
@@ -50,6 +51,15 @@ def _value_fields(code: str, key: str, rec, satuan: str) -> dict:
     return fields
 
 
+COMPUTED_TWICE = ("V01",)  # a negative computed capaian (-50, never typed) repeats its pembilang's V01
+
+
+def _capaian_computed(sub: Submission, cara_isi: str) -> bool:
+    """Is this row's capaian computed from pembilang/penyebut or status (not typed, so never the clerk's to fix)?"""
+    typed_ratio = str(sub.meta.get("template_versi")) == "1" and sub.meta.get("template_id") != OPD_ID
+    return cara_isi == "status" or (cara_isi == "rasio" and not typed_ratio)
+
+
 def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list:
     """The pandera rules over every observed row of every file, mapped back to cells."""
     frame, positions = values_frame(submissions, catalogue)
@@ -57,6 +67,8 @@ def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list:
     for code, key, index in schemas.failures(schemas.VALUES, frame):
         sub = submissions[positions[index][0]]
         rec = sub.records[positions[index][1]]
+        if code in COMPUTED_TWICE and key.startswith("capaian") and _capaian_computed(sub, catalogue.get(rec.kode).cara_isi):
+            continue  # a locked formula's result: the pembilang/penyebut that made it carry V01/V03 already
         fields = _value_fields(code, key, rec, catalogue.get(rec.kode).satuan)
         found.append(finding(code, sub.berkas, lembar=sub.sheet, sel=sub.cell(key, rec.baris), kode_indikator=rec.kode,
                              kolom=COLUMN_LABEL[key], nilai=rec.value(key), **fields))  # fmt: skip

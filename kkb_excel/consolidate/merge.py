@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import PurePath
 
 from kkb_excel.catalogue import Catalogue, Indicator
 from kkb_excel.consolidate import aggregate
@@ -99,9 +100,14 @@ def single_source(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
     return partials
 
 
+def _source_order(sub: Submission) -> tuple[str, str, str]:
+    """OPD, then file name: the same order however the run was given its folders (rollup of rollups = direct)."""
+    return (str(sub.identity.get("opd") or ""), PurePath(sub.berkas.replace("\\", "/")).name, sub.berkas)
+
+
 def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str, Partial], list[Conflict]]:
     """One unit's partials from its sources (OPDs, same-date submissions)."""
-    subs = sorted(subs, key=lambda s: s.berkas)
+    subs = sorted(subs, key=_source_order)
     if len(subs) == 1:
         return dict(subs[0].leaves) if subs[0].leaves is not None else single_source(subs[0], catalogue), []
     by_ind: dict[str, list[tuple[Submission, Record]]] = defaultdict(list)

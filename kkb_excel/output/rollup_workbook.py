@@ -429,13 +429,21 @@ ANALYST_COLUMNS = (
 CSV_FORMATS = ("indonesia", "standar")
 
 
+def exported_levels(rollup: Rollup) -> list[str]:
+    """Tiers of the long export. Desa rows only up to a kabupaten rollup: a kabupaten rollup carries no
+    desa values, so a provinsi rollup built from kabupaten rollups could not repeat them, and a rollup
+    of rollups must export exactly what the direct rollup exports."""
+    keep_desa = TINGKAT.index(rollup.tingkat) <= TINGKAT.index("kabupaten")
+    return [level for level in rollup.levels() if level != "desa" or keep_desa]
+
+
 def analyst_rows(rollup: Rollup, catalogue: Catalogue | None = None) -> list[dict]:
     """One row per tier x unit x indicator x semester, with the run's year, tier and scope: stackable."""
     scope = rollup.wilayah or NASIONAL
     run = {"tahun": rollup.tahun, "tingkat_rekap": rollup.tingkat, "kode_cakupan": scope,
            "nama_cakupan": rollup.names.get(scope, "Indonesia" if scope == NASIONAL else scope)}  # fmt: skip
     out = []
-    for r in records(rollup, catalogue):
+    for r in records(rollup, catalogue, exported_levels(rollup)):
         for s in rekap_form.semesters(rollup):
             out.append({**run, "semester": s, **{k: r[k] for k in RECORD_COLUMNS if not k[-1].isdigit()},
                         "capaian": r[f"capaian_{s}"], "persen_capaian": r[f"persen_{s}"], "kategori": r[f"kategori_{s}"],

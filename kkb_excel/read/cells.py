@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kkb_excel.catalogue import load_catalogue
 from kkb_excel.findings import finding
 from kkb_excel.keys import STATUS_KEYS
 from kkb_excel.numbers import NumberFormatError, parse_number, tampil
@@ -15,6 +16,8 @@ def parse_value(sub: Submission, key: str, raw, where: dict):
     if key in STATUS_KEYS:  # compared as typed, lower case; a TRUE cell stays "TRUE" in messages
         return (raw.strip().lower() or None) if isinstance(raw, str) else tampil(raw)
     try:
+        if isinstance(raw, str) and raw.rstrip().endswith("%") and not _percent_cell(key, where.get("kode_indikator")):
+            raise NumberFormatError(raw)  # '80%' typed in a count, pembilang or penyebut cell is no count
         parsed = parse_number(raw)
     except NumberFormatError:
         sub.findings.append(finding("N01", sub.berkas, nilai=raw, **where))
@@ -23,3 +26,9 @@ def parse_value(sub: Submission, key: str, raw, where: dict):
         plain = str(int(parsed.value)) if parsed.value.is_integer() else tampil(parsed.value)  # "1234": no separator to misread
         sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, **where))
     return parsed.value
+
+
+def _percent_cell(key: str, kode: object) -> bool:
+    """Does this cell hold a percentage (a typed capaian of a percentage indicator), where '80%' means 80?"""
+    catalogue = load_catalogue()
+    return key.startswith("capaian_") and kode in catalogue and catalogue.get(kode).persentase

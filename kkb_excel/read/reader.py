@@ -8,6 +8,7 @@ never raises for a bad file.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import zipfile
 from datetime import date, datetime
@@ -123,6 +124,10 @@ def _open_zip(sub: Submission, path: Path) -> zipfile.ZipFile:
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         _stop(sub, "S08", sebab=f"Isi arsip tidak wajar ({total / 1e6:.0f} MB setelah dibuka, rasio {total / packed:.0f}x)")
     names = set(archive.namelist())
+    if "xl/workbook.bin" in names:
+        _stop(sub, "S01", sebab="workbook biner Excel (.xlsb) tidak dapat diperiksa; simpan sebagai .xlsx (Excel Workbook)")
+    if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
+        _stop(sub, "S01", sebab="berkas OpenDocument (LibreOffice, .ods); buka lalu simpan sebagai .xlsx (Excel 2007-365)")
     if "xl/workbook.xml" not in names:
         _stop(sub, "S01", sebab="arsip zip ini bukan workbook Excel (tidak ada xl/workbook.xml)")
     return archive
@@ -131,10 +136,11 @@ def _open_zip(sub: Submission, path: Path) -> zipfile.ZipFile:
 def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: zipfile.ZipFile | None) -> None:
     from python_calamine import CalamineWorkbook
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        _stop(sub, "S01", sebab=f"workbook tidak dapat dibuka ({type(exc).__name__})")
+    try:  # calamine picks its parser by the name's extension: a renamed file is opened by its content
+        by_name = path.suffix.lower() == (".xls" if sub.kind == "xls" else ".xlsx" if sub.kind == "xlsx" else ".xlsm")
+        workbook = CalamineWorkbook.from_path(str(path)) if by_name else CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    except Exception:
+        _stop(sub, "S01", sebab="workbook rusak atau bukan format Excel yang dikenal; buka di Excel lalu simpan ulang sebagai .xlsx")
     if SHEET_META not in workbook.sheet_names:
         _stop(sub, "S03", sebab="lembar metadata '_kkb' tidak ada")
     try:
