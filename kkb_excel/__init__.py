@@ -29,7 +29,8 @@ The pipeline, stage by stage (folder -> role):
   `submission` Record and Submission · `cells` one typed cell value as its column expects it
   · `xlsxscan` formula text, error cells and % styles from the XML ·
   `xlsscan` error values in legacy .xls · `opd_reader` an OPD workbook -> one Submission per
-  reported desa row · `pool` reads many files in workers · `cache` read results kept beside a rollup.
+  reported desa row · `pool` reads (and for consolidate validates) many files in workers · `cache`
+  each file's read and validation results kept beside a rollup.
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
   severity, title and message template, and `schemas` the pandera value and identity schemas · `filechecks` per-file
   rules run in the workers · `run` frames -> pandera -> findings -> Report.

@@ -297,7 +297,7 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
     from kkb_excel.read.pool import read_all
     from kkb_excel.validators.run import validate_submissions
 
-    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
+    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:  # validated here: one pandas import, not one per worker
         task = bar.add_task("baca", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
         report = validate_submissions(submissions)
@@ -388,7 +388,6 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     from kkb_excel.read.cache import cache_path, read_cached
     from kkb_excel.read.discover import discover
     from kkb_excel.targets import load_targets
-    from kkb_excel.validators.run import validate_submissions
 
     output, csv_path, parquet, pdf_path = _rollup_outputs(output, csv_path, parquet, pdf_path)
     overrides = load_targets(target_file) if target_file else {}
@@ -400,8 +399,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
         store.parent.mkdir(parents=True, exist_ok=True)
     with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
         task = bar.add_task("baca", total=len(files))
-        submissions, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
-        report = validate_submissions([s for s in submissions if not s.is_rollup])
+        submissions, report, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
         rollup = run(submissions, report, config, {f.berkas: f.path for f in files})
         why = nothing_accepted(rollup)
         if why is None:

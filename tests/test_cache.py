@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 from datetime import date
 
@@ -98,3 +99,22 @@ def test_a_damaged_cache_is_rebuilt_and_never_read_as_input(folder, tmp_path):
     out = _consolidate(folder, inside)
     assert "rekap.kkb-cache" not in out
     assert f"{len(DESA)} berkas dari cache" in out
+
+
+def test_workers_validate_their_chunks_and_give_the_same_rollup(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(read_cache, "PARALLEL_MIN_FILES", 0)  # 4 files through spawn workers
+    assert f"0 berkas dari cache, {len(DESA)} berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
+    assert f"{len(DESA)} berkas dari cache" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
+
+
+def test_results_checked_on_another_day_are_checked_again(folder, tmp_path):
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    store = tmp_path / "rekap.kkb-cache"
+    with sqlite3.connect(store) as db:  # as if the first run had been yesterday or earlier
+        for path, payload in db.execute("SELECT path, payload FROM entries").fetchall():
+            _, checked = pickle.loads(payload)
+            db.execute("UPDATE entries SET payload = ? WHERE path = ?", (pickle.dumps(("2000-01-01", checked)), path))
+    assert f"{len(DESA)} berkas dari cache" in _same_as_uncached(folder, tmp_path)
+    with sqlite3.connect(store) as db:
+        days = {pickle.loads(payload)[0] for (payload,) in db.execute("SELECT payload FROM entries")}
+    assert days == {date.today().isoformat()}

@@ -91,6 +91,15 @@ def _source(sub: Submission) -> str:
     return f"{sub.identity.get('opd') or '-'} ({sub.berkas})"
 
 
+def single_source(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
+    """The partials of a unit with this one submission (workers compute them ahead: `Submission.leaves`)."""
+    partials = {}
+    for rec in sub.records:
+        if rec.diamati and (rec.belum_tersedia or any(v is not None for v in rec.inputs())):
+            partials[rec.kode] = aggregate.leaf(catalogue.get(rec.kode), rec.value, rec.belum_tersedia)
+    return partials
+
+
 def _source_order(sub: Submission) -> tuple[str, str, str]:
     """OPD, then file name: the same order however the run was given its folders (rollup of rollups = direct)."""
     return (str(sub.identity.get("opd") or ""), PurePath(sub.berkas.replace("\\", "/")).name, sub.berkas)
@@ -100,11 +109,7 @@ def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple
     """One unit's partials from its sources (OPDs, same-date submissions)."""
     subs = sorted(subs, key=_source_order)
     if len(subs) == 1:
-        partials = {}
-        for rec in subs[0].records:
-            if rec.diamati and (rec.belum_tersedia or any(v is not None for v in rec.inputs())):
-                partials[rec.kode] = aggregate.leaf(catalogue.get(rec.kode), rec.value, rec.belum_tersedia)
-        return partials, []
+        return dict(subs[0].leaves) if subs[0].leaves is not None else single_source(subs[0], catalogue), []
     by_ind: dict[str, list[tuple[Submission, Record]]] = defaultdict(list)
     for sub in subs:
         for rec in sub.records:

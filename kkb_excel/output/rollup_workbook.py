@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -125,34 +126,54 @@ class _Sheet:
         self.wrap = wrap or {}  # column -> fixed width, text wrapped
         self.widths: dict[int, int] = {}
         self.header_row: int | None = None
+        self._formats: dict[tuple, object] = {}
 
     def append(self, values, bold: bool = False, header: bool = False) -> None:
-        styles = self.styles
         if header:
             self.header_row = self.row
         wrapped = [text_lines(v, self.wrap[c]) for c, v in enumerate(values) if c in self.wrap and isinstance(v, str)]
         if max(wrapped, default=1) > 1:
             self.ws.set_row(self.row, max(wrapped) * FONT_SIZE * 1.3 + 3)
+        ws, row, widths, fmt = self.ws, self.row, self.widths, self._format
+        sized = not (bold and len(values) == 1)  # a bold one-cell title line does not widen its column
         for col, value in enumerate(values):
             if value is None or (value := clean(value)) is None:
                 continue
             if header:
-                self.ws.write_string(self.row, col, str(value), styles.header())
-                self.widths[col] = max(self.widths.get(col, 0), max((len(w) for w in str(value).split()), default=0))
+                ws.write_string(row, col, str(value), fmt("header", False))
+                widths[col] = max(widths.get(col, 0), max((len(w) for w in str(value).split()), default=0))
                 continue
-            if not (bold and col == 0 and len(values) == 1):
-                self.widths[col] = max(self.widths.get(col, 0), shown_width(value))
+            if sized or col:
+                width = (len(value) if "\n" not in value else shown_width(value)) if type(value) is str else shown_width(value)
+                if width > widths.get(col, -1):
+                    widths[col] = width
             if isinstance(value, str):
-                fmt = styles.text(bold=True) if bold else styles.text(text_wrap=True) if col in self.wrap else styles.text()
-                self.ws.write_string(self.row, col, value, fmt)  # never a formula, whatever it starts with
+                ws.write_string(row, col, value, fmt("text", "bold" if bold else "wrap" if col in self.wrap else ""))  # never a formula
             elif isinstance(value, bool):
-                self.ws.write_boolean(self.row, col, value, styles.text())
+                ws.write_boolean(row, col, value, fmt("text", ""))
             elif col in self.percent:
-                self.ws.write_number(self.row, col, capaian.excel_round(value, 2), styles.percent(capaian.kategori(value), bold=bold))
+                ws.write_number(row, col, capaian.excel_round(value, 2), fmt("percent", (capaian.kategori(value), bold)))
             else:
                 shown = value if float(value).is_integer() else capaian.excel_round(value, 2)
-                self.ws.write_number(self.row, col, shown, styles.number(shown, bold=bold))
+                ws.write_number(row, col, shown, fmt("number", (float(shown).is_integer(), bold)))
         self.row += 1
+
+    def _format(self, kind: str, variant):
+        """The cell format of a kind and variant, made once per sheet (Styles keys every call by its properties)."""
+        key = (kind, variant)
+        found = self._formats.get(key)
+        if found is None:
+            styles = self.styles
+            if kind == "header":
+                found = styles.header()
+            elif kind == "text":
+                found = styles.text(bold=True) if variant == "bold" else styles.text(text_wrap=True) if variant == "wrap" else styles.text()
+            elif kind == "percent":
+                found = styles.percent(variant[0], bold=variant[1])
+            else:
+                found = styles.number(1 if variant[0] else 0.5, bold=variant[1])
+            self._formats[key] = found
+        return found
 
     def finish(self, fit_width: bool = True, portrait: bool = False, maximum: float = 50, repeat: bool = True) -> None:
         """Column widths fitted to what was written; print set-up with the (last) header row repeated."""
@@ -377,13 +398,18 @@ def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catal
 
 def _raw(sheet: _Sheet, values) -> None:
     """A machine row: exact values, no formats (hidden sheets are read back by `consolidate`)."""
+    ws, row = sheet.ws, sheet.row
     for col, value in enumerate(values):
-        if value is None or (value := clean(value)) is None:
+        if value is None:
             continue
-        if isinstance(value, str):
-            sheet.ws.write_string(sheet.row, col, value)
-        else:
-            sheet.ws.write_number(sheet.row, col, value)
+        if type(value) is float:  # most cells: partial sums, written unless NaN/inf (as clean does)
+            if math.isfinite(value):
+                ws.write_number(row, col, value)
+        elif (value := clean(value)) is not None:
+            if isinstance(value, str):
+                ws.write_string(row, col, value)
+            else:
+                ws.write_number(row, col, value)
     sheet.row += 1
 
 

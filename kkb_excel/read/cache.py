@@ -1,11 +1,13 @@
-"""A cache of read-and-checked files beside a rollup, so that a rerun re-reads only what changed.
+"""A cache of read-and-validated files beside a rollup, so that a rerun reads and checks only what changed.
 
 One SQLite file per output holds, per input file, its path, size, mtime, SHA-256 and the pickled
-submissions read from it. An entry is used only when the file's bytes hash to the stored SHA-256
-(a touched but unchanged file is served from the cache; a changed byte means a re-read). The whole
-cache is dropped when its fingerprint changes: kkb-excel's version and source code, the catalogue
-version and the template and rollup versions. Reading does not depend on any consolidate option,
-so options never invalidate entries (they act after reading).
+submissions read from it with their validation results and the day they were checked. An entry is
+used only when the file's bytes hash to the stored SHA-256 (a touched but unchanged file is served
+from the cache; a changed byte means a re-read). Results checked on another day are checked again
+from the cached read (date rules depend on today). The whole cache is dropped when its fingerprint
+changes: kkb-excel's version and source code, the catalogue version and the template and rollup
+versions. Reading and validating do not depend on any consolidate option, so options never
+invalidate entries (they act after validation).
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from kkb_excel import __version__, validators
 from kkb_excel.catalogue import load_catalogue
+from kkb_excel.findings import Report
 from kkb_excel.parallel import chunked, map_chunks
 from kkb_excel.read.discover import Discovered
-from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, read_chunk
+from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, Checked, check_chunk, read_chunk, validated
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import ROLLUP_VERSION, TEMPLATE_VERSION
 
@@ -85,30 +89,51 @@ def _open(store: Path) -> sqlite3.Connection:
 
 def read_cached(
     files: list[Discovered], store: Path | None, jobs: int = 1, progress: Callable[[int], None] | None = None
-) -> tuple[list[Submission], CacheStats]:
-    """Every file's submissions in file order, from the cache where the bytes are unchanged; `store` None reads all."""
-    with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
-        hashes = list(hashing.map(_sha256, (f.path for f in files)))
+) -> tuple[list[Submission], Report, CacheStats]:
+    """Every file's submissions in file order and the validation of the non-rollup ones, from the cache where
+    the bytes are unchanged; `store` None reads and checks all (`kkb-excel validate`, --tanpa-cache)."""
+    hashes = [""] * len(files)
+    if store is not None:
+        with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
+            hashes = list(hashing.map(_sha256, (f.path for f in files)))
     db = _open(store) if store is not None else None
     known = dict(_rows(db)) if db is not None else {}
-    results: list[list[Submission] | None] = []
-    missing = []
+    today = date.today().isoformat()
+    results: list[list[Checked] | None] = []
+    missing, stale = [], []
     for i, (file, sha) in enumerate(zip(files, hashes, strict=True)):
         hit = known.get(str(file.path.resolve()))
         if hit and hit[0] == sha and hit[1] == file.berkas:
-            results.append(pickle.loads(hit[2]))
+            day, checked = pickle.loads(hit[2])
+            results.append(checked)
+            if day != today:
+                stale.append(i)
             if progress:
                 progress(1)
         else:
             results.append(None)
             missing.append(i)
+    if stale:  # read on another day: the date rules are applied again to the cached read
+        for i, checked in zip(stale, validated([[s for s, _ in results[i]] for i in stale]), strict=True):
+            results[i] = checked
     items = [(str(files[i].path), files[i].berkas) for i in missing]
-    parallel = jobs > 1 and len(items) >= PARALLEL_MIN_FILES
-    for i, subs in zip(missing, map_chunks(read_chunk, chunked(items, jobs, MAX_CHUNK), parallel, jobs, progress), strict=True):
-        results[i] = subs
+    parallel = jobs > 1 and len(items) >= max(1, PARALLEL_MIN_FILES)
+    chunks = chunked(items, jobs, MAX_CHUNK)
+    payloads: dict[int, bytes] = {}
+    if parallel:  # each worker validates its own chunks: the parent only merges
+        for i, payload in zip(missing, map_chunks(check_chunk, chunks, True, jobs, progress), strict=True):
+            _, results[i] = pickle.loads(payload)
+            payloads[i] = payload
+    else:
+        for i, checked in zip(missing, validated(map_chunks(read_chunk, chunks, False, jobs, progress)), strict=True):
+            results[i] = checked
     if db is not None:
-        _store(db, files, hashes, results, missing)
-    return [sub for subs in results for sub in subs or []], CacheStats(len(files) - len(missing), len(missing))
+        for i in missing + stale:
+            payloads.setdefault(i, pickle.dumps((today, results[i]), protocol=pickle.HIGHEST_PROTOCOL))
+        _store(db, files, hashes, payloads)
+    pairs = [pair for checked in results for pair in checked or []]
+    report = Report([result for _, result in pairs if result is not None])
+    return [sub for sub, _ in pairs], report, CacheStats(len(files) - len(missing), len(missing))
 
 
 def _rows(db: sqlite3.Connection):
@@ -116,13 +141,12 @@ def _rows(db: sqlite3.Connection):
         yield path, (sha, berkas, payload)
 
 
-def _store(db: sqlite3.Connection, files: list[Discovered], hashes: list[str], results, missing: list[int]) -> None:
-    """Write new entries and forget files that are gone, in one transaction."""
+def _store(db: sqlite3.Connection, files: list[Discovered], hashes: list[str], payloads: dict[int, bytes]) -> None:
+    """Write new entries (file index -> pickled (day, results)) and forget files that are gone, in one transaction."""
     present = [str(f.path.resolve()) for f in files]
     with db:
-        for i in missing:
+        for i, payload in sorted(payloads.items()):
             stat = files[i].path.stat()
-            payload = pickle.dumps(results[i], protocol=pickle.HIGHEST_PROTOCOL)
             db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
                        (present[i], files[i].berkas, stat.st_size, stat.st_mtime_ns, hashes[i], payload))  # fmt: skip
         db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")

@@ -249,7 +249,7 @@ def _read_identity(sub: Submission, grid: list[list]) -> None:
 
 def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Catalogue) -> None:
     kode_col = column_index(str(sub.meta["kolom_kode"]))
-    columns = [(key, column_index(str(sub.meta[f"kolom_{key}"]))) for key in VALUE_KEYS]
+    columns = [(key, column_index(str(sub.meta[f"kolom_{key}"])), key in NUMBER_KEYS) for key in VALUE_KEYS]
     for kode, row, diamati in indicator_rows:
         cells = grid[row - 1] if 0 < row <= len(grid) else []
         found = cells[kode_col] if kode_col < len(cells) else ""
@@ -260,11 +260,12 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
         if kode not in catalogue:
             continue
         values = []
-        for key, col in columns:
-            raw = cells[col] if col < len(cells) else ""
+        width = len(cells)
+        for key, col, number in columns:
+            raw = cells[col] if col < width else ""
             if raw == "" or raw is None:
                 values.append(None)
-            elif type(raw) is float and key in NUMBER_KEYS and math.isfinite(raw):
+            elif number and type(raw) is float and math.isfinite(raw):
                 values.append(raw)
             else:
                 values.append(_parse(sub, key, raw, kode, row))
@@ -281,10 +282,19 @@ def _read_rows(sub: Submission, grid: list[list], indicator_rows, catalogue: Cat
 
 
 def _ratio(num, den) -> float | None:
+    if num == 0 or den == 0:  # keeps the sign of a zero (the cache below would not)
+        return _exact_ratio(num, den)
+    return _cached_ratio(num, den)
+
+
+def _exact_ratio(num, den) -> float | None:
     try:
         return capaian.ratio_value(num, den)
     except ArithmeticError:  # an overflowing ratio (1e308 / 0,5): V11 flags the numbers themselves
         return None
+
+
+_cached_ratio = lru_cache(maxsize=65536)(_exact_ratio)  # counts repeat across desa: rounding (Decimal) done once per pair
 
 
 def _capaian_is_formula(cara_isi: str, meta: dict) -> bool:
@@ -345,25 +355,27 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     _input_formulas(sub, xml, expected)
 
 
-def _input_cells(sub: Submission) -> dict[str, tuple[str | None, str]]:
-    """Every cell an OPD types into: ref -> (indicator code or None, column key or identity key)."""
-    cells: dict[str, tuple[str | None, str]] = {}
-    for rec in sub.records:
-        for key in VALUE_KEYS:
-            if key != "target":
-                cells[sub.cell(key, rec.baris)] = (rec.kode, key)
-    for key in ("opd", "petugas", "tanggal"):
-        if f"sel_{key}" in sub.identity:
-            cells[str(sub.identity[f"sel_{key}"])] = (None, key)
-    return cells
+def _input_cell(sub: Submission, ref: str, letters: dict[str, str], rows: dict[int, str]) -> tuple[str | None, str] | None:
+    """(indicator code or None, column key or identity key) when `ref` is a cell an OPD types into, else None."""
+    for key in ("tanggal", "petugas", "opd"):  # the identity cells, looked at first as they were the last written
+        if str(sub.identity.get(f"sel_{key}", "")) == ref and f"sel_{key}" in sub.identity:
+            return None, key
+    letter = ref.rstrip("0123456789")
+    row = int(ref[len(letter) :])
+    if letter in letters and row in rows:
+        return rows[row], letters[letter]
+    return None
 
 
 def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
     """N03 (cached value used) or N04 (no cached value) for a formula typed into an input cell."""
-    if formula_count(xml) <= len(expected):
+    count = formula_count(xml)
+    if count <= len(expected):
         return
-    inputs = _input_cells(sub)
-    suspects = sorted(ref for ref in formula_cells(xml) if ref not in expected and ref in inputs)
+    letters = {str(sub.meta[f"kolom_{key}"]): key for key in VALUE_KEYS if key != "target"}  # the last key of a letter wins
+    rows = {rec.baris: rec.kode for rec in sub.records}
+    inputs = {ref: cell for ref in formula_cells(xml, count) if ref not in expected and (cell := _input_cell(sub, ref, letters, rows))}
+    suspects = sorted(inputs)
     if not suspects:  # the fixed formulas of the form (sign-off, headings) are in no input cell
         return
     by_row = {rec.baris: rec for rec in sub.records}

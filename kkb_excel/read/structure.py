@@ -61,12 +61,14 @@ def column_shift(sub: Submission, grid: list[list]) -> object | None:
 def row_shift(sub: Submission, grid: list[list], indicator_rows) -> object | None:
     """S15 when every misplaced indicator row moved by the same offset (rows inserted or deleted)."""
     kode_col = column_index(str(sub.meta["kolom_kode"]))
+    misplaced = [(kode, row) for kode, row, _ in indicator_rows if _cell(grid, row, kode_col) != kode]
+    if not misplaced:
+        return None
     where = {}
     for row in range(1, len(grid) + 1):
         value = _cell(grid, row, kode_col)
         if isinstance(value, str) and value:
             where.setdefault(value, row)
-    misplaced = [(kode, row) for kode, row, _ in indicator_rows if _cell(grid, row, kode_col) != kode]
     offsets = {where[kode] - row for kode, row in misplaced if kode in where}  # a deleted row's kode is nowhere
     if len(offsets) != 1 or 0 in offsets:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from kkb_excel.findings import Finding
@@ -11,6 +12,7 @@ from kkb_excel.keys import CHECKED_KEYS, INPUT_VALUE_KEYS, VALUE_KEYS, is_belum_
 UNREADABLE_RULES = {"S01", "S02", "S03", "S04", "S07", "S08", "S09", "S15", "X01"}
 
 VALUE_INDEX = {key: i for i, key in enumerate(VALUE_KEYS)}
+_INPUTS = itemgetter(*(VALUE_INDEX[k] for k in INPUT_VALUE_KEYS))
 
 
 class Record(NamedTuple):
@@ -26,7 +28,7 @@ class Record(NamedTuple):
 
     def inputs(self) -> tuple:
         """What an OPD entered, in INPUT_VALUE_KEYS order (target and keterangan are not inputs)."""
-        return tuple(self.values[VALUE_INDEX[k]] for k in INPUT_VALUE_KEYS)
+        return _INPUTS(self.values)
 
     def checked_values(self) -> tuple:
         """The numbers and statuses the value schema checks, in CHECKED_KEYS order."""
@@ -56,6 +58,7 @@ class Submission:
     checked: bool = False  # per-file rules applied (kkb_excel.validators.filechecks)
     rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
     rows: list[Submission] = field(default_factory=list)  # kind "opd": one submission per reported desa row
+    leaves: dict | None = None  # its partials as the only source of its unit, computed where it was read (merge.single_source)
 
     @property
     def sheet(self) -> str | None:

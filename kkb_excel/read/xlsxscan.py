@@ -196,17 +196,21 @@ _CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\s([^>]*?)/?>")
 
 
-def percent_styles(styles_xml: bytes) -> set[str]:
-    """Style indexes (the `s` of a cell) whose number format shows a percent: how Excel stores a typed '55%'."""
+@lru_cache(maxsize=64)
+def percent_styles(styles_xml: bytes) -> frozenset[str]:
+    """Style indexes (the `s` of a cell) whose number format shows a percent: how Excel stores a typed '55%'.
+
+    Cached by content: the files of one batch mostly share one styles part.
+    """
     percent_ids = set(_BUILTIN_PERCENT)
     percent_ids.update(i for i, code in _NUMFMT.findall(styles_xml) if b"%" in code.replace(b'"%"', b""))
     block = _CELLXFS.search(styles_xml)
     if not block:
-        return set()
-    return {str(n) for n, xf in enumerate(_XF.findall(block.group(1))) if _attrs(xf).get(b"numFmtId") in percent_ids}
+        return frozenset()
+    return frozenset(str(n) for n, xf in enumerate(_XF.findall(block.group(1))) if _attrs(xf).get(b"numFmtId") in percent_ids)
 
 
-def styled_cells(xml: bytes, styles: set[str]) -> set[str]:
+def styled_cells(xml: bytes, styles: frozenset[str]) -> set[str]:
     """Cells of a sheet whose style is one of `styles`."""
     if not styles:
         return set()
@@ -218,10 +222,13 @@ def styled_cells(xml: bytes, styles: set[str]) -> set[str]:
 _FORMULA_CELL = re.compile(rb'r="([A-Z]+[0-9]+)"[^>]*><(?:\w+:)?f[ >/]')  # <f> is a cell's first child in OOXML
 
 
-def formula_cells(xml: bytes) -> set[str]:
-    """References of the cells holding a formula: one regex pass, the full scan only for unusual XML."""
+def formula_cells(xml: bytes, count: int | None = None) -> set[str]:
+    """References of the cells holding a formula: one regex pass, the full scan only for unusual XML.
+
+    `count`: `formula_count(xml)` where the caller has it already.
+    """
     found = {m.decode() for m in _FORMULA_CELL.findall(xml)}
-    return found if len(found) >= formula_count(xml) else set(scan_sheet(xml).formulas)
+    return found if len(found) >= (formula_count(xml) if count is None else count) else set(scan_sheet(xml).formulas)
 
 
 _ANY_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
