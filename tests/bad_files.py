@@ -13,3 +13,13 @@ def zip_bomb() -> bytes:
         z.writestr("xl/workbook.xml", b"<workbook/>")
         z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (4 * 1024 * 1024))
     return out.getvalue()
+
+
+def with_part(data: bytes, name: str, body: bytes) -> bytes:
+    """The workbook `data` with one more archive member (e.g. a VBA project in an .xlsm)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr(name, body)
+    return out.getvalue()

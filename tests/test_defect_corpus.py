@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bad_files import zip_bomb
+from bad_files import with_part, zip_bomb
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
@@ -117,15 +117,6 @@ def rezipped(data: bytes, member: str, change) -> bytes:
         for info in zin.infolist():
             body = zin.read(info)
             zout.writestr(info, change(body) if info.filename == member else body)
-    return out.getvalue()
-
-
-def with_part(data: bytes, name: str, body: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info, zin.read(info))
-        zout.writestr(name, body)
     return out.getvalue()
 
 

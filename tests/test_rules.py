@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from bad_files import zip_bomb
+from bad_files import with_part, zip_bomb
 from conftest import DESA
 from openpyxl import Workbook, load_workbook
 
@@ -204,7 +204,7 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S03", c.edited("s03.xlsx", _meta("template_id", "lain")), "S03", "B2", Status.DITOLAK)
     case("S04", c.edited("s04.xlsx", _meta("template_versi", "0")), "S04", "B3", Status.DITOLAK)
     case("S02", c.write("s02.xlsx", _encrypted(c.bytes())), "S02", None, Status.DITOLAK)
-    case("S05", c.write("s05.xlsm", _patch_add(c.bytes(), "xl/vbaProject.bin", b"\x00" * 64)), "S05", None, Status.DITERIMA)
+    case("S05", c.write("s05.xlsm", with_part(c.bytes(), "xl/vbaProject.bin", b"\x00" * 64)), "S05", None, Status.DITERIMA)
     case("S07", c.write("~$kunci.xlsx", b"\x00lock"), "S07", None, Status.DILEWATI)
     case("S08", c.write("s08.xlsx", zip_bomb()), "S08", None, Status.DITOLAK)
     case("S09", c.edited("s09.xlsx", lambda wb: setattr(wb[SHEET_MAIN], "title", "Isian")), "S09", None, Status.DITOLAK)
@@ -239,15 +239,6 @@ def _encrypted(data: bytes) -> bytes:
 
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(data)).encrypt("rahasia", out)
-    return out.getvalue()
-
-
-def _patch_add(data: bytes, name: str, content: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info, zin.read(info))
-        zout.writestr(name, content)
     return out.getvalue()
 
 
