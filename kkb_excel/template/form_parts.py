@@ -157,6 +157,14 @@ def value_cell(ws, row: int, cols: tuple[str, str], fill, protection, value=None
     return cell
 
 
+def page_footer(ws, left: str) -> None:
+    """Footer on every printed page: `left` text and the page number, in the table's font."""
+    ws.oddFooter.left.text = left
+    ws.oddFooter.right.text = "Halaman &P"
+    for part in (ws.oddFooter.left, ws.oddFooter.right):
+        part.font, part.size = FONT_NAME, FONT_SIZE
+
+
 def write_heading(ws, spec: TemplateSpec) -> None:
     title = ws[f"A{TITLE_ROW}"]
     put_text(title, TITLE)

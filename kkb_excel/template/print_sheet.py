@@ -29,6 +29,7 @@ from kkb_excel.template.form_parts import (
     closing_first_row,
     label_cell,
     observed,
+    page_footer,
     row_texts,
     sign_off_pt,
     style,
@@ -41,8 +42,6 @@ from kkb_excel.template.layout import (
     COLUMNS,
     FAMILIAR_LAST,
     FIRST_DATA_ROW,
-    FONT_NAME,
-    FONT_SIZE,
     HEADER_ROW,
     IDENTITY,
     MARGIN_IN,
@@ -163,9 +162,6 @@ def _page_setup(ws, spec: TemplateSpec, last_row: int, page_plan: pages.Plan) ->
     ws.print_options.horizontalCentered = True
     for side, inches in MARGIN_IN.items():
         setattr(ws.page_margins, side, inches)
-    ws.oddFooter.left.text = SOURCE_NOTE
-    ws.oddFooter.right.text = "Halaman &P"
-    for part in (ws.oddFooter.left, ws.oddFooter.right):
-        part.font, part.size = FONT_NAME, FONT_SIZE
+    page_footer(ws, SOURCE_NOTE)
     ws.protection.sheet = True
 

@@ -41,6 +41,7 @@ from kkb_excel.template.form_parts import (
     closing_first_row,
     label_cell,
     observed,
+    page_footer,
     row_texts,
     style,
     value_cell,
@@ -53,7 +54,6 @@ from kkb_excel.template.layout import (
     FAMILIAR_LAST,
     FIRST_DATA_ROW,
     FONT_NAME,
-    FONT_SIZE,
     FREEZE,
     HEADER_ROW,
     IDENTITY,
@@ -308,10 +308,7 @@ def _finish_sheet(ws, spec: TemplateSpec, last_row: int) -> None:
     ws.page_setup.paperSize = PAPERS[spec.kertas].code
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.left.text = f"Lembar isian. Untuk dicetak dan ditandatangani: lembar '{SHEET_PRINT}'"
-    ws.oddFooter.right.text = "Halaman &P"
-    for part in (ws.oddFooter.left, ws.oddFooter.right):
-        part.font, part.size = FONT_NAME, FONT_SIZE
+    page_footer(ws, f"Lembar isian. Untuk dicetak dan ditandatangani: lembar '{SHEET_PRINT}'")
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
