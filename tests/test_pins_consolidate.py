@@ -17,7 +17,9 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
 
 from __future__ import annotations
 
+import os
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,12 +27,19 @@ import pytest
 from consolidate_helpers import COUNT, RATIO, SHARE, SUM, rec, row_of, run
 from openpyxl import load_workbook
 
+from kkb_excel.catalogue import Catalogue
+from kkb_excel.consolidate.aggregate import FLAG_NOT_AGGREGATABLE
 from kkb_excel.consolidate.completeness import NOT_SENT, NOTHING_BELOW
-from kkb_excel.consolidate.run import nothing_accepted
+from kkb_excel.consolidate.model import RunConfig
+from kkb_excel.consolidate.run import consolidate, nothing_accepted
+from kkb_excel.errors import KkbError
 from kkb_excel.output.rollup_workbook import records, write_xlsx
+from kkb_excel.read.discover import discover
+from kkb_excel.read.pool import read_all
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, SHEET_MAIN, identity_cell
+from kkb_excel.validators.run import validate_submissions
 
 A, B, C, D, E = (f"33.74.01.100{i}" for i in range(1, 6))
 GREY = "S2.Pa.K4.a"  # observed by the kabupaten: grey in a desa form
@@ -316,6 +325,13 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
     assert [Path(x.berkas).name for x in kab.rejected] == ["e_ditolak.xlsx", "rusak.xlsx"]  # carried, with or without a unit
     seen = {Path(f[5]).name for f in kec.known_files}
     assert {Path(f[5]).name for f in kab.known_files} == seen | {"a_koreksi.xlsx", "b_kuno.xlsx", "f.xlsx"}  # a_lagi: a.xlsx's bytes
+    # C's figure in the rollup came from c1 and c2 (one OPD, one date, a conflict): a file of that OPD filled the same day
+    # is not older, so it replaces C in the rollup, and C's conflict leaves with C's old figure
+    make(tmp_path / "c", "c3.xlsx", C, {SUM: {"capaian_1": 11}}, tanggal=date(2024, 9, 1))
+    kab_c = run([tmp_path / "rekap", tmp_path / "c"], "kabupaten", "33.74")
+    assert manifest(kab_c)["c3.xlsx"] == manifest(kab)["a_koreksi.xlsx"]  # 'dipakai: ...; nilai desa ini di rekap itu diganti'
+    assert [(x.kode_wilayah, x.kode_indikator) for x in kab_c.conflicts] == [(B, RATIO), (B, SUM), (B, SHARE)]
+    assert rec(kab_c, "desa", C, SUM)["capaian_1"] == 11 and rec(kab_c, "kecamatan", "33.74.01", SUM)["laporan_1"] == 2  # A 3, C 11
 
     def reasons(*args, **kw):
         return manifest(run([tmp_path / "rekap"], *args, **kw))
@@ -333,6 +349,18 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
         "rekap-33.74.01.xlsx": ("digantikan", "cakupan tumpang tindih dengan rekap yang lebih baru rekap/rekap-33.74.xlsx"),
         "rekap-33.74.xlsx": ("diterima", ""),
     }
+    later = os.path.getmtime(tmp_path / "rekap" / "rekap-33.74.xlsx") + 3600  # the older rollup copied again: a newer file time
+    os.utime(tmp_path / "rekap" / "rekap-33.74.01.xlsx", (later, later))
+    assert reasons("kabupaten", "33.74")["rekap-33.74.xlsx"] == ("diterima", "")  # the rollup made last wins, not the file touched last
+    broken = tmp_path / "rusak" / "rekap-lama.xlsx"  # a rollup of another version: refused with the reader's reason
+    broken.parent.mkdir()
+    wb = load_workbook(tmp_path / "rekap" / "rekap-33.74.01.xlsx")
+    for row in wb["_kkb"].iter_rows(min_col=1, max_col=2):
+        if row[0].value == "template_versi":
+            row[1].value = "0"
+    wb.save(broken)
+    [(status, reason)] = manifest(run([broken.parent], "kecamatan", "33.74.01")).values()
+    assert (status, reason.strip()) == ("ditolak", "Rekap versi 0; kkb-excel ini membaca versi 2.")
     # a kabupaten rollup does not carry its desa: a unit it holds nothing for is added to its sums at every tier
     make(tmp_path / "lagi", "g.xlsx", "33.74.01.1007", {RATIO: ratio(1, 4)})
     prov = run([tmp_path / "rekap" / "rekap-33.74.xlsx", tmp_path / "lagi"], "provinsi", "33")
@@ -387,3 +415,65 @@ def test_a_rejected_file_with_a_code_outside_the_reference_counts_for_no_desa(ma
     assert [(Path(m.berkas).name, str(m.status)) for m in rollup.manifest] == [("tak_dikenal.xlsx", "ditolak")]
     assert rollup.desa_status == {} and rollup.completeness["kecamatan"]["33.74.01"]["masuk"] == 0
     assert [r.kode_wilayah for r in rollup.rejected] == ["33.74.01.9999"]
+
+
+def test_rollups_overlapping_only_outside_the_wilayah_are_both_used(make, wilayah, tmp_path):
+    """Two kecamatan rollups made without --wilayah share Kota Pekalongan's 33.75.01; a --wilayah 33.74 run uses both."""
+    pekalongan = [w.kode for w in wilayah.children("33.75.01", "desa")][:2]
+    make(tmp_path / "satu", "a.xlsx", A, {RATIO: ratio(1, 2)})
+    make(tmp_path / "satu", "p1.xlsx", pekalongan[0], {RATIO: ratio(1, 3)})
+    make(tmp_path / "dua", "lain.xlsx", "33.74.02.1001", {RATIO: ratio(1, 4)})
+    make(tmp_path / "dua", "p2.xlsx", pekalongan[1], {RATIO: ratio(1, 5)})
+    for name in ("satu", "dua"):
+        made = run([tmp_path / name], "kecamatan")
+        assert made.scope == sorted(["33.75.01", "33.74.01" if name == "satu" else "33.74.02"])
+        write_xlsx(made, tmp_path / "rekap" / f"rekap-{name}.xlsx")
+    kab = run([tmp_path / "rekap"], "kabupaten", "33.74")
+    assert manifest(kab) == {"rekap-satu.xlsx": ("diterima", ""), "rekap-dua.xlsx": ("diterima", "")}
+    r = rec(kab, "kabupaten", "33.74", RATIO)
+    assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"]) == (2, 6, 2)  # Miroto 1/2 + 33.74.02.1001 1/4; Pekalongan left out
+
+
+def test_newer_files_a_rollup_cannot_take_back_stop_the_run_naming_five(make, tmp_path):
+    """A kabupaten rollup does not carry its desa: six newer files for desa it holds stop the run; the message names five."""
+    desa = [f"33.74.01.100{i}" for i in range(1, 7)]
+    for i, kode in enumerate(desa):
+        make(tmp_path / "lama", f"d{i}.xlsx", kode, {RATIO: ratio(1, 2)})
+        make(tmp_path / "baru", f"d{i}.xlsx", kode, {RATIO: ratio(1, 3)}, tanggal=date(2024, 12, 20))
+    write_xlsx(run([tmp_path / "lama"], "kabupaten", "33.74"), tmp_path / "rekap" / "rekap-33.74.xlsx")
+    with pytest.raises(KkbError) as stopped:
+        run([tmp_path / "rekap", tmp_path / "baru"], "kabupaten", "33.74")
+    shown = "; ".join(f"baru/d{i}.xlsx ({kode}) vs rekap rekap/rekap-33.74.xlsx" for i, kode in enumerate(desa[:5]))
+    assert str(stopped.value).startswith(f"6 kiriman lebih baru atau tidak dikenal oleh rekap yang sudah memuat unit yang sama: {shown}. ")
+
+
+def test_a_run_outside_its_wilayah_names_the_three_places_with_most_files(make, tmp_path):
+    for name, kode in (("k1.xlsx", "33.71"), ("k2.xlsx", "33.72"), ("k3.xlsx", "33.73"), ("k4.xlsx", "33.75"), ("k5.xlsx", "33.75")):
+        make(tmp_path, name, kode, {})
+    rollup = run([tmp_path], "kecamatan", "33.74.01")
+    hint = "berkas untuk wilayah {}, di luar --wilayah 33.74.01; periksa --wilayah"
+    assert nothing_accepted(rollup) == (
+        f"Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2024: 2 {hint.format('33.75')}; 1 {hint.format('33.71')}; "
+        f"1 {hint.format('33.72')}."
+    )
+
+
+def test_an_indicator_not_added_up_is_not_added_when_a_file_joins_a_rollup(make, catalogue, tmp_path):
+    """With a catalogue where SUM is not added up (tidak_diagregasi), a desa file joining a kabupaten rollup's units
+    marks SUM there as not aggregated, as a run from the files themselves does, and never adds its value."""
+    make(tmp_path / "lama", "a.xlsx", A, {RATIO: ratio(1, 2)})
+    make(tmp_path / "baru", "g.xlsx", "33.74.01.1007", {RATIO: ratio(1, 4), SUM: {"capaian_1": 5}})
+    custom = Catalogue([replace(i, agregasi="tidak_diagregasi") if i.kode == SUM else i for i in catalogue.all], catalogue.version)
+    write_xlsx(run([tmp_path / "lama"], "kabupaten", "33.74"), tmp_path / "rekap" / "rekap-33.74.xlsx")
+
+    def consolidated(*folders):
+        files = discover([str(f) for f in folders])
+        subs = read_all(files)
+        report = validate_submissions([s for s in subs if not s.is_rollup])
+        return consolidate(subs, report, RunConfig("provinsi", 2024, "33"), {f.berkas: f.path for f in files}, catalogue=custom)
+
+    for rollup in (consolidated(tmp_path / "rekap", tmp_path / "baru"), consolidated(tmp_path / "lama", tmp_path / "baru")):
+        for level, kode in (("kecamatan", "33.74.01"), ("kabupaten", "33.74"), ("provinsi", "33")):
+            part = rollup.partials[level][kode]
+            assert (part[SUM].sums, part[SUM].flags) == ({}, {FLAG_NOT_AGGREGATABLE}), (level, kode)
+            assert (part[RATIO].sums["pembilang_1"], part[RATIO].sums["penyebut_1"]) == (2, 6)
