@@ -41,7 +41,7 @@ from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, SHEET_MAIN, identity_cell
 from kkb_excel.validators.run import validate_submissions
 
-A, B, C, D, E = (f"33.74.01.100{i}" for i in range(1, 6))
+A, B, C, D, E, F = (f"33.74.01.100{i}" for i in range(1, 7))
 GREY = "S2.Pa.K4.a"  # observed by the kabupaten: grey in a desa form
 HALF = "S1.Pa.K2.a"  # a ratio observed by the desa
 HELD = {1: "Semester I indikator ini untuk unit ini tidak dipakai (tidak ikut dijumlahkan ke atas)",
@@ -189,6 +189,7 @@ def test_a_rejected_file_lists_every_error_with_its_cell(kec):
     assert (Path(broken.berkas).name, broken.kode_wilayah, broken.galat) == ("rusak.xlsx", "", 1)
     assert broken.alasan == f"[S01] {COMMON['rusak.xlsx'][1]}"  # the reader's own finding: no validation result
     assert kec.desa_status == {A: "diterima", B: "diterima", C: "diterima", D: "diterima", E: "ditolak"}
+    assert kec.names[E] == "Gabahan" and E not in kec.partials.get("desa", {})  # a rejected desa is named though it holds no value
 
 
 def test_files_seen_are_carried_for_the_next_run_once_per_content(kec):
@@ -305,7 +306,7 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
     shutil.copy(folder / "a.xlsx", new / "a_lagi.xlsx")
     make(new, "a_koreksi.xlsx", A, {RATIO: ratio(4, 16)}, tanggal=date(2024, 12, 20))
     make(new, "b_kuno.xlsx", B, {RATIO: ratio(7, 16)}, opd="Puskesmas", tanggal=date(2024, 6, 1))
-    make(new, "f.xlsx", "33.74.01.1006", {RATIO: ratio(1, 4)})
+    make(new, "f.xlsx", F, {RATIO: ratio(1, 4)})
     kab = run([tmp_path / "rekap", new], "kabupaten", "33.74")
     rekap = "rekap/rekap-33.74.01.xlsx"
     assert manifest(kab) == {
@@ -327,10 +328,15 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
     assert {Path(f[5]).name for f in kab.known_files} == seen | {"a_koreksi.xlsx", "b_kuno.xlsx", "f.xlsx"}  # a_lagi: a.xlsx's bytes
     # C's figure in the rollup came from c1 and c2 (one OPD, one date, a conflict): a file of that OPD filled the same day
     # is not older, so it replaces C in the rollup, and C's conflict leaves with C's old figure
+    # this run's own conflict (F, two OPDs) sorts among the rollup's; e_ditolak.xlsx, given again, is listed once as rejected
     make(tmp_path / "c", "c3.xlsx", C, {SUM: {"capaian_1": 11}}, tanggal=date(2024, 9, 1))
+    make(tmp_path / "c", "f1.xlsx", F, {SUM: {"capaian_1": 1}})
+    make(tmp_path / "c", "f2.xlsx", F, {SUM: {"capaian_1": 2}}, opd="Puskesmas")
+    shutil.copy(folder / "e_ditolak.xlsx", tmp_path / "c" / "e_ditolak.xlsx")
     kab_c = run([tmp_path / "rekap", tmp_path / "c"], "kabupaten", "33.74")
     assert manifest(kab_c)["c3.xlsx"] == manifest(kab)["a_koreksi.xlsx"]  # 'dipakai: ...; nilai desa ini di rekap itu diganti'
-    assert [(x.kode_wilayah, x.kode_indikator) for x in kab_c.conflicts] == [(B, RATIO), (B, SUM), (B, SHARE)]
+    assert [(x.kode_wilayah, x.kode_indikator) for x in kab_c.conflicts] == [(B, RATIO), (B, SUM), (B, SHARE), (F, SUM)]
+    assert [Path(x.berkas).name for x in kab_c.rejected] == ["e_ditolak.xlsx", "rusak.xlsx"]
     assert rec(kab_c, "desa", C, SUM)["capaian_1"] == 11 and rec(kab_c, "kecamatan", "33.74.01", SUM)["laporan_1"] == 2  # A 3, C 11
 
     def reasons(*args, **kw):
@@ -432,6 +438,9 @@ def test_rollups_overlapping_only_outside_the_wilayah_are_both_used(make, wilaya
     assert manifest(kab) == {"rekap-satu.xlsx": ("diterima", ""), "rekap-dua.xlsx": ("diterima", "")}
     r = rec(kab, "kabupaten", "33.74", RATIO)
     assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"]) == (2, 6, 2)  # Miroto 1/2 + 33.74.02.1001 1/4; Pekalongan left out
+    every = run([tmp_path / "rekap"], "kabupaten")  # without --wilayah they overlap: the newer is used, and its scope is expected
+    assert manifest(every)["rekap-satu.xlsx"] == ("digantikan", "cakupan tumpang tindih dengan rekap yang lebih baru rekap/rekap-dua.xlsx")
+    assert every.scope == ["33.74", "33.75"]
 
 
 def test_newer_files_a_rollup_cannot_take_back_stop_the_run_naming_five(make, tmp_path):
@@ -447,14 +456,17 @@ def test_newer_files_a_rollup_cannot_take_back_stop_the_run_naming_five(make, tm
     assert str(stopped.value).startswith(f"6 kiriman lebih baru atau tidak dikenal oleh rekap yang sudah memuat unit yang sama: {shown}. ")
 
 
-def test_a_run_outside_its_wilayah_names_the_three_places_with_most_files(make, tmp_path):
-    for name, kode in (("k1.xlsx", "33.71"), ("k2.xlsx", "33.72"), ("k3.xlsx", "33.73"), ("k4.xlsx", "33.75"), ("k5.xlsx", "33.75")):
+def test_a_run_outside_its_wilayah_names_the_three_places_with_most_files(make, wilayah, tmp_path):
+    """Places are kabupaten/kota: a kabupaten form and a desa form of Cilacap (33.01) count as two files for 33.01."""
+    files = (("k1.xlsx", "33.01"), ("k2.xlsx", "33.02"), ("k3.xlsx", "33.03"), ("k4.xlsx", "33.75"), ("k5.xlsx", "33.75"))
+    for name, kode in files:
         make(tmp_path, name, kode, {})
+    make(tmp_path, "k6.xlsx", wilayah.children("33.01", "desa")[0].kode, {RATIO: ratio(1, 2)})
     rollup = run([tmp_path], "kecamatan", "33.74.01")
     hint = "berkas untuk wilayah {}, di luar --wilayah 33.74.01; periksa --wilayah"
     assert nothing_accepted(rollup) == (
-        f"Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2024: 2 {hint.format('33.75')}; 1 {hint.format('33.71')}; "
-        f"1 {hint.format('33.72')}."
+        f"Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2024: 2 {hint.format('33.01')}; 2 {hint.format('33.75')}; "
+        f"1 {hint.format('33.02')}."
     )
 
 
@@ -477,3 +489,11 @@ def test_an_indicator_not_added_up_is_not_added_when_a_file_joins_a_rollup(make,
             part = rollup.partials[level][kode]
             assert (part[SUM].sums, part[SUM].flags) == ({}, {FLAG_NOT_AGGREGATABLE}), (level, kode)
             assert (part[RATIO].sums["pembilang_1"], part[RATIO].sums["penyebut_1"]) == (2, 6)
+
+
+def test_files_skipped_by_the_run_do_not_widen_its_scope(make, tmp_path):
+    make(tmp_path, "a.xlsx", A, {RATIO: ratio(1, 2)})
+    make(tmp_path, "lama.xlsx", "33.74.03.1001", {RATIO: ratio(1, 2)}, tahun=2023)
+    rollup = run([tmp_path], "kecamatan")
+    assert manifest(rollup)["lama.xlsx"] == ("dilewati", "tahun 2023, bukan 2024")
+    assert rollup.scope == ["33.74.01"] and set(rollup.completeness["kecamatan"]) == {"33.74.01"}
