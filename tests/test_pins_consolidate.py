@@ -17,6 +17,7 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import replace
@@ -327,17 +328,28 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
     seen = {Path(f[5]).name for f in kec.known_files}
     assert {Path(f[5]).name for f in kab.known_files} == seen | {"a_koreksi.xlsx", "b_kuno.xlsx", "f.xlsx"}  # a_lagi: a.xlsx's bytes
     # C's figure in the rollup came from c1 and c2 (one OPD, one date, a conflict): a file of that OPD filled the same day
-    # is not older, so it replaces C in the rollup, and C's conflict leaves with C's old figure
-    # this run's own conflict (F, two OPDs) sorts among the rollup's; e_ditolak.xlsx, given again, is listed once as rejected
-    make(tmp_path / "c", "c3.xlsx", C, {SUM: {"capaian_1": 11}}, tanggal=date(2024, 9, 1))
-    make(tmp_path / "c", "f1.xlsx", F, {SUM: {"capaian_1": 1}})
-    make(tmp_path / "c", "f2.xlsx", F, {SUM: {"capaian_1": 2}}, opd="Puskesmas")
-    shutil.copy(folder / "e_ditolak.xlsx", tmp_path / "c" / "e_ditolak.xlsx")
-    kab_c = run([tmp_path / "rekap", tmp_path / "c"], "kabupaten", "33.74")
+    # is not older, so it replaces C in the rollup, and C's conflict leaves with C's old figure. This run's own conflict
+    # (F, two OPDs) sorts among the rollup's; e_ditolak.xlsx, given again, is listed once; a rejected file for A leaves A
+    # accepted (the rollup's figure stays); d.xlsx changed since the rollup: both versions are known, ordered by digest
+    again = tmp_path / "c" / "kiriman"
+    make(again, "c3.xlsx", C, {SUM: {"capaian_1": 11}}, tanggal=date(2024, 9, 1))
+    make(again, "f1.xlsx", F, {SUM: {"capaian_1": 1}})
+    make(again, "f2.xlsx", F, {SUM: {"capaian_1": 2}}, opd="Puskesmas")
+    make(again, "a_ditolak.xlsx", A, {RATIO: ratio(5, 2)})
+    shutil.copy(folder / "e_ditolak.xlsx", again / "e_ditolak.xlsx")
+    [old_d] = [f[0] for f in kec.known_files if f[5] == "kiriman/d.xlsx"]
+    for n in range(1, 60):  # a changed d.xlsx whose digest sorts before the old one's (the rollup's entry comes first)
+        make(again, "d.xlsx", D, {RATIO: ratio(n, 60)})
+        if hashlib.sha256((again / "d.xlsx").read_bytes()).hexdigest() < old_d:
+            break
+    kab_c = run([tmp_path / "rekap", again], "kabupaten", "33.74")
     assert manifest(kab_c)["c3.xlsx"] == manifest(kab)["a_koreksi.xlsx"]  # 'dipakai: ...; nilai desa ini di rekap itu diganti'
     assert [(x.kode_wilayah, x.kode_indikator) for x in kab_c.conflicts] == [(B, RATIO), (B, SUM), (B, SHARE), (F, SUM)]
-    assert [Path(x.berkas).name for x in kab_c.rejected] == ["e_ditolak.xlsx", "rusak.xlsx"]
+    assert [Path(x.berkas).name for x in kab_c.rejected] == ["a_ditolak.xlsx", "e_ditolak.xlsx", "rusak.xlsx"]
+    assert kab_c.desa_status[A] == "diterima" and kab_c.completeness["kecamatan"]["33.74.01"]["diterima"] == 5
     assert rec(kab_c, "desa", C, SUM)["capaian_1"] == 11 and rec(kab_c, "kecamatan", "33.74.01", SUM)["laporan_1"] == 2  # A 3, C 11
+    known = [(f[5], f[0]) for f in kab_c.known_files]
+    assert known == sorted(known) and [d for b, d in known if b == "kiriman/d.xlsx"][1] == old_d
 
     def reasons(*args, **kw):
         return manifest(run([tmp_path / "rekap"], *args, **kw))
@@ -441,6 +453,8 @@ def test_rollups_overlapping_only_outside_the_wilayah_are_both_used(make, wilaya
     every = run([tmp_path / "rekap"], "kabupaten")  # without --wilayah they overlap: the newer is used, and its scope is expected
     assert manifest(every)["rekap-satu.xlsx"] == ("digantikan", "cakupan tumpang tindih dengan rekap yang lebih baru rekap/rekap-dua.xlsx")
     assert every.scope == ["33.74", "33.75"]
+    r = rec(every, "kabupaten", "33.74", RATIO)  # the older rollup's Miroto is not used
+    assert (r["pembilang_1"], r["penyebut_1"], r["laporan_1"]) == (1, 4, 1)
 
 
 def test_newer_files_a_rollup_cannot_take_back_stop_the_run_naming_five(make, tmp_path):
