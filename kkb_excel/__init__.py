@@ -41,8 +41,9 @@ The pipeline, stage by stage (folder -> role):
   `opd_manifest` one manifest entry per OPD workbook.
 - ⑤ `output/`: `laporan` console lines, laporan xlsx, JSON and annotated copies of a Report ·
   `safe` text and numbers any writer can store ·
-  `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `rekap_form` the unit's own Lampiran 4 rekap with
-  sign-off · `matrix` child units x indicators · `xlsx_style` print set-up, fonts, number formats ·
+  `rollup_workbook` ROLLUP.xlsx, CSV and Parquet · `sheet_rows` its big sheets' rows as worksheet XML ·
+  `rekap_form` the unit's own Lampiran 4 rekap with sign-off · `matrix` child units x indicators ·
+  `xlsx_style` print set-up, fonts, number formats ·
   `pdf` --pdf through LibreOffice · `names` output extensions · `catalogue_export` the catalogue as
   CSV/XLSX · `per_file` an OPD workbook's row results gathered per file.
 - `addin/`: `classic` the xlwings macro workbook · `lite` the self-contained xlwings Lite module (kkb_fungsi.py).

@@ -7,7 +7,6 @@ escaped in the CSV so spreadsheet programs do not run it.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import math
 from datetime import datetime
@@ -23,6 +22,7 @@ from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
 from kkb_excel.output import matrix, rekap_form
 from kkb_excel.output.safe import clean
+from kkb_excel.output.sheet_rows import SheetRows, fill_sheets
 from kkb_excel.output.xlsx_style import (
     DEFAULT_PAPER,
     FONT_SIZE,
@@ -126,21 +126,21 @@ class _Sheet:
         self.wrap = wrap or {}  # column -> fixed width, text wrapped
         self.widths: dict[int, int] = {}
         self.header_row: int | None = None
-        self._formats: dict[tuple, object] = {}
+        self._formats: dict[tuple, int] = {}
+        self.rows = SheetRows()  # cells go in as XML rows when the book is done (`sheet_rows.fill_sheets`)
 
     def append(self, values, bold: bool = False, header: bool = False) -> None:
         if header:
             self.header_row = self.row
         wrapped = [text_lines(v, self.wrap[c]) for c, v in enumerate(values) if c in self.wrap and isinstance(v, str)]
-        if max(wrapped, default=1) > 1:
-            self.ws.set_row(self.row, max(wrapped) * FONT_SIZE * 1.3 + 3)
-        ws, row, widths, fmt = self.ws, self.row, self.widths, self._format
+        height = max(wrapped) * FONT_SIZE * 1.3 + 3 if max(wrapped, default=1) > 1 else None
+        widths, fmt, cells = self.widths, self._format, []
         sized = not (bold and len(values) == 1)  # a bold one-cell title line does not widen its column
         for col, value in enumerate(values):
             if value is None or (value := clean(value)) is None:
                 continue
             if header:
-                ws.write_string(row, col, str(value), fmt("header", False))
+                cells.append((col, str(value), fmt("header", False)))
                 widths[col] = max(widths.get(col, 0), max((len(w) for w in str(value).split()), default=0))
                 continue
             if sized or col:
@@ -148,14 +148,15 @@ class _Sheet:
                 if width > widths.get(col, -1):
                     widths[col] = width
             if isinstance(value, str):
-                ws.write_string(row, col, value, fmt("text", "bold" if bold else "wrap" if col in self.wrap else ""))  # never a formula
+                cells.append((col, value, fmt("text", "bold" if bold else "wrap" if col in self.wrap else "")))  # never a formula
             elif isinstance(value, bool):
-                ws.write_boolean(row, col, value, fmt("text", ""))
+                cells.append((col, value, fmt("text", "")))
             elif col in self.percent:
-                ws.write_number(row, col, capaian.excel_round(value, 2), fmt("percent", (capaian.kategori(value), bold)))
+                cells.append((col, capaian.excel_round(value, 2), fmt("percent", (capaian.kategori(value), bold))))
             else:
                 shown = value if float(value).is_integer() else capaian.excel_round(value, 2)
-                ws.write_number(row, col, shown, fmt("number", (float(shown).is_integer(), bold)))
+                cells.append((col, shown, fmt("number", (float(shown).is_integer(), bold))))
+        self.rows.add(self.row, cells, height)
         self.row += 1
 
     def _format(self, kind: str, variant):
@@ -172,7 +173,7 @@ class _Sheet:
                 found = styles.percent(variant[0], bold=variant[1])
             else:
                 found = styles.number(1 if variant[0] else 0.5, bold=variant[1])
-            self._formats[key] = found
+            found = self._formats[key] = found._get_xf_index()  # the style index of the cell XML (see sheet_rows)
         return found
 
     def finish(self, fit_width: bool = True, portrait: bool = False, maximum: float = 50, repeat: bool = True) -> None:
@@ -200,7 +201,12 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "nan_inf_to_errors": True})  # last resort
     styles = Styles(book)
-    sheet = functools.partial(_Sheet, book, styles=styles, paper=paper)
+    made: list[_Sheet] = []
+
+    def sheet(name: str, **options) -> _Sheet:
+        made.append(_Sheet(book, name, styles=styles, paper=paper, **options))
+        return made[-1]
+
     tops = sorted(rollup.partials.get(rollup.tingkat, {}))
     for kode in tops:
         rekap_form.write_form(book, styles, rollup, catalogue, kode, index, paper, rekap_form.sheet_name(kode, len(tops) > 1))
@@ -216,7 +222,7 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
         _manifest(sheet("Manifest", wrap={8: 50}), rollup)
         _machine_sheets(sheet(SHEET_META), sheet(SHEET_ROLLUP_DATA), rollup, catalogue)
     book.close()
-    return buffer.getvalue()
+    return fill_sheets(buffer.getvalue(), {s.ws.index: s.rows for s in made})
 
 
 KATEGORI = tuple(b.label for b in capaian.SCHEMES[capaian.DEFAULT_SCHEME])
@@ -398,18 +404,16 @@ def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catal
 
 def _raw(sheet: _Sheet, values) -> None:
     """A machine row: exact values, no formats (hidden sheets are read back by `consolidate`)."""
-    ws, row = sheet.ws, sheet.row
+    cells = []
     for col, value in enumerate(values):
         if value is None:
             continue
         if type(value) is float:  # most cells: partial sums, written unless NaN/inf (as clean does)
             if math.isfinite(value):
-                ws.write_number(row, col, value)
+                cells.append((col, value, 0))
         elif (value := clean(value)) is not None:
-            if isinstance(value, str):
-                ws.write_string(row, col, value)
-            else:
-                ws.write_number(row, col, value)
+            cells.append((col, int(value) if isinstance(value, bool) else value, 0))  # text or a number, never a formula
+    sheet.rows.add(sheet.row, cells)
     sheet.row += 1
 
 

@@ -101,8 +101,9 @@ def read_cached(
     today = date.today().isoformat()
     results: list[list[Checked] | None] = []
     missing, stale = [], []
+    present = [str(f.path.resolve()) for f in files]
     for i, (file, sha) in enumerate(zip(files, hashes, strict=True)):
-        hit = known.get(str(file.path.resolve()))
+        hit = known.get(present[i])
         if hit and hit[0] == sha and hit[1] == file.berkas:
             day, checked = pickle.loads(hit[2])
             results.append(checked)
@@ -130,7 +131,7 @@ def read_cached(
     if db is not None:
         for i in missing + stale:
             payloads.setdefault(i, pickle.dumps((today, results[i]), protocol=pickle.HIGHEST_PROTOCOL))
-        _store(db, files, hashes, payloads)
+        _store(db, files, present, hashes, payloads)
     pairs = [pair for checked in results for pair in checked or []]
     report = Report([result for _, result in pairs if result is not None])
     return [sub for sub, _ in pairs], report, CacheStats(len(files) - len(missing), len(missing))
@@ -141,9 +142,11 @@ def _rows(db: sqlite3.Connection):
         yield path, (sha, berkas, payload)
 
 
-def _store(db: sqlite3.Connection, files: list[Discovered], hashes: list[str], payloads: dict[int, bytes]) -> None:
-    """Write new entries (file index -> pickled (day, results)) and forget files that are gone, in one transaction."""
-    present = [str(f.path.resolve()) for f in files]
+def _store(db: sqlite3.Connection, files: list[Discovered], present: list[str], hashes: list[str], payloads: dict[int, bytes]) -> None:
+    """Write new entries (file index -> pickled (day, results)) and forget files that are gone, in one transaction.
+
+    `present` holds each file's resolved path, the cache key.
+    """
     with db:
         for i, payload in sorted(payloads.items()):
             stat = files[i].path.stat()

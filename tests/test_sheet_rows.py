@@ -1,0 +1,69 @@
+"""The rows a rollup writes as worksheet XML (output.sheet_rows) read back exactly, in Excel's readers."""
+
+from __future__ import annotations
+
+import enum
+import io
+
+import openpyxl
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from kkb_excel.output.sheet_rows import SheetRows, fill_sheets, number_xml, text_xml
+
+
+class Status(enum.StrEnum):
+    DITERIMA = "diterima"
+
+
+TEXTS = ["biasa", "a & b < c > d", "  spasi di depan", "di belakang  ", "literal _x0041_ tetap", "tab\tdan\nbaris", "Rp 1.000,5"]
+NUMBERS = [0.1 + 0.2, 1 / 3, 123.0, -0.0, 1e16, 2.5e-7, 7, 10**15 + 1, 0.30000000000000004 * 3]
+
+
+def _package(rows: SheetRows, bold: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Data")
+    book.add_worksheet("Kosong")
+    book.close()
+    return fill_sheets(buffer.getvalue(), {sheet.index: rows})
+
+
+def test_values_read_back_exactly_in_calamine_and_openpyxl():
+    rows = SheetRows()
+    rows.add(0, [(c, text, 0) for c, text in enumerate(TEXTS)])
+    rows.add(1, [(c, number, 0) for c, number in enumerate(NUMBERS)])
+    rows.add(3, [(0, True, 0), (1, False, 0), (27, Status.DITERIMA, 0)], height=26.4)
+    data = _package(rows)
+    grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Data").to_python()
+    assert grid[0][: len(TEXTS)] == TEXTS
+    assert [float(v) for v in grid[1][: len(NUMBERS)]] == [float(n) for n in NUMBERS]  # every digit, not 16
+    assert grid[2] == [""] * len(grid[2])  # a row never added stays empty
+    assert grid[3][0] is True and grid[3][1] is False and grid[3][27] == "diterima"
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Data"]
+    literal = TEXTS.index("literal _x0041_ tetap")  # openpyxl, unlike Excel and calamine, leaves _x005F_ as it is
+    assert [ws.cell(1, c + 1).value for c in range(len(TEXTS)) if c != literal] == [t for t in TEXTS if t != TEXTS[literal]]
+    assert ws.cell(2, 1).value == 0.1 + 0.2
+    assert ws.row_dimensions[4].height == 26.25  # whole pixels, as XlsxWriter's set_row stores it
+    assert ws.dimensions == "A1:AB4"
+    assert openpyxl.load_workbook(io.BytesIO(data))["Kosong"].max_row == 1
+
+
+def test_text_escapes_match_excel():
+    assert text_xml("a&b<c>") == "a&amp;b&lt;c&gt;"
+    assert text_xml("_x000B_ literal") == "_x005F_x000B_ literal"
+    assert text_xml("ada\x0bkontrol") == "ada_x000B_kontrol"
+    assert number_xml(123.0) == "123" and number_xml(0.1) == "0.1" and number_xml(7) == "7"
+
+
+def test_a_sheet_written_elsewhere_is_never_overwritten():
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Data")
+    sheet.write_string(0, 0, "sudah ada")
+    book.close()
+    rows = SheetRows()
+    rows.add(0, [(0, "baru", 0)])
+    with pytest.raises(ValueError, match="sudah berisi sel"):
+        fill_sheets(buffer.getvalue(), {sheet.index: rows})
