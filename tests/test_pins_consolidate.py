@@ -496,7 +496,7 @@ def test_an_indicator_not_added_up_is_not_added_when_a_file_joins_a_rollup(make,
         files = discover([str(f) for f in folders])
         subs = read_all(files)
         report = validate_submissions([s for s in subs if not s.is_rollup])
-        return consolidate(subs, report, RunConfig("provinsi", 2024, "33"), {f.berkas: f.path for f in files}, catalogue=custom)
+        return consolidate(subs, report, RunConfig("provinsi", 2024, "33"), catalogue=custom)  # no paths: none are needed
 
     for rollup in (consolidated(tmp_path / "rekap", tmp_path / "baru"), consolidated(tmp_path / "lama", tmp_path / "baru")):
         for level, kode in (("kecamatan", "33.74.01"), ("kabupaten", "33.74"), ("provinsi", "33")):
@@ -511,3 +511,18 @@ def test_files_skipped_by_the_run_do_not_widen_its_scope(make, tmp_path):
     rollup = run([tmp_path], "kecamatan")
     assert manifest(rollup)["lama.xlsx"] == ("dilewati", "tahun 2023, bukan 2024")
     assert rollup.scope == ["33.74.01"] and set(rollup.completeness["kecamatan"]) == {"33.74.01"}
+
+
+def test_a_rollup_of_the_run_s_own_tier_keeps_what_its_top_unit_observed_itself(make, tmp_path):
+    """A kabupaten rollup holding a kabupaten form's figure (GREY, observed by the kabupaten) is an input of a kabupaten run."""
+    make(tmp_path / "lama", "kab.xlsx", "33.74", {GREY: ratio(5, 10)})
+    make(tmp_path / "lama", "a.xlsx", A, {RATIO: ratio(1, 2)})
+    write_xlsx(run([tmp_path / "lama"], "kabupaten", "33.74"), tmp_path / "rekap" / "rekap-33.74.xlsx")
+    make(tmp_path / "baru", "b.xlsx", B, {RATIO: ratio(1, 4)})
+    again = run([tmp_path / "rekap", tmp_path / "baru"], "kabupaten", "33.74")
+    assert manifest(again) == {
+        "rekap-33.74.xlsx": ("diterima", ""),
+        "b.xlsx": ("diterima", f"dipakai: rekap {again.manifest[1].berkas} tidak memuat kiriman untuk unit ini"),
+    }
+    grey, r = rec(again, "kabupaten", "33.74", GREY), rec(again, "kabupaten", "33.74", RATIO)
+    assert (grey["pembilang_1"], grey["penyebut_1"], r["pembilang_1"], r["penyebut_1"]) == (5, 10, 2, 6)
