@@ -355,16 +355,19 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     _input_formulas(sub, xml, expected)
 
 
-def _input_cell(sub: Submission, ref: str, letters: dict[str, str], rows: dict[int, str]) -> tuple[str | None, str] | None:
-    """(indicator code or None, column key or identity key) when `ref` is a cell an OPD types into, else None."""
-    for key in ("tanggal", "petugas", "opd"):  # the identity cells, looked at first as they were the last written
-        if str(sub.identity.get(f"sel_{key}", "")) == ref and f"sel_{key}" in sub.identity:
-            return None, key
-    letter = ref.rstrip("0123456789")
-    row = int(ref[len(letter) :])
-    if letter in letters and row in rows:
-        return rows[row], letters[letter]
-    return None
+def _input_cells(sub: Submission, refs: set[str], letters: dict[str, str], rows: dict[int, str]) -> dict[str, tuple[str | None, str]]:
+    """The cells among `refs` an OPD types into: ref -> (indicator code or None, column key or identity key)."""
+    identity = {str(sub.identity[f"sel_{key}"]): key for key in ("opd", "petugas", "tanggal") if f"sel_{key}" in sub.identity}
+    found = {}
+    for ref in refs:
+        if ref in identity:  # an identity cell (tanggal first where two share a cell, as it was written last)
+            found[ref] = (None, identity[ref])
+            continue
+        letter = ref.rstrip("0123456789")
+        row = int(ref[len(letter) :])
+        if letter in letters and row in rows:
+            found[ref] = (rows[row], letters[letter])
+    return found
 
 
 def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
@@ -374,7 +377,7 @@ def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
         return
     letters = {str(sub.meta[f"kolom_{key}"]): key for key in VALUE_KEYS if key != "target"}  # the last key of a letter wins
     rows = {rec.baris: rec.kode for rec in sub.records}
-    inputs = {ref: cell for ref in formula_cells(xml, count) if ref not in expected and (cell := _input_cell(sub, ref, letters, rows))}
+    inputs = _input_cells(sub, formula_cells(xml, count) - expected.keys(), letters, rows)
     suspects = sorted(inputs)
     if not suspects:  # the fixed formulas of the form (sign-off, headings) are in no input cell
         return
