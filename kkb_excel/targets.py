@@ -9,6 +9,7 @@ from pathlib import Path
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import TargetFileError
 from kkb_excel.numbers import NumberFormatError, parse_number
+from kkb_excel.tingkat import NASIONAL
 from kkb_excel.wilayah import WilayahIndex, load_wilayah, normalize_kode
 
 COLUMNS = ("kode_wilayah", "kode_indikator", "target")
@@ -58,7 +59,9 @@ def load_targets(path: Path, catalogue: Catalogue | None = None, index: WilayahI
             continue
         where = f"{path.name} baris {number}"
         kode_wilayah = normalize_kode(cells["kode_wilayah"])
-        if kode_wilayah not in index:
+        if kode_wilayah.upper() == NASIONAL:  # the national unit, written as KKB_TARGET takes it
+            kode_wilayah = NASIONAL
+        elif kode_wilayah not in index:
             problems.append(f"{where}: kode wilayah '{cells['kode_wilayah']}' tidak dikenal.")
         if cells["kode_indikator"] not in catalogue:
             problems.append(f"{where}: kode indikator '{cells['kode_indikator']}' tidak ada dalam katalog.")
