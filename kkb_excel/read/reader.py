@@ -209,7 +209,8 @@ def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
     sub.kind = "rekap"
     version = str(sub.meta.get("template_versi", ""))
     if version != ROLLUP_VERSION:
-        _stop(sub, "S04", jenis="Rekap", versi=version or "?", versi_dukung=ROLLUP_VERSION, saran="", **meta_sheet, sel="B3")
+        _stop(sub, "S04", jenis="Rekap", versi=version or "?", versi_dukung=ROLLUP_VERSION, nilai=version, **meta_sheet, sel="B3",
+              saran="Buat ulang rekap ini dengan kkb-excel ini (consolidate atas kiriman atau rekap di bawahnya).")  # fmt: skip
     if SHEET_ROLLUP_DATA not in workbook.sheet_names:
         _stop(sub, "S09", lembar_dicari=SHEET_ROLLUP_DATA, lembar_ada=", ".join(workbook.sheet_names))
     rows = workbook.get_sheet_by_name(SHEET_ROLLUP_DATA).to_python(skip_empty_area=False)
