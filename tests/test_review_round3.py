@@ -144,23 +144,26 @@ def test_an_untouched_opd_workbook_has_no_structure_finding(opd_blank, tmp_path)
 # --- -o must never overwrite one of the inputs -----------------------------------------------------------------
 
 
-def test_output_named_like_an_input_submission_is_refused_and_the_input_kept(catalogue, tmp_path):
+def test_output_named_like_an_input_submission_is_refused_and_the_input_kept(catalogue, opd_blank, tmp_path):
     """`-o kiriman/33.74.01.1001.xlsx`: the desa's own form was counted 'dilewati' (own output) and overwritten by
-    the rollup. Refused instead (status 2), before anything is written over it."""
+    the rollup (an OPD workbook was even read as input, then overwritten). Refused instead (status 2)."""
     folder = tmp_path / "kiriman"
     first = submit(catalogue, folder, "desa 1001.xlsx", D1, {RATIO: ratio(1, 2)})
     submit(catalogue, folder, "desa 1002.xlsx", D2, {RATIO: ratio(1, 3)})
-    before = sha(first)
-    result = cli("consolidate", folder, "-o", first, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024")
-    assert result.exit_code == 2, result.output
-    assert "desa 1001.xlsx" in result.output and "masukan" in result.output, result.output
-    assert sha(first) == before
+    opd = folder / "isian opd.xlsx"
+    _opd_filled(opd_blank).save(opd)
+    before = {p: sha(p) for p in (first, opd)}
+    for target in (first, opd):
+        result = cli("consolidate", folder, "-o", target, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024")
+        assert result.exit_code == 2, result.output
+        assert target.name in result.output and "masukan" in result.output, result.output
+    assert {p: sha(p) for p in (first, opd)} == before
     # a previous rollup in the same folder is still simply replaced
     out = folder / "rekap.xlsx"
     for _ in range(2):
         result = cli("consolidate", folder, "-o", out, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024")
         assert result.exit_code == 0, result.output
-    assert sha(first) == before
+    assert {p: sha(p) for p in (first, opd)} == before
 
 
 # --- --anotasi: every copy written, whatever the input's name ------------------------------------------------

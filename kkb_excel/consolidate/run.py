@@ -27,6 +27,7 @@ from kkb_excel.consolidate.model import (
 from kkb_excel.consolidate.opd_manifest import collapse_opd_rows
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report
+from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.submission import Submission
 from kkb_excel.tingkat import (
     LABEL,
@@ -78,8 +79,9 @@ def consolidate(
     for sub in submissions:
         entry = _entry(sub)
         manifest[sub.berkas] = entry
-        path = paths.get(sub.berkas)
+        path = paths.get(sub.berkas) or paths.get(source_berkas(sub))
         if path is not None and os.path.normcase(os.path.abspath(path)) in outputs:
+            _refuse_overwriting(sub, path)
             entry.status, entry.alasan = DILEWATI, "berkas keluaran rekap ini sendiri (tidak dibaca sebagai masukan)"
         elif sub.is_rollup:
             _classify_rollup(sub, entry, config, rollup_inputs)
@@ -113,6 +115,15 @@ def consolidate_paths(paths: list[str], config: RunConfig, jobs: int = 1, progre
     subs = read_all(files, jobs, progress)
     report = validate_submissions([s for s in subs if not s.is_rollup])
     return consolidate(subs, report, config, {f.berkas: f.path for f in files})
+
+
+def _refuse_overwriting(sub: Submission, path: Path) -> None:
+    """An output named like an input workbook that is not an earlier rollup: stop before it is written over."""
+    if not sub.is_rollup and Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        raise KkbError(
+            f"{source_berkas(sub)} adalah salah satu berkas masukan, bukan rekap; rekap tidak ditulis agar berkas itu "
+            "tidak tertimpa. Pilih nama lain untuk -o."
+        )
 
 
 def _entry(sub: Submission) -> ManifestEntry:
