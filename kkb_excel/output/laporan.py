@@ -135,8 +135,14 @@ def write_xlsx(report: Report, path: Path) -> int:
     return cut
 
 
+MAX_NAME_BYTES = 200  # a file name may hold 255 bytes (ext4, NTFS: 255 characters); room left for '_catatan_...'
+
+
 def annotated_name(berkas: str) -> str:
+    """'desa.xlsx' -> 'desa_catatan.xlsx'; a very long name is shortened so the copy can be written."""
     stem = Path(berkas).stem
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
     return f"{stem}_catatan.xlsx"
 
 
@@ -203,9 +209,9 @@ def write_annotated(report: Report, sources: dict[str, Path], out_dir: Path) -> 
         except Exception:
             continue
         name = annotated_name(result.berkas)
-        while name in used:
+        while name.casefold() in used:  # 'Desa.xlsx' and 'desa.xlsx' are one file name on Windows
             name = name.replace("_catatan", "_catatan_")
-        used.add(name)
+        used.add(name.casefold())
         path = out_dir / name
         write_atomic(path, buffer.getvalue())
         written.append(path)
