@@ -185,3 +185,33 @@ def test_annotated_copies_of_files_with_very_long_or_case_clashing_names(catalog
     assert len(copies) == 3 and len({c.casefold() for c in copies}) == 3, copies
     assert all(len(c.encode()) <= 255 for c in copies) and any(c.startswith("a" * 100) for c in copies), copies
     assert long_one.is_file()
+
+
+# --- a rollup whose hidden data sheet was edited -----------------------------------------------------------------
+
+
+def test_a_rollup_with_text_in_its_data_sheet_is_rejected_naming_the_cell(catalogue, tmp_path):
+    """A number of the hidden _kkb_rekap sheet typed over as text (a rollup unhidden and edited, or re-saved by a
+    program that stores numbers as text): the whole run stopped with 'Galat internal: ValueError: could not
+    convert string to float' (status 3). Now that rollup is rejected, naming the sheet and cell; the run goes on."""
+    kec = tmp_path / "kec"
+    submit(catalogue, kec, "d1.xlsx", D1, {RATIO: ratio(1, 2)})
+    rekap_kec = tmp_path / "rekap" / "kec.xlsx"
+    assert cli("consolidate", kec, "-o", rekap_kec, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024").exit_code == 0
+    wb = load_workbook(rekap_kec)
+    ws = wb["_kkb_rekap"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "nilai")
+    cell = next(c for c in row[head.index("jumlah_1") :] if c.value is not None)
+    cell.value = "abc"
+    edited = tmp_path / "masukan" / "rekap diubah.xlsx"
+    edited.parent.mkdir()
+    wb.save(edited)
+    submit(catalogue, tmp_path / "masukan", "d2.xlsx", "33.74.02.1001", {RATIO: ratio(1, 3)})
+    out = tmp_path / "hasil" / "kab.xlsx"
+    result = cli("consolidate", tmp_path / "masukan", "-o", out, "--tingkat", "kabupaten", "--wilayah", "33.74", "--tahun", "2024")
+    assert result.exit_code == 0 and "Galat internal" not in result.output, result.output
+    [(berkas, *_, reason)] = sheet_rows(out, "Ditolak")[1:]
+    assert berkas == "masukan/rekap diubah.xlsx" and "_kkb_rekap" in reason and cell.coordinate in reason, reason
+    result = cli("validate", edited, "--rinci")
+    assert result.exit_code == 1 and f"S01 galat] {cell.coordinate}" in result.output, result.output

@@ -29,6 +29,7 @@ from kkb_excel.read.xlsscan import error_cells
 from kkb_excel.read.xlsxscan import (
     changed_formulas,
     column_index,
+    column_letter,
     formula_cells,
     formula_count,
     has_error_cells,
@@ -214,6 +215,14 @@ def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
     if SHEET_ROLLUP_DATA not in workbook.sheet_names:
         _stop(sub, "S09", lembar_dicari=SHEET_ROLLUP_DATA, lembar_ada=", ".join(workbook.sheet_names))
     rows = workbook.get_sheet_by_name(SHEET_ROLLUP_DATA).to_python(skip_empty_area=False)
+    from kkb_excel.consolidate.rollup_sheet import bad_cell
+
+    bad = bad_cell(rows)
+    if bad is not None:
+        ref = f"{column_letter(bad[1])}{bad[0]}"
+        _stop(sub, "S01", sebab=f"lembar data rekap '{SHEET_ROLLUP_DATA}' diubah (sel {ref} berisi '{bad[2]}', bukan isian yang "
+              "ditulis kkb-excel); buat ulang rekap ini dengan kkb-excel consolidate", lembar=SHEET_ROLLUP_DATA, sel=ref,
+              nilai=str(bad[2]))  # fmt: skip
     sub.rekap = [tuple(r) for r in rows[1:] if r and r[0] not in ("", None)]
 
 
