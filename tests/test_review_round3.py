@@ -215,3 +215,20 @@ def test_a_rollup_with_text_in_its_data_sheet_is_rejected_naming_the_cell(catalo
     assert berkas == "masukan/rekap diubah.xlsx" and "_kkb_rekap" in reason and cell.coordinate in reason, reason
     result = cli("validate", edited, "--rinci")
     assert result.exit_code == 1 and f"S01 galat] {cell.coordinate}" in result.output, result.output
+
+
+# --- the Konflik sheet shows the numbers that differ ---------------------------------------------------------------
+
+
+def test_conflicting_large_numbers_are_shown_in_full(catalogue, tmp_path):
+    """Two OPDs reporting 1.234.567 and 1.234.568 for one desa: the Konflik sheet showed both as '1.23457e+06',
+    a conflict between two identical-looking values."""
+    folder = tmp_path / "kiriman"
+    submit(catalogue, folder, "desa.xlsx", D1, {RATIO: ratio(1234567, 2000000)})
+    submit(catalogue, folder, "puskesmas.xlsx", D1, {RATIO: ratio(1234568, 2000000)}, opd="Puskesmas")
+    out = tmp_path / "rekap.xlsx"
+    result = cli("consolidate", folder, "-o", out, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024")
+    assert result.exit_code == 0, result.output
+    [row] = sheet_rows(out, "Konflik")[1:]
+    shown = row[6].replace(".", "")
+    assert "1234567" in shown and "1234568" in shown and "e+" not in shown, row[6]
