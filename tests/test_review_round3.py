@@ -232,3 +232,24 @@ def test_conflicting_large_numbers_are_shown_in_full(catalogue, tmp_path):
     [row] = sheet_rows(out, "Konflik")[1:]
     shown = row[6].replace(".", "")
     assert "1234567" in shown and "1234568" in shown and "e+" not in shown, row[6]
+
+
+# --- numbers typed over the Cetak sheet's formulas ------------------------------------------------------------------
+
+
+def test_numbers_typed_into_the_cetak_sheet_are_reported_not_dropped_silently(catalogue, tmp_path):
+    """A clerk who unprotected the printed Lampiran 4 (Cetak) and typed capaian there: the numbers were never read
+    and nothing said so (a form filled only there was 'dikirim kosong'). Now an S17 warning names the sheet and cell."""
+    form = submit(catalogue, tmp_path / "f", "desa.xlsx", D1, {RATIO: ratio(1, 2)})
+    wb = load_workbook(form)
+    ws = wb["Cetak"]
+    typed = [c for row in ws.iter_rows(min_col=8, max_col=8) for c in row if str(c.value or "").startswith("=")][:3]
+    for cell in typed:
+        cell.value = 42
+    path = tmp_path / "kiriman" / "isi di cetak.xlsx"
+    path.parent.mkdir()
+    wb.save(path)
+    result = cli("validate", path, "--rinci")
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if "S17" in line]
+    assert f"S17 peringatan] {typed[0].coordinate}" in line and "'Cetak'" in line and "3 isian" in line, result.output

@@ -187,6 +187,9 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
         for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
             sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))
+    printed = str(sub.meta.get("lembar_cetak"))
+    if printed in parts:  # numbers typed over its formulas are never read: say so
+        sub.findings.extend(structure.typed_in_print_sheet(sub, archive.read(parts[printed]), printed))
     if sheet in parts:
         xml = archive.read(parts[sheet])
         if "xl/styles.xml" in archive.namelist():
