@@ -253,3 +253,36 @@ def test_numbers_typed_into_the_cetak_sheet_are_reported_not_dropped_silently(ca
     assert result.exit_code == 0, result.output
     [line] = [line for line in result.output.splitlines() if "S17" in line]
     assert f"S17 peringatan] {typed[0].coordinate}" in line and "'Cetak'" in line and "3 isian" in line, result.output
+
+
+# --- dates as Indonesian clerks type them ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("4 Nop 2024", date(2024, 11, 4)),  # 'Nopember', abbreviated
+        ("1 Mrt 2024", date(2024, 3, 1)),
+        ("15-Agu-2024", date(2024, 8, 15)),  # Excel's dd-mmm-yyyy in Indonesian, pasted as text
+        ("Senin, 4 November 2024", date(2024, 11, 4)),  # Excel's long date format, pasted as text
+        ("Jum'at, 1 November 2024", date(2024, 11, 1)),
+        ("15 August 2024", date(2024, 8, 15)),  # an English-language Excel
+        ("1 Dec 2024", date(2024, 12, 1)),
+    ],
+)
+def test_more_ways_of_writing_a_date(typed, meant):
+    from kkb_excel.dates import parse_tanggal
+
+    assert parse_tanggal(typed) == meant
+
+
+def test_a_resubmission_dated_4_nop_2024_replaces_the_older_one(catalogue, tmp_path):
+    """'4 Nop 2024' was unreadable: the correction counted as undated and lost to the July form it corrected."""
+    folder = tmp_path / "kiriman"
+    submit(catalogue, folder, "lama.xlsx", D1, {RATIO: ratio(1, 2)}, tanggal="01/07/2024")
+    submit(catalogue, folder, "koreksi.xlsx", D1, {RATIO: ratio(1, 4)}, tanggal="4 Nop 2024")
+    out = tmp_path / "rekap.xlsx"
+    result = cli("consolidate", folder, "-o", out, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024")
+    assert result.exit_code == 0, result.output
+    manifest = {r[0]: r[2] for r in sheet_rows(out, "Manifest")[1:] if r[2]}
+    assert manifest == {"kiriman/koreksi.xlsx": "diterima", "kiriman/lama.xlsx": "digantikan"}, manifest
