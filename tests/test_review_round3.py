@@ -286,3 +286,23 @@ def test_a_resubmission_dated_4_nop_2024_replaces_the_older_one(catalogue, tmp_p
     assert result.exit_code == 0, result.output
     manifest = {r[0]: r[2] for r in sheet_rows(out, "Manifest")[1:] if r[2]}
     assert manifest == {"kiriman/koreksi.xlsx": "diterima", "kiriman/lama.xlsx": "digantikan"}, manifest
+
+
+# --- validate's own reports in the folder it checks ------------------------------------------------------------------
+
+
+def test_validate_never_writes_its_report_over_an_input_and_skips_its_earlier_report(catalogue, tmp_path):
+    """`--laporan kiriman/desa.xlsx` replaced the desa's form by the report; and `validate kiriman/ --laporan
+    kiriman/laporan.xlsx` run twice read its own earlier report as a submission, rejected it, and exited 1."""
+    folder = tmp_path / "kiriman"
+    form = submit(catalogue, folder, "desa.xlsx", D1, {RATIO: ratio(1, 2)})
+    before = sha(form)
+    for option in ("--laporan", "--json"):
+        result = cli("validate", folder, option, form)
+        assert result.exit_code == 2 and "desa.xlsx" in result.output and "masukan" in result.output, result.output
+    assert sha(form) == before
+    for _ in range(2):
+        result = cli("validate", folder, "--laporan", folder / "laporan.xlsx", "--json", folder / "temuan.json")
+        assert result.exit_code == 0, result.output
+    assert "laporan.xlsx" in result.output and "DILEWATI" in result.output, result.output
+    assert sha(form) == before
