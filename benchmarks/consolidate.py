@@ -12,6 +12,7 @@ works for real), ~5 % with seeded defects. Measures in the same run:
     python benchmarks/consolidate.py                 # 2,000 and 20,000 files
     python benchmarks/consolidate.py --n 2000 --jobs 2   # one size, one job count
     python benchmarks/consolidate.py --n 83762       # every desa/kelurahan of Indonesia
+    python benchmarks/consolidate.py --n 20000 --corpus D:/kkb-20k   # keep the files for the next run
 """
 
 from __future__ import annotations
@@ -169,15 +170,18 @@ def change_one_percent(folder: Path, n: int, jobs: int) -> int:
     return len(picked)
 
 
-def run(n: int, jobs_list: tuple[int, ...] = (1, 2), rerun: bool = True) -> None:
+def run(n: int, jobs_list: tuple[int, ...] = (1, 2), rerun: bool = True, corpus: Path | None = None) -> None:
     work = Path(tempfile.mkdtemp(prefix="kkb-bench-consolidate-"))
-    kiriman = work / "kiriman"
+    kiriman = corpus or work / "kiriman"
     tingkat = scope(n)[1]
     try:
-        start = time.perf_counter()
-        build(n, kiriman)
-        print(f"{n} kiriman sintetis ({'Jawa Tengah' if tingkat == 'provinsi' else 'seluruh Indonesia'}) "
-              f"dibuat dalam {time.perf_counter() - start:.1f} s")  # fmt: skip
+        if kiriman.is_dir() and sum(1 for _ in kiriman.iterdir()) == n:  # kept from an earlier run (--corpus)
+            print(f"{n} kiriman sintetis dari {kiriman} (dibuat run sebelumnya)")
+        else:
+            start = time.perf_counter()
+            build(n, kiriman)
+            print(f"{n} kiriman sintetis ({'Jawa Tengah' if tingkat == 'provinsi' else 'seluruh Indonesia'}) "
+                  f"dibuat dalam {time.perf_counter() - start:.1f} s")  # fmt: skip
         rates, cpus, seconds = {}, {}, {}
         for jobs in jobs_list:
             rates[jobs], seconds[jobs], summary, cpus[jobs] = consolidate_rate(kiriman, work / f"rekap-{jobs}.xlsx", tingkat, jobs, n)
@@ -212,9 +216,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, action="append", help="jumlah berkas (boleh diulang)")
     parser.add_argument("--jobs", type=int, action="append", help="--jobs kkb-excel yang diukur (boleh diulang; bawaan 1 dan 2)")
+    parser.add_argument("--corpus", type=Path, help="folder kiriman yang disimpan untuk run berikutnya (satu --n saja)")
     args = parser.parse_args()
     for n in args.n or [2000, 20_000]:
-        run(n, tuple(args.jobs or (1, 2)))
+        run(n, tuple(args.jobs or (1, 2)), corpus=args.corpus)
     return 0
 
 

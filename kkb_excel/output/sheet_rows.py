@@ -1,9 +1,10 @@
 """Rows of a big worksheet as XML text, put into the finished XlsxWriter workbook afterwards.
 
-XlsxWriter spends ~15 µs of Python per cell (a call, a cell object, then the XML assembly); a
-provinsi or nasional rollup holds millions of cells. `SheetRows` renders a whole row at once in
-the same XML XlsxWriter would write (inline strings, its escapes, its styles by xf index), and
-`fill_sheets` puts every sheet's rows into the package XlsxWriter wrote with that sheet left empty.
+XlsxWriter spends ~15 µs of Python per cell (a call, a cell object, then the XML assembly) and
+holds every cell in memory; a provinsi or nasional rollup has millions of cells. `SheetRows`
+renders a whole row at once in the same XML XlsxWriter would write (inline strings, its escapes,
+its styles by xf index) and keeps it compressed, and `fill_sheets` streams every sheet's rows into
+the package XlsxWriter wrote with that sheet left empty.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 
 from xlsxwriter.utility import xl_col_to_name
 
 _LITERAL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # a literal "_x0041_" is kept literal, as Excel and XlsxWriter do
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EMPTY_DATA = b"<sheetData/>"
+_ZIP64_FROM = 2**31 - 2**20  # below zipfile's ZIP64_LIMIT, with room for the sheet's other parts
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
@@ -43,8 +46,13 @@ def number_xml(value: float | int) -> str:
 class SheetRows:
     """The <row> elements of one worksheet, appended in order (0-based row and column numbers)."""
 
+    _BATCH = 256  # rows rendered before they are compressed together
+
     def __init__(self) -> None:
-        self.parts: list[str] = []
+        self._pending: list[str] = []
+        self._packer = zlib.compressobj(1)  # fast: the rows are compressed again into the package
+        self._packed: list[bytes] = []
+        self.size = 0  # bytes of row XML so far
         self.last_row = -1
         self.last_col = -1
         self._letters: list[str] = []
@@ -73,13 +81,30 @@ class SheetRows:
             else:
                 out.append(f"{head}><v>{number_xml(value)}</v></c>")
         out.append("</row>")
-        self.parts.append("".join(out))
+        self._pending.append("".join(out))
+        if len(self._pending) >= self._BATCH:
+            self._pack()
         self.last_row = row
         if cells:
             self.last_col = max(self.last_col, cells[-1][0])
 
-    def xml(self) -> bytes:
-        return ("<sheetData>" + "".join(self.parts) + "</sheetData>").encode("utf-8")
+    def _pack(self) -> None:
+        data = "".join(self._pending).encode("utf-8")
+        self.size += len(data)
+        self._packed.append(self._packer.compress(data))
+        self._pending.clear()
+
+    def xml_chunks(self) -> Iterator[bytes]:
+        """<sheetData> with every row, in pieces (the whole text is never held at once)."""
+        self._pack()
+        self._packed.append(self._packer.flush())
+        self._packer = zlib.compressobj(1)  # rows added later start a new stream (not done by the rollup)
+        unpacker = zlib.decompressobj()
+        yield b"<sheetData>"
+        for piece in self._packed:
+            yield unpacker.decompress(piece)
+        yield b"</sheetData>"
+        self._packed = []
 
     def dimension(self) -> bytes:
         if self.last_col < 0:
@@ -92,7 +117,7 @@ def fill_sheets(package: bytes, sheets: dict[int, SheetRows]) -> bytes:
 
     Every other member is copied as it was; the filled sheets are compressed once, here.
     """
-    wanted = {f"xl/worksheets/sheet{index + 1}.xml": rows for index, rows in sheets.items() if rows.parts}
+    wanted = {f"xl/worksheets/sheet{index + 1}.xml": rows for index, rows in sheets.items() if rows.last_row >= 0}
     if not wanted:
         return package
     out = io.BytesIO()
@@ -100,10 +125,19 @@ def fill_sheets(package: bytes, sheets: dict[int, SheetRows]) -> bytes:
         for info in source.infolist():
             data = source.read(info)
             rows = wanted.get(info.filename)
-            if rows is not None:
-                if data.count(_EMPTY_DATA) != 1:
-                    raise ValueError(f"{info.filename}: lembar ini sudah berisi sel")
-                head, tail = data.split(_EMPTY_DATA)
-                data = _DIMENSION.sub(rows.dimension(), head, count=1) + rows.xml() + tail
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=zlib.Z_DEFAULT_COMPRESSION)
+            if rows is None:
+                target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=zlib.Z_DEFAULT_COMPRESSION)
+                continue
+            if data.count(_EMPTY_DATA) != 1:
+                raise ValueError(f"{info.filename}: lembar ini sudah berisi sel")
+            head, tail = data.split(_EMPTY_DATA)
+            member = zipfile.ZipInfo(info.filename, info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            rows._pack()
+            big = rows.size + len(data) > _ZIP64_FROM  # zip64 only where needed: some readers dislike it
+            with target.open(member, "w", force_zip64=big) as stream:
+                stream.write(_DIMENSION.sub(rows.dimension(), head, count=1))
+                for chunk in rows.xml_chunks():
+                    stream.write(chunk)
+                stream.write(tail)
     return out.getvalue()
