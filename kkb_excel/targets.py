@@ -23,15 +23,25 @@ def _cell_text(value: object) -> str:
 
 
 def read_table(path: Path) -> list[list[object]]:
-    """All rows of the first sheet (xlsx) or of the CSV (',' or ';' separated, UTF-8)."""
+    """All rows of the first sheet (xlsx) or of the CSV (',', ';' or tab separated; UTF-8, UTF-16 or Windows-1252)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from python_calamine import CalamineWorkbook
 
         with CalamineWorkbook.from_path(str(path)) as workbook:
             return [list(r) for r in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)]
-    text = path.read_text(encoding="utf-8-sig")
+    text = _decoded(path.read_bytes())
     dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def _decoded(data: bytes) -> str:
+    """CSV text as Excel saves it: UTF-8 ('CSV UTF-8'), UTF-16 ('Unicode Text') or Windows-1252 ('CSV', Windows)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def load_targets(path: Path, catalogue: Catalogue | None = None, index: WilayahIndex | None = None) -> Overrides:

@@ -306,3 +306,13 @@ def test_validate_never_writes_its_report_over_an_input_and_skips_its_earlier_re
         assert result.exit_code == 0, result.output
     assert "laporan.xlsx" in result.output and "DILEWATI" in result.output, result.output
     assert sha(form) == before
+
+
+def test_a_target_csv_saved_by_excel_as_ansi_or_unicode_text_is_read(catalogue, tmp_path):
+    """Excel's plain 'CSV' on Windows is Windows-1252 and its 'Unicode Text' is UTF-16 with tabs: a note column
+    with 'é' made the target file 'tidak dapat dibaca (UnicodeDecodeError)' and stopped the run."""
+    ansi = tmp_path / "target ansi.csv"
+    ansi.write_bytes("kode_wilayah;kode_indikator;target;catatan\n33.74;S1.Pa.K1.a;62,5;usulan Bappéda\n".encode("cp1252"))
+    utf16 = tmp_path / "target unicode.txt"
+    utf16.write_bytes("kode_wilayah\tkode_indikator\ttarget\n33.74\tS1.Pa.K1.a\t62,5\n".encode("utf-16"))
+    assert load_targets(ansi, catalogue) == load_targets(utf16, catalogue) == {"33.74": {"S1.Pa.K1.a": 62.5}}
