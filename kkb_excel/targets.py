@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import TargetFileError
 from kkb_excel.numbers import NumberFormatError, parse_number
+from kkb_excel.read.xlsxscan import column_index, percent_styles, sheet_parts, styled_cells
 from kkb_excel.tingkat import NASIONAL
 from kkb_excel.wilayah import WilayahIndex, load_wilayah, normalize_kode
 
@@ -28,10 +30,30 @@ def read_table(path: Path) -> list[list[object]]:
         from python_calamine import CalamineWorkbook
 
         with CalamineWorkbook.from_path(str(path)) as workbook:
-            return [list(r) for r in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)]
+            rows = [list(r) for r in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)]
+            first = workbook.sheet_names[0]
+        for row, col in _percent_cells(path, first):  # '62,5%' typed in Excel is 0.625 shown as a percent
+            value = rows[row][col] if row < len(rows) and col < len(rows[row]) else None
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                rows[row][col] = round(value * 100, 9)
+        return rows
     text = _decoded(path.read_bytes())
     dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def _percent_cells(path: Path, sheet: str) -> list[tuple[int, int]]:
+    """(row, column) from 0 of the cells of `sheet` whose number format shows a percent."""
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_parts(archive).get(sheet)
+        if part is None or "xl/styles.xml" not in archive.namelist():
+            return []
+        cells = styled_cells(archive.read(part), percent_styles(archive.read("xl/styles.xml")))
+    out = []
+    for ref in cells:
+        letters = ref.rstrip("0123456789")
+        out.append((int(ref[len(letters) :]) - 1, column_index(letters)))
+    return out
 
 
 def _decoded(data: bytes) -> str:

@@ -316,3 +316,19 @@ def test_a_target_csv_saved_by_excel_as_ansi_or_unicode_text_is_read(catalogue, 
     utf16 = tmp_path / "target unicode.txt"
     utf16.write_bytes("kode_wilayah\tkode_indikator\ttarget\n33.74\tS1.Pa.K1.a\t62,5\n".encode("utf-16"))
     assert load_targets(ansi, catalogue) == load_targets(utf16, catalogue) == {"33.74": {"S1.Pa.K1.a": 62.5}}
+
+
+def test_a_target_typed_as_a_percentage_in_excel_is_that_percentage(catalogue, tmp_path):
+    """'62,5%' typed into a target workbook is stored by Excel as 0,625 with a % format: the target became 0,625
+    (every % capaian a hundred times too high), silently."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["kode_wilayah", "kode_indikator", "target"])
+    ws.append(["33.74", "S1.Pa.K1.a", 0.625])
+    ws.append(["33.74", "S1.Pa.K2.a", 97])
+    ws["C2"].number_format = "0.0%"
+    path = tmp_path / "target.xlsx"
+    wb.save(path)
+    assert load_targets(path, catalogue) == {"33.74": {"S1.Pa.K1.a": 62.5, "S1.Pa.K2.a": 97.0}}
