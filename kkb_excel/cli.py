@@ -300,6 +300,7 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
     with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:  # validated here: one pandas import, not one per worker
         task = bar.add_task("baca", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
+        submissions = out.skip_own_reports(submissions, files, {"--laporan": laporan, "--json": json_path})
         report = validate_submissions(submissions)
     lines = []
     for result in report.files:

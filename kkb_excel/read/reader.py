@@ -29,6 +29,7 @@ from kkb_excel.read.xlsscan import error_cells
 from kkb_excel.read.xlsxscan import (
     changed_formulas,
     column_index,
+    column_letter,
     formula_cells,
     formula_count,
     has_error_cells,
@@ -186,6 +187,9 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
         for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
             sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))
+    printed = str(sub.meta.get("lembar_cetak"))
+    if printed in parts:  # numbers typed over its formulas are never read: say so
+        sub.findings.extend(structure.typed_in_print_sheet(sub, archive.read(parts[printed]), printed))
     if sheet in parts:
         xml = archive.read(parts[sheet])
         if "xl/styles.xml" in archive.namelist():
@@ -209,10 +213,19 @@ def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
     sub.kind = "rekap"
     version = str(sub.meta.get("template_versi", ""))
     if version != ROLLUP_VERSION:
-        _stop(sub, "S04", jenis="Rekap", versi=version or "?", versi_dukung=ROLLUP_VERSION, saran="", **meta_sheet, sel="B3")
+        _stop(sub, "S04", jenis="Rekap", versi=version or "?", versi_dukung=ROLLUP_VERSION, nilai=version, **meta_sheet, sel="B3",
+              saran="Buat ulang rekap ini dengan kkb-excel ini (consolidate atas kiriman atau rekap di bawahnya).")  # fmt: skip
     if SHEET_ROLLUP_DATA not in workbook.sheet_names:
         _stop(sub, "S09", lembar_dicari=SHEET_ROLLUP_DATA, lembar_ada=", ".join(workbook.sheet_names))
     rows = workbook.get_sheet_by_name(SHEET_ROLLUP_DATA).to_python(skip_empty_area=False)
+    from kkb_excel.consolidate.rollup_sheet import bad_cell
+
+    bad = bad_cell(rows)
+    if bad is not None:
+        ref = f"{column_letter(bad[1])}{bad[0]}"
+        _stop(sub, "S01", sebab=f"lembar data rekap '{SHEET_ROLLUP_DATA}' diubah (sel {ref} berisi '{bad[2]}', bukan isian yang "
+              "ditulis kkb-excel); buat ulang rekap ini dengan kkb-excel consolidate", lembar=SHEET_ROLLUP_DATA, sel=ref,
+              nilai=str(bad[2]))  # fmt: skip
     sub.rekap = [tuple(r) for r in rows[1:] if r and r[0] not in ("", None)]
 
 
