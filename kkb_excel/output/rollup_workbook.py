@@ -314,6 +314,8 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
     _sasaran_table(sheet, rollup, catalogue)
     sheet.append([])
     below = TINGKAT[TINGKAT.index(rollup.tingkat) - 1] if rollup.tingkat != "desa" else "desa"
+    if not rollup.completeness.get(below):  # a kecamatan rollup: desa are counted, not given a % each
+        below = rollup.tingkat
     units = rollup.completeness.get(below, {})
     sheet.append([f"Kelengkapan per {LABEL[below].lower()} (% desa/kelurahan diterima)"], bold=True)
     sheet.append(["Wilayah", "Diharapkan", "% diterima", "Target"], header=True)
