@@ -332,3 +332,29 @@ def test_a_target_typed_as_a_percentage_in_excel_is_that_percentage(catalogue, t
     path = tmp_path / "target.xlsx"
     wb.save(path)
     assert load_targets(path, catalogue) == {"33.74": {"S1.Pa.K1.a": 62.5, "S1.Pa.K2.a": 97.0}}
+
+
+@pytest.mark.parametrize("option", ["--csv", "-o"])
+def test_an_output_named_like_the_target_file_is_refused_and_the_target_kept(catalogue, tmp_path, option):
+    """--csv (or -o) naming the --target file would have written the rollup over the user's targets."""
+    kiriman = tmp_path / "kiriman"
+    kiriman.mkdir()
+    submit(catalogue, kiriman, "a.xlsx", "33.74.01.1001", {RATIO: ratio(9, 10)})
+    target = tmp_path / ("target.csv" if option == "--csv" else "target.xlsx")
+    if option == "--csv":
+        target.write_text("kode_wilayah;kode_indikator;target\n33.74;S3.Pa.K4.b;7\n", encoding="utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.active.append(["kode_wilayah", "kode_indikator", "target"])
+        book.active.append(["33.74", "S3.Pa.K4.b", 7])
+        book.save(target)
+    before = target.read_bytes()
+    outputs = ["-o", str(tmp_path / "rekap.xlsx"), "--csv", str(target)] if option == "--csv" else ["-o", str(target)]
+    result = CliRunner().invoke(main, ["consolidate", str(kiriman), *outputs, "--tingkat", "kabupaten", "--wilayah", "33.74",
+                                       "--tahun", "2024", "--target", str(target)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())  # the console wraps long lines
+    assert "berkas --target (masukan)" in said and "Pilih nama lain" in said
+    assert target.read_bytes() == before and not (tmp_path / "rekap.xlsx").exists()
