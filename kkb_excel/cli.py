@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -300,6 +301,7 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
     with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:  # validated here: one pandas import, not one per worker
         task = bar.add_task("baca", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
+        submissions = out.skip_own_reports(submissions, files, {"--laporan": laporan, "--json": json_path})
         report = validate_submissions(submissions)
     lines = []
     for result in report.files:
@@ -390,6 +392,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     from kkb_excel.targets import load_targets
 
     output, csv_path, parquet, pdf_path = _rollup_outputs(output, csv_path, parquet, pdf_path)
+    _never_over(target_file, "--target", (output, csv_path, parquet, pdf_path))
     overrides = load_targets(target_file) if target_file else {}
     store = None if tanpa_cache else cache_path(output)
     outputs = tuple(p for p in (output, csv_path, parquet, pdf_path, cache_path(output)) if p)
@@ -422,6 +425,15 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
         + (f"; PDF: {pdf_path}" if pdf_path else ""),
     ]
     click.echo("\n".join(lines))
+
+
+def _never_over(source: Path | None, option: str, outputs) -> None:
+    """An input file named again as an output is refused before anything is written (inputs are never modified)."""
+    if source is None:
+        return
+    same = os.path.normcase(os.path.abspath(source))
+    if any(path is not None and os.path.normcase(os.path.abspath(path)) == same for path in outputs):
+        raise KkbError(f"{source} adalah berkas {option} (masukan); keluaran tidak boleh menimpanya. Pilih nama lain.")
 
 
 def _rollup_outputs(output, csv_path, parquet, pdf_path):

@@ -9,12 +9,18 @@ MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "pebruari": 2, "maret": 3, "mar": 3, "april": 4, "apr": 4,
     "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8, "agu": 8, "agt": 8, "agst": 8, "ags": 8,
     "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "nopember": 11,
-    "desember": 12, "des": 12,
+    "desember": 12, "des": 12, "mrt": 3, "peb": 2, "nop": 11,
+    # an English-language Excel or phone: the names that differ from the Indonesian ones
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "aug": 8,
+    "october": 10, "oct": 10, "december": 12, "dec": 12,
 }  # fmt: skip
+DAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu", "ahad",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
 EXCEL_EPOCH = date(1899, 12, 30)  # from serial 61 (1900-03-01) on; Excel counts a fictitious 1900-02-29 (serial 60)
 _NUMERIC = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?")  # matched on lower-cased text
-_WORDS = re.compile(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})")
+_WORDS = re.compile(r"(\d{1,2})(?:\s+|-)([a-z]+)\.?(?:\s+|-)(\d{4})")  # '15 Agustus 2024', '15-Agu-2024'
+_DAY_NAME = re.compile(r"([a-z']+),? (?=\d)")  # 'Senin, 4 November 2024': a long date format pasted as text
 
 
 def parse_tanggal(value) -> date | None:
@@ -35,6 +41,9 @@ def parse_tanggal(value) -> date | None:
         if match:
             parts = [int(match.group(i + 1)) for i in range(3)]
             return _date(parts[order[0]], parts[order[1]], parts[order[2]])
+    day = _DAY_NAME.match(text)
+    if day and day.group(1) in DAYS:
+        text = text[day.end() :]
     match = _WORDS.fullmatch(text.replace(",", ""))
     if match and match.group(2) in MONTHS:
         return _date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))

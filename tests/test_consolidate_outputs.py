@@ -156,3 +156,17 @@ def test_an_internal_error_exits_with_status_3(small, tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(tmp_path / "r.xlsx"), "--tingkat", "kabupaten",
                                        "--wilayah", "33.74", "--tahun", "2024"])  # fmt: skip
     assert result.exit_code == 3 and "Galat internal" in result.output and "RuntimeError: bug" in result.output
+
+
+def test_a_kecamatan_rollup_shows_its_own_completeness_on_ringkasan(small, catalogue, tmp_path):
+    """A kecamatan rollup has no per-desa percentages: the Ringkasan table shows the kecamatan itself, not a bare header."""
+    folder = tmp_path / "kiriman"
+    folder.mkdir()
+    submit(catalogue, folder, "a.xlsx", A, {SUM: {"capaian_1": 2}})
+    path = tmp_path / "rekap.xlsx"
+    write_xlsx(run([folder], "kecamatan", "33.74.01"), path)
+    rows = [[c for c in row if c is not None] for row in load_workbook(path)["Ringkasan"].iter_rows(values_only=True)]
+    title = next(i for i, row in enumerate(rows) if row and str(row[0]).startswith("Kelengkapan per"))
+    assert rows[title][0] == "Kelengkapan per kecamatan (% desa/kelurahan diterima)"
+    name, expected, share, target = rows[title + 2]
+    assert name.endswith("(33.74.01)") and share == round(100 / expected, 2) and target == 100  # shown rounded once

@@ -230,3 +230,20 @@ def test_pdf_of_the_rekap_prints_readably(rollup, tmp_path, paper="f4", size=(93
         assert min(sizes) >= 7.9
     assert "Mengetahui" in form[-1].extract_text() and "Disusun oleh" in form[-1].extract_text()
     assert any("Ringkasan" in p.extract_text() for p in pages)
+
+
+def test_charts_carry_their_labels_and_values(rollup, tmp_path):
+    """The Ringkasan and Kelengkapan charts keep XlsxWriter's cached points (names as text categories):
+    those sheets are written cell by cell, unlike the big sheets written as XML rows."""
+    import re
+    import zipfile
+
+    path = tmp_path / "rekap.xlsx"
+    write_xlsx(rollup, path)
+    with zipfile.ZipFile(path) as package:
+        charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    assert charts
+    for chart in charts:
+        names = re.findall(r"<c:strCache>.*?</c:strCache>", chart, re.S)
+        assert names and all("<c:pt " in block for block in names)
+        assert re.search(r"<c:numCache>.*?<c:pt idx=\"0\"><c:v>[0-9.]+</c:v>", chart, re.S)

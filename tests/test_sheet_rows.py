@@ -32,9 +32,9 @@ def _package(rows: SheetRows, bold: bool = False) -> bytes:
 
 def test_values_read_back_exactly_in_calamine_and_openpyxl():
     rows = SheetRows()
-    rows.add(0, [(c, text, 0) for c, text in enumerate(TEXTS)])
-    rows.add(1, [(c, number, 0) for c, number in enumerate(NUMBERS)])
-    rows.add(3, [(0, True, 0), (1, False, 0), (27, Status.DITERIMA, 0)], height=26.4)
+    rows.add(0, [(c, text, None) for c, text in enumerate(TEXTS)])
+    rows.add(1, [(c, number, None) for c, number in enumerate(NUMBERS)])
+    rows.add(3, [(0, True, None), (1, False, None), (27, Status.DITERIMA, None)], height=26.4)
     data = _package(rows)
     grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Data").to_python()
     assert grid[0][: len(TEXTS)] == TEXTS
@@ -64,6 +64,6 @@ def test_a_sheet_written_elsewhere_is_never_overwritten():
     sheet.write_string(0, 0, "sudah ada")
     book.close()
     rows = SheetRows()
-    rows.add(0, [(0, "baru", 0)])
+    rows.add(0, [(0, "baru", None)])
     with pytest.raises(ValueError, match="sudah berisi sel"):
         fill_sheets(buffer.getvalue(), {sheet.index: rows})

@@ -32,12 +32,15 @@ FLAG_LABEL = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Partial:
-    """Additive contributions per semester: key '<field>_<semester>' -> value."""
+    """Additive contributions per semester: key '<field>_<semester>' -> value.
+
+    Slots, and one shared empty frozenset for a leaf without flags: a nasional run holds millions.
+    """
 
     sums: dict[str, float] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
+    flags: set[str] | frozenset[str] = field(default_factory=set)
 
     def merge(self, other: Partial) -> None:
         sums = self.sums
@@ -46,6 +49,7 @@ class Partial:
         self.flags |= other.flags
 
 
+NO_FLAGS: frozenset[str] = frozenset()
 _KEYS = {s: {f: f"{f}_{s}" for f in (*FIELDS, "status", "capaian")} for s in SEMESTERS}
 
 
@@ -79,7 +83,7 @@ def leaf(ind: Indicator, value_of: Callable[[str], object], belum_tersedia: bool
                 sums[k["jumlah"]], sums[k["laporan"]] = float(value), 1.0  # type: ignore[arg-type]
         if belum_tersedia and k["laporan"] not in sums and FLAG_ONLY_PERCENT not in flags:
             sums[f"belum_tersedia_{s}"] = 1.0
-    return Partial(sums, flags)
+    return Partial(sums, flags or NO_FLAGS)
 
 
 def value(ind: Indicator, part: Partial, s: int) -> float | None:

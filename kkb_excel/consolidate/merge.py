@@ -84,7 +84,7 @@ def _entry(ind: Indicator, rec: Record, s: int):
 
 def _shown(entry, s: int) -> str:
     """A source's values with the column labels users see ('Pembilang Sem I 3, Penyebut Sem I 16')."""
-    return ", ".join(f"{COLUMN_LABEL[f'{k}_{s}']} {v:g}" if isinstance(v, float) else f"{COLUMN_LABEL[f'{k}_{s}']} {v}" for k, v in entry)
+    return ", ".join(f"{COLUMN_LABEL[f'{k}_{s}']} {f'{v:.15g}' if isinstance(v, float) else v}" for k, v in entry)
 
 
 def _source(sub: Submission) -> str:

@@ -71,6 +71,24 @@ def _text(value) -> str:
     return str(value)
 
 
+def bad_cell(sheet: list[list]) -> tuple[int, int, object] | None:
+    """The first cell (sheet row from 1, column from 0, value) of the whole sheet that `from_rows` cannot read, or None.
+
+    Only what `to_rows` writes reads back: numbers in the number columns, semester 1 or 2, a count of errors.
+    """
+    for number, row in enumerate(sheet[1:], start=2):
+        if not row or row[0] in ("", None):
+            continue
+        for col, value in enumerate(row[_N:], start=_N):
+            if value not in ("", None) and (isinstance(value, bool) or not isinstance(value, int | float)):
+                return number, col, value
+        if row[0] == "konflik" and _text(row[4]) not in ("1", "2"):
+            return number, 4, row[4]
+        if row[0] == "ditolak" and not (_text(row[10]) or "0").isdigit():
+            return number, 10, row[10]
+    return None
+
+
 def from_rows(rows: list[tuple]) -> RollupData:
     """Read the data rows (header excluded) written by `to_rows`."""
     data = RollupData()

@@ -27,6 +27,7 @@ from kkb_excel.consolidate.model import (
 from kkb_excel.consolidate.opd_manifest import collapse_opd_rows
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report
+from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.submission import Submission
 from kkb_excel.tingkat import (
     LABEL,
@@ -78,8 +79,9 @@ def consolidate(
     for sub in submissions:
         entry = _entry(sub)
         manifest[sub.berkas] = entry
-        path = paths.get(sub.berkas)
+        path = paths.get(sub.berkas) or paths.get(source_berkas(sub))
         if path is not None and os.path.normcase(os.path.abspath(path)) in outputs:
+            _refuse_overwriting(sub, path)
             entry.status, entry.alasan = DILEWATI, "berkas keluaran rekap ini sendiri (tidak dibaca sebagai masukan)"
         elif sub.is_rollup:
             _classify_rollup(sub, entry, config, rollup_inputs)
@@ -113,6 +115,15 @@ def consolidate_paths(paths: list[str], config: RunConfig, jobs: int = 1, progre
     subs = read_all(files, jobs, progress)
     report = validate_submissions([s for s in subs if not s.is_rollup])
     return consolidate(subs, report, config, {f.berkas: f.path for f in files})
+
+
+def _refuse_overwriting(sub: Submission, path: Path) -> None:
+    """An output named like an input workbook that is not an earlier rollup: stop before it is written over."""
+    if not sub.is_rollup and Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        raise KkbError(
+            f"{source_berkas(sub)} adalah salah satu berkas masukan, bukan rekap; rekap tidak ditulis agar berkas itu "
+            "tidak tertimpa. Pilih nama lain untuk -o."
+        )
 
 
 def _entry(sub: Submission) -> ManifestEntry:
@@ -349,11 +360,12 @@ def _carry_files(rollup: Rollup, datas, submissions, manifest, results) -> None:
                 rejected.setdefault(r.sha256 or r.berkas, r)
     for sub in submissions:
         entry = manifest[sub.berkas]
-        if sub.is_rollup or entry.status == DILEWATI or not sub.sha256:
+        if entry.status == DILEWATI or not sub.sha256:
             continue
-        known.setdefault(sub.sha256, (sub.sha256, entry.kode_wilayah, entry.opd, entry.tanggal, entry.status, sub.berkas))
+        if not sub.is_rollup:  # a rollup input is no submission; a rejected one is still listed as rejected
+            known.setdefault(sub.sha256, (sub.sha256, entry.kode_wilayah, entry.opd, entry.tanggal, entry.status, sub.berkas))
         if entry.status == DITOLAK:
-            result = results.get(sub.berkas)
+            result = None if sub.is_rollup else results.get(sub.berkas)
             errors = [f for f in (result.findings if result else sub.findings) if f.keparahan == GALAT]
             reasons = " | ".join(f"[{f.aturan}] {f.sel + ': ' if f.sel else ''}{f.pesan}" for f in errors)
             rejected.setdefault(sub.sha256, RejectedFile(sub.berkas, sub.sha256, entry.kode_wilayah, len(errors), reasons, entry.opd))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -12,10 +13,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from kkb_excel import __version__
+from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
-from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report, sort_key
+from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report, finding, sort_key
 from kkb_excel.output.safe import clean_number, clean_text, is_truncated
+from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.structure import FIXES_SHEET as SHEET_FIXES
+from kkb_excel.read.submission import Submission
 from kkb_excel.validators.rules import GALAT, INFO, PERINGATAN, RULES, advice
 
 FINDING_COLUMNS = ("berkas", "lembar", "sel", "kode_indikator", "kolom", "nilai", "aturan", "keparahan", "pesan")
@@ -135,8 +139,39 @@ def write_xlsx(report: Report, path: Path) -> int:
     return cut
 
 
+MAX_NAME_BYTES = 200  # a file name may hold 255 bytes (ext4, NTFS: 255 characters); room left for '_catatan_...'
+
+
+def skip_own_reports(submissions: list[Submission], files, outputs: dict[str, Path]) -> list[Submission]:
+    """validate's own --laporan/--json among the files it checks: skipped (S07), never validated; a kkb-excel
+    workbook there is an input the report would overwrite, so the run stops before writing anything.
+
+    `files`: the discovered files (path, berkas); `outputs`: option -> path.
+    """
+    where = {os.path.normcase(os.path.abspath(p)): option for option, p in outputs.items() if p}
+    own = {f.berkas: where[key] for f in files if (key := os.path.normcase(os.path.abspath(f.path))) in where}
+    if not own:
+        return submissions
+    kept, done = [], set()
+    for sub in submissions:
+        berkas = source_berkas(sub)
+        if berkas not in own:
+            kept.append(sub)
+        elif sub.meta.get("template_id"):
+            raise KkbError(f"{own[berkas]} {berkas}: berkas itu salah satu berkas masukan; laporan tidak ditulis agar berkas itu "
+                           "tidak tertimpa. Pilih nama lain.")  # fmt: skip
+        elif berkas not in done:
+            done.add(berkas)
+            kept.append(Submission(berkas, sub.sha256, skipped=True,
+                                   findings=[finding("S07", berkas, jenis=f"Keluaran validate ini sendiri ({own[berkas]})")]))  # fmt: skip
+    return kept
+
+
 def annotated_name(berkas: str) -> str:
+    """'desa.xlsx' -> 'desa_catatan.xlsx'; a very long name is shortened so the copy can be written."""
     stem = Path(berkas).stem
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
     return f"{stem}_catatan.xlsx"
 
 
@@ -203,9 +238,9 @@ def write_annotated(report: Report, sources: dict[str, Path], out_dir: Path) -> 
         except Exception:
             continue
         name = annotated_name(result.berkas)
-        while name in used:
+        while name.casefold() in used:  # 'Desa.xlsx' and 'desa.xlsx' are one file name on Windows
             name = name.replace("_catatan", "_catatan_")
-        used.add(name)
+        used.add(name.casefold())
         path = out_dir / name
         write_atomic(path, buffer.getvalue())
         written.append(path)

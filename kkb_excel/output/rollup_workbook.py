@@ -117,7 +117,8 @@ class _Sheet:
     columns listed in `percent` get the % capaian format. `finish` fits the widths and sets up printing.
     """
 
-    def __init__(self, book, name: str, styles: Styles, paper: str, percent: tuple[int, ...] = (), wrap: dict[int, float] | None = None):
+    def __init__(self, book, name: str, styles: Styles, paper: str, percent: tuple[int, ...] = (), wrap: dict[int, float] | None = None,
+                 charted: bool = False):  # fmt: skip
         self.ws = book.add_worksheet(name)
         self.row = 0
         self.styles = styles
@@ -126,8 +127,10 @@ class _Sheet:
         self.wrap = wrap or {}  # column -> fixed width, text wrapped
         self.widths: dict[int, int] = {}
         self.header_row: int | None = None
-        self._formats: dict[tuple, int] = {}
-        self.rows = SheetRows()  # cells go in as XML rows when the book is done (`sheet_rows.fill_sheets`)
+        self._formats: dict[tuple, object] = {}
+        # cells go in as XML rows when the book is done (`sheet_rows.fill_sheets`), except on a sheet with
+        # a chart: XlsxWriter fills the chart's cached values (and text categories) from the cells it holds
+        self.rows = None if charted else SheetRows()
 
     def append(self, values, bold: bool = False, header: bool = False) -> None:
         if header:
@@ -156,7 +159,10 @@ class _Sheet:
             else:
                 shown = value if float(value).is_integer() else capaian.excel_round(value, 2)
                 cells.append((col, shown, fmt("number", (float(shown).is_integer(), bold))))
-        self.rows.add(self.row, cells, height)
+        if self.rows is not None:
+            self.rows.add(self.row, cells, height)
+        else:
+            _write_cells(self.ws, self.row, cells, height)
         self.row += 1
 
     def _format(self, kind: str, variant):
@@ -173,7 +179,7 @@ class _Sheet:
                 found = styles.percent(variant[0], bold=variant[1])
             else:
                 found = styles.number(1 if variant[0] else 0.5, bold=variant[1])
-            found = self._formats[key] = found._get_xf_index()  # the style index of the cell XML (see sheet_rows)
+            self._formats[key] = found
         return found
 
     def finish(self, fit_width: bool = True, portrait: bool = False, maximum: float = 50, repeat: bool = True) -> None:
@@ -184,6 +190,19 @@ class _Sheet:
         print_setup(self.ws, self.paper, rows, fit_width=fit_width, portrait=portrait)
         if rows:
             self.ws.freeze_panes(self.header_row + 1, 0)
+
+
+def _write_cells(ws, row: int, cells: list[tuple[int, object, object]], height: float | None) -> None:
+    """Cells through XlsxWriter itself (text always as text, never a formula)."""
+    if height is not None:
+        ws.set_row(row, height)
+    for col, value, fmt in cells:
+        if isinstance(value, str):
+            ws.write_string(row, col, value, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt)
+        else:
+            ws.write_number(row, col, value, fmt)
 
 
 def _sheet_title(level: str) -> str:
@@ -210,19 +229,19 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
     tops = sorted(rollup.partials.get(rollup.tingkat, {}))
     for kode in tops:
         rekap_form.write_form(book, styles, rollup, catalogue, kode, index, paper, rekap_form.sheet_name(kode, len(tops) > 1))
-    _ringkasan(book, sheet("Ringkasan", percent=(2,)), rollup, catalogue)
+    _ringkasan(book, sheet("Ringkasan", percent=(2,), charted=True), rollup, catalogue)
     if not for_print:
         matrix.write_matrices(book, styles, rollup, catalogue, index, paper)
         shown = [lv for lv in rollup.levels() if lv != "desa" or rollup.tingkat == "desa"]
         for level in shown:
             _tier_sheet(book, sheet(_sheet_title(level), percent=(11, 14), wrap={5: 45, 26: 40}), rollup, catalogue, level)
-        _kelengkapan(sheet("Kelengkapan", percent=(8,)), sheet("Belum Masuk"), rollup, index)
+        _kelengkapan(sheet("Kelengkapan", percent=(8,), charted=True), sheet("Belum Masuk"), rollup, index)
         _konflik(sheet("Konflik", wrap={4: 40, 6: 60}), rollup, catalogue)
         _ditolak(sheet("Ditolak", wrap={5: 70}), rollup)
         _manifest(sheet("Manifest", wrap={8: 50}), rollup)
         _machine_sheets(sheet(SHEET_META), sheet(SHEET_ROLLUP_DATA), rollup, catalogue)
     book.close()
-    return fill_sheets(buffer.getvalue(), {s.ws.index: s.rows for s in made})
+    return fill_sheets(buffer.getvalue(), {s.ws.index: s.rows for s in made if s.rows is not None})
 
 
 KATEGORI = tuple(b.label for b in capaian.SCHEMES[capaian.DEFAULT_SCHEME])
@@ -295,6 +314,8 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
     _sasaran_table(sheet, rollup, catalogue)
     sheet.append([])
     below = TINGKAT[TINGKAT.index(rollup.tingkat) - 1] if rollup.tingkat != "desa" else "desa"
+    if not rollup.completeness.get(below):  # a kecamatan rollup: desa are counted, not given a % each
+        below = rollup.tingkat
     units = rollup.completeness.get(below, {})
     sheet.append([f"Kelengkapan per {LABEL[below].lower()} (% desa/kelurahan diterima)"], bold=True)
     sheet.append(["Wilayah", "Diharapkan", "% diterima", "Target"], header=True)
@@ -410,9 +431,9 @@ def _raw(sheet: _Sheet, values) -> None:
             continue
         if type(value) is float:  # most cells: partial sums, written unless NaN/inf (as clean does)
             if math.isfinite(value):
-                cells.append((col, value, 0))
+                cells.append((col, value, None))
         elif (value := clean(value)) is not None:
-            cells.append((col, int(value) if isinstance(value, bool) else value, 0))  # text or a number, never a formula
+            cells.append((col, int(value) if isinstance(value, bool) else value, None))  # text or a number, never a formula
     sheet.rows.add(sheet.row, cells)
     sheet.row += 1
 

@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
 _LITERAL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # a literal "_x0041_" is kept literal, as Excel and XlsxWriter do
@@ -62,15 +63,16 @@ class SheetRows:
             self._letters.append(xl_col_to_name(len(self._letters)))
         return self._letters[col]
 
-    def add(self, row: int, cells: list[tuple[int, object, int]], height: float | None = None) -> None:
-        """One row: (column, value, xf index) per cell; value is str, bool, int or a finite float."""
+    def add(self, row: int, cells: list[tuple[int, object, Format | None]], height: float | None = None) -> None:
+        """One row: (column, value, XlsxWriter format or None) per cell; value is str, bool, int or a finite float."""
         if not cells and height is None:
             return
         r = str(row + 1)
         if height is not None:  # whole pixels, as XlsxWriter's set_row stores a height
             height = int(height * 4 / 3 + 0.5) * 0.75
         out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height is not None else f'<row r="{r}">']
-        for col, value, xf in cells:
+        for col, value, fmt in cells:
+            xf = fmt._get_xf_index() if fmt is not None else 0  # the index XlsxWriter gives the format in styles.xml
             head = f'<c r="{self.letter(col)}{r}"' + (f' s="{xf}"' if xf else "")
             if isinstance(value, str):  # a str or a str enum (a status)
                 text = text_xml(str(value))

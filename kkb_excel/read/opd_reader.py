@@ -17,9 +17,16 @@ from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
 from kkb_excel.read.cells import parse_value
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
-from kkb_excel.read.xlsxscan import column_index
+from kkb_excel.read.xlsxscan import column_index, column_letter
 from kkb_excel.template.layout import SHEET_META
-from kkb_excel.template.opd_layout import OPD_VERSION
+from kkb_excel.template.opd_layout import (
+    HEADER_ROW,
+    INDICATOR_ROW,
+    KETERANGAN_LABEL,
+    OPD_VERSION,
+    SEMESTER_ROW,
+    SHORT_LABEL,
+)
 
 ROW_SEPARATOR = "!baris "
 RATIO_POSITIONS = tuple((VALUE_INDEX[f"capaian_{s}"], VALUE_INDEX[f"pembilang_{s}"], VALUE_INDEX[f"penyebut_{s}"]) for s in SEMESTERS)
@@ -84,6 +91,10 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
     plan = [(kode, catalogue.get(kode), [(column_index(letters[kode][key]), VALUE_INDEX[key], key) for key in letters[kode]])
             for kode in kodes]  # fmt: skip
     every = [col for _, _, cols in plan for col, _, _ in cols]
+    shifted = _column_shift(sub, grid, sheet, letters)
+    if shifted is not None:  # values would be read from the column beside their own: the file is not read
+        sub.findings.append(shifted)
+        return
     width = max(every, default=-1) + 1
     for row, kode_wilayah in rows:
         cells = grid[row - 1] if 0 < row <= len(grid) else []
@@ -111,6 +122,48 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
         sub.rows.append(row_sub)
     if not sub.rows:
         sub.findings.append(finding("K02", sub.berkas, lembar=sheet))
+
+
+def _column_shift(sub: Submission, grid: list[list], sheet: str, letters: dict[str, dict[str, str]]):
+    """S15 when the header rows show the table's columns moved by the same offset (columns inserted or deleted).
+
+    Each column is known by its header: the indicator code above an indicator's first column, then
+    'Pembilang', 'Ya/Tidak', ... or 'Keterangan'. An edited header alone moves nothing and is not reported.
+    """
+    wanted: dict[int, tuple[str, str]] = {}
+    for kode, columns in letters.items():
+        cols = sorted((column_index(letter), key) for key, letter in columns.items())
+        for n, (col, key) in enumerate(cols):
+            label = KETERANGAN_LABEL if key == "keterangan" else SHORT_LABEL.get(key.rsplit("_", 1)[0], "")
+            wanted[col] = (kode if n == 0 else "", label)
+
+    def header(col: int) -> tuple[str, str]:
+        kode = str(_grid_value(grid, INDICATOR_ROW, col) or "").split()
+        note = str(_grid_value(grid, SEMESTER_ROW, col) or "").strip()
+        label = KETERANGAN_LABEL if note == KETERANGAN_LABEL else str(_grid_value(grid, HEADER_ROW, col) or "").strip()
+        return (kode[0] if kode else "", label)
+
+    order = sorted(wanted)
+    first = next((col for col in order if header(col) != wanted[col]), None)
+    if first is None:
+        return None
+    for moved in (1, -1, 2, -2, 3, -3):
+        rest = [col for col in order if col >= first - min(moved, 0)]
+        if rest and all(col + moved >= 0 and header(col + moved) == wanted[col] for col in rest):
+            break
+    else:
+        return None
+    if moved > 0:
+        sebab = f"{moved} kolom disisipkan di antara {column_letter(first - 1)} dan {column_letter(first)}"
+    else:
+        gone = column_letter(first) + (f"-{column_letter(first - moved - 1)}" if moved < -1 else "")
+        sebab = f"kolom {gone} templat asli dihapus (kolom sesudahnya bergeser ke kiri)"
+    return finding("S15", sub.berkas, sebab=sebab, lembar=sheet, sel=f"{column_letter(first)}{HEADER_ROW}",
+                   nilai=" ".join(filter(None, header(first))))  # fmt: skip
+
+
+def _grid_value(grid: list[list], row: int, col: int):
+    return grid[row - 1][col] if 0 < row <= len(grid) and 0 <= col < len(grid[row - 1]) else ""
 
 
 def _blank(value) -> bool:

@@ -29,6 +29,7 @@ from kkb_excel.read.xlsscan import error_cells
 from kkb_excel.read.xlsxscan import (
     changed_formulas,
     column_index,
+    column_letter,
     formula_cells,
     formula_count,
     has_error_cells,
@@ -186,6 +187,9 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
         for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):
             sub.findings.append(finding("S12", sub.berkas, sel=ref, nilai=error, lembar=sheet))
+    printed = str(sub.meta.get("lembar_cetak"))
+    if printed in parts:  # numbers typed over its formulas are never read: say so
+        sub.findings.extend(structure.typed_in_print_sheet(sub, archive.read(parts[printed]), printed))
     if sheet in parts:
         xml = archive.read(parts[sheet])
         if "xl/styles.xml" in archive.namelist():
@@ -209,10 +213,19 @@ def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
     sub.kind = "rekap"
     version = str(sub.meta.get("template_versi", ""))
     if version != ROLLUP_VERSION:
-        _stop(sub, "S04", jenis="Rekap", versi=version or "?", versi_dukung=ROLLUP_VERSION, saran="", **meta_sheet, sel="B3")
+        _stop(sub, "S04", jenis="Rekap", versi=version or "?", versi_dukung=ROLLUP_VERSION, nilai=version, **meta_sheet, sel="B3",
+              saran="Buat ulang rekap ini dengan kkb-excel ini (consolidate atas kiriman atau rekap di bawahnya).")  # fmt: skip
     if SHEET_ROLLUP_DATA not in workbook.sheet_names:
         _stop(sub, "S09", lembar_dicari=SHEET_ROLLUP_DATA, lembar_ada=", ".join(workbook.sheet_names))
     rows = workbook.get_sheet_by_name(SHEET_ROLLUP_DATA).to_python(skip_empty_area=False)
+    from kkb_excel.consolidate.rollup_sheet import bad_cell
+
+    bad = bad_cell(rows)
+    if bad is not None:
+        ref = f"{column_letter(bad[1])}{bad[0]}"
+        _stop(sub, "S01", sebab=f"lembar data rekap '{SHEET_ROLLUP_DATA}' diubah (sel {ref} berisi '{bad[2]}', bukan isian yang "
+              "ditulis kkb-excel); buat ulang rekap ini dengan kkb-excel consolidate", lembar=SHEET_ROLLUP_DATA, sel=ref,
+              nilai=str(bad[2]))  # fmt: skip
     sub.rekap = [tuple(r) for r in rows[1:] if r and r[0] not in ("", None)]
 
 
@@ -355,16 +368,19 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     _input_formulas(sub, xml, expected)
 
 
-def _input_cell(sub: Submission, ref: str, letters: dict[str, str], rows: dict[int, str]) -> tuple[str | None, str] | None:
-    """(indicator code or None, column key or identity key) when `ref` is a cell an OPD types into, else None."""
-    for key in ("tanggal", "petugas", "opd"):  # the identity cells, looked at first as they were the last written
-        if str(sub.identity.get(f"sel_{key}", "")) == ref and f"sel_{key}" in sub.identity:
-            return None, key
-    letter = ref.rstrip("0123456789")
-    row = int(ref[len(letter) :])
-    if letter in letters and row in rows:
-        return rows[row], letters[letter]
-    return None
+def _input_cells(sub: Submission, refs: set[str], letters: dict[str, str], rows: dict[int, str]) -> dict[str, tuple[str | None, str]]:
+    """The cells among `refs` an OPD types into: ref -> (indicator code or None, column key or identity key)."""
+    identity = {str(sub.identity[f"sel_{key}"]): key for key in ("opd", "petugas", "tanggal") if f"sel_{key}" in sub.identity}
+    found = {}
+    for ref in refs:
+        if ref in identity:  # an identity cell (tanggal first where two share a cell, as it was written last)
+            found[ref] = (None, identity[ref])
+            continue
+        letter = ref.rstrip("0123456789")
+        row = int(ref[len(letter) :])
+        if letter in letters and row in rows:
+            found[ref] = (rows[row], letters[letter])
+    return found
 
 
 def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
@@ -374,7 +390,7 @@ def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
         return
     letters = {str(sub.meta[f"kolom_{key}"]): key for key in VALUE_KEYS if key != "target"}  # the last key of a letter wins
     rows = {rec.baris: rec.kode for rec in sub.records}
-    inputs = {ref: cell for ref in formula_cells(xml, count) if ref not in expected and (cell := _input_cell(sub, ref, letters, rows))}
+    inputs = _input_cells(sub, formula_cells(xml, count) - expected.keys(), letters, rows)
     suspects = sorted(inputs)
     if not suspects:  # the fixed formulas of the form (sign-off, headings) are in no input cell
         return

@@ -18,6 +18,7 @@ from kkb_excel.tingkat import CODE_PARTS, LABEL, NASIONAL
 HEADERS = {c.key: c.header for c in COLUMNS}
 FIXES_SHEET = "Daftar Perbaikan"  # added to annotated copies (kkb_excel.output.laporan); an OPD may send one back
 MAX_TEXT = {"opd": 200}  # as the template's data validation allows
+_TYPED_NUMBER = re.compile(rb'<c r="([A-Z]+[0-9]+)"(?: s="[0-9]+")?(?: t="n")?><v>')  # a number, no formula
 _KODE_IN_NAME = re.compile(r"(?<![\d.])(\d{2}(?:\.\d{2}){0,2}(?:\.\d{4})?)(?![\d.])")
 
 
@@ -193,3 +194,11 @@ def other_sheets(sub: Submission, workbook, known: set[str], indicator_rows) -> 
         if count:
             found.append(finding("S17", sub.berkas, lembar_salinan=name, jumlah=str(count), lembar_dicari=sub.sheet, lembar=name))
     return found
+
+
+def typed_in_print_sheet(sub: Submission, xml: bytes, name: str) -> list:
+    """S17 for numbers typed over the print sheet's formulas (it only shows the input sheet and is never read)."""
+    if _TYPED_NUMBER.search(xml) is None:  # the usual case: one scan, nothing found
+        return []
+    cells = [m.decode() for m in _TYPED_NUMBER.findall(xml)]
+    return [finding("S17", sub.berkas, lembar_salinan=name, jumlah=str(len(cells)), lembar_dicari=sub.sheet, lembar=name, sel=cells[0])]

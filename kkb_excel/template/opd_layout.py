@@ -20,3 +20,6 @@ FIRST_DATA_ROW = 14
 DESA_COLUMNS = (("kode_wilayah", "Kode wilayah", 20), ("kecamatan", "Kecamatan", 18), ("desa", "Desa/Kelurahan", 22))
 # Value keys typed per semester, by cara isi (a ratio's and a status's capaian are computed from them).
 SEMESTER_KEYS = {"rasio": ("pembilang", "penyebut"), "status": ("status",), "angka": ("capaian",)}
+# The header of each value column (HEADER_ROW) and of each Keterangan column (SEMESTER_ROW); the reader checks them.
+SHORT_LABEL = {"pembilang": "Pembilang", "penyebut": "Penyebut", "status": "Ya/Tidak", "capaian": "Capaian"}
+KETERANGAN_LABEL = "Keterangan"

@@ -32,11 +32,13 @@ from kkb_excel.template.opd_layout import (
     HEADER_ROW,
     IDENTITY_ROWS,
     INDICATOR_ROW,
+    KETERANGAN_LABEL,
     OPD_ID,
     OPD_VERSION,
     SEMESTER_KEYS,
     SEMESTER_ROW,
     SHEET_OPD,
+    SHORT_LABEL,
     TITLE,
 )
 from kkb_excel.wilayah import ATTRIBUTION, WilayahIndex, load_wilayah
@@ -46,7 +48,6 @@ KETERANGAN_WIDTH = 16
 MAX_CHUNK = 8
 PARALLEL_MIN_WORKBOOKS = 16  # a kabupaten's workbooks take ~0.1 s each; starting workers costs ~0.5 s
 MIN_HEADER_WIDTH = 40  # characters across an indicator's columns, so its wrapped text fits the header
-SHORT_LABEL = {"pembilang": "Pembilang", "penyebut": "Penyebut", "status": "Ya/Tidak", "capaian": "Capaian"}
 STEPS = (
     (
         "Isi identitas pada blok atas: nama OPD/instansi (sudah terisi, ubah bila nama OPD Anda berbeda), "
@@ -190,7 +191,7 @@ def _write_sheet(ws, fmt, unit: Unit, opd: str, tahun: int, indicators, columns,
         half = width // 2
         for sem in SEMESTERS:
             _merge(ws, SEMESTER_ROW - 1, start + (sem - 1) * half, half, f"Semester {'I' * sem}", fmt["header"])
-        ws.merge_range(SEMESTER_ROW - 1, start + width, HEADER_ROW - 1, start + width, "Keterangan", fmt["header"])
+        ws.merge_range(SEMESTER_ROW - 1, start + width, HEADER_ROW - 1, start + width, KETERANGAN_LABEL, fmt["header"])
     for i, column in enumerate(columns):
         if column.key != "keterangan":
             ws.write_string(HEADER_ROW - 1, start_col(i), SHORT_LABEL[column.key.rsplit("_", 1)[0]], fmt["header"])
