@@ -377,8 +377,9 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
         if row[0].value == "template_versi":
             row[1].value = "0"
     wb.save(broken)
-    [(status, reason)] = manifest(run([broken.parent], "kecamatan", "33.74.01")).values()
-    assert (status, reason.strip()) == ("ditolak", "Rekap versi 0; kkb-excel ini membaca versi 2.")
+    assert manifest(run([broken.parent], "kecamatan", "33.74.01")) == {"rekap-lama.xlsx": ("ditolak", (
+        "Rekap versi 0; kkb-excel ini membaca versi 2. Buat ulang rekap ini dengan kkb-excel ini (consolidate atas kiriman "
+        "atau rekap di bawahnya)."))}  # fmt: skip
     # a kabupaten rollup does not carry its desa: a unit it holds nothing for is added to its sums at every tier
     make(tmp_path / "lagi", "g.xlsx", "33.74.01.1007", {RATIO: ratio(1, 4)})
     prov = run([tmp_path / "rekap" / "rekap-33.74.xlsx", tmp_path / "lagi"], "provinsi", "33")
