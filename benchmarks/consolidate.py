@@ -175,7 +175,8 @@ def run(n: int, jobs_list: tuple[int, ...] = (1, 2), rerun: bool = True, corpus:
     kiriman = corpus or work / "kiriman"
     tingkat = scope(n)[1]
     try:
-        if kiriman.is_dir() and sum(1 for _ in kiriman.iterdir()) == n:  # kept from an earlier run (--corpus)
+        if kiriman.is_dir() and any(kiriman.iterdir()):  # kept from an earlier run (--corpus), 1 % changed by its rerun
+            n = sum(1 for _ in kiriman.iterdir())
             print(f"{n} kiriman sintetis dari {kiriman} (dibuat run sebelumnya)")
         else:
             start = time.perf_counter()
