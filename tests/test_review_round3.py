@@ -44,24 +44,33 @@ def sheet_rows(path: Path, title: str) -> list[tuple]:
     return [r for r in load_workbook(path, read_only=True)[title].iter_rows(values_only=True) if any(v is not None for v in r)]
 
 
+def kecamatan_rollup(catalogue, tmp_path: Path):
+    """A kecamatan rollup of one desa, opened for editing (openpyxl)."""
+    kec = tmp_path / "kec"
+    submit(catalogue, kec, "d1.xlsx", D1, {RATIO: ratio(1, 2)})
+    rekap_kec = tmp_path / "rekap" / "kec.xlsx"
+    assert cli("consolidate", kec, "-o", rekap_kec, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024").exit_code == 0
+    return load_workbook(rekap_kec)
+
+
+def kabupaten_run_with(catalogue, tmp_path: Path, wb, name: str):
+    """`wb` saved as masukan/`name` beside a desa form of another kecamatan, consolidated for the kabupaten."""
+    (tmp_path / "masukan").mkdir()
+    wb.save(tmp_path / "masukan" / name)
+    submit(catalogue, tmp_path / "masukan", "d2.xlsx", "33.74.02.1001", {RATIO: ratio(1, 3)})
+    out = tmp_path / "hasil" / "kab.xlsx"
+    return cli("consolidate", tmp_path / "masukan", "-o", out, "--tingkat", "kabupaten", "--wilayah", "33.74", "--tahun", "2024"), out
+
+
 # --- a rollup input that cannot be used is listed in the Ditolak sheet, with what to do -------------------------
 
 
 def test_a_rejected_rollup_input_is_in_the_ditolak_sheet_with_advice(catalogue, tmp_path):
     """A kecamatan rollup whose _kkb says another rollup version: the Manifest said 'ditolak', the console counted
     it, but the Ditolak sheet (and the rejected files carried up) left it out, and the reason ended in nothing to do."""
-    kec = tmp_path / "kec"
-    submit(catalogue, kec, "d1.xlsx", D1, {RATIO: ratio(1, 2)})
-    rekap_kec = tmp_path / "rekap" / "kec.xlsx"
-    assert cli("consolidate", kec, "-o", rekap_kec, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024").exit_code == 0
-    wb = load_workbook(rekap_kec)
+    wb = kecamatan_rollup(catalogue, tmp_path)
     wb["_kkb"]["B3"] = "1"  # template_versi: a rollup from an older kkb-excel
-    old = tmp_path / "masukan" / "rekap kecamatan lama.xlsx"
-    old.parent.mkdir()
-    wb.save(old)
-    submit(catalogue, tmp_path / "masukan", "d2.xlsx", "33.74.02.1001", {RATIO: ratio(1, 3)})
-    out = tmp_path / "hasil" / "kab.xlsx"
-    result = cli("consolidate", tmp_path / "masukan", "-o", out, "--tingkat", "kabupaten", "--wilayah", "33.74", "--tahun", "2024")
+    result, out = kabupaten_run_with(catalogue, tmp_path, wb, "rekap kecamatan lama.xlsx")
     assert result.exit_code == 0, result.output
     assert "1 ditolak" in result.output
     ditolak = sheet_rows(out, "Ditolak")[1:]
@@ -194,22 +203,14 @@ def test_a_rollup_with_text_in_its_data_sheet_is_rejected_naming_the_cell(catalo
     """A number of the hidden _kkb_rekap sheet typed over as text (a rollup unhidden and edited, or re-saved by a
     program that stores numbers as text): the whole run stopped with 'Galat internal: ValueError: could not
     convert string to float' (status 3). Now that rollup is rejected, naming the sheet and cell; the run goes on."""
-    kec = tmp_path / "kec"
-    submit(catalogue, kec, "d1.xlsx", D1, {RATIO: ratio(1, 2)})
-    rekap_kec = tmp_path / "rekap" / "kec.xlsx"
-    assert cli("consolidate", kec, "-o", rekap_kec, "--tingkat", "kecamatan", "--wilayah", KEC, "--tahun", "2024").exit_code == 0
-    wb = load_workbook(rekap_kec)
+    wb = kecamatan_rollup(catalogue, tmp_path)
     ws = wb["_kkb_rekap"]
     head = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "nilai")
     cell = next(c for c in row[head.index("jumlah_1") :] if c.value is not None)
     cell.value = "abc"
+    result, out = kabupaten_run_with(catalogue, tmp_path, wb, "rekap diubah.xlsx")
     edited = tmp_path / "masukan" / "rekap diubah.xlsx"
-    edited.parent.mkdir()
-    wb.save(edited)
-    submit(catalogue, tmp_path / "masukan", "d2.xlsx", "33.74.02.1001", {RATIO: ratio(1, 3)})
-    out = tmp_path / "hasil" / "kab.xlsx"
-    result = cli("consolidate", tmp_path / "masukan", "-o", out, "--tingkat", "kabupaten", "--wilayah", "33.74", "--tahun", "2024")
     assert result.exit_code == 0 and "Galat internal" not in result.output, result.output
     [(berkas, *_, reason)] = sheet_rows(out, "Ditolak")[1:]
     assert berkas == "masukan/rekap diubah.xlsx" and "_kkb_rekap" in reason and cell.coordinate in reason, reason
