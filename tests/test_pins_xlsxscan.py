@@ -149,3 +149,23 @@ def test_sheet_parts_relative_absolute_and_dotted_targets():
                         "_kkb": "./worksheets/../worksheets/sheet3.xml"})  # fmt: skip
     assert sheet_parts(archive) == {"Daftar Tilik": "xl/worksheets/sheet1.xml", "Petunjuk": "xl/worksheets/sheet2.xml",
                                     "_kkb": "xl/worksheets/sheet3.xml"}  # fmt: skip
+
+
+def test_a_styles_part_without_cell_formats_has_no_percent_styles():
+    styles = b'<styleSheet><numFmts><numFmt numFmtId="164" formatCode="0.0%"/></numFmts></styleSheet>'
+    assert xlsxscan.percent_styles(styles) == frozenset()
+
+
+def test_no_percent_styles_means_no_styled_cells_even_with_an_empty_style():
+    assert xlsxscan.styled_cells(b'<c r="A1" s=""/><c r="A2" s="3"/>', frozenset()) == set()
+
+
+def test_formula_count_counts_plain_shared_and_empty_formula_elements():
+    xml = (b'<c r="A1"><f>1+1</f></c><c r="A2"><f t="shared" ref="A2:A3" si="0">B2</f></c>'
+           b'<c r="A3"><f t="shared" si="0"/></c><c r="A4"><f/></c>')  # fmt: skip
+    assert xlsxscan.formula_count(xml) == 4
+
+
+def test_formula_cells_keeps_a_shared_formula_child_whose_master_is_gone():
+    """The cell holds a formula element (a typed formula), even if the full scan cannot expand it."""
+    assert xlsxscan.formula_cells(b'<c r="A1"><f t="shared" si="5"/></c>') == {"A1"}
