@@ -97,16 +97,15 @@ class SheetRows:
         self._pending.clear()
 
     def xml_chunks(self) -> Iterator[bytes]:
-        """<sheetData> with every row, in pieces (the whole text is never held at once)."""
+        """<sheetData> with every row, in pieces (the whole text is never held at once); once, after the last row."""
         self._pack()
         self._packed.append(self._packer.flush())
-        self._packer = zlib.compressobj(1)  # rows added later start a new stream (not done by the rollup)
         unpacker = zlib.decompressobj()
         yield b"<sheetData>"
         for piece in self._packed:
             yield unpacker.decompress(piece)
         yield b"</sheetData>"
-        self._packed = []
+        self._packed = []  # written: freed
 
     def dimension(self) -> bytes:
         if self.last_col < 0:
