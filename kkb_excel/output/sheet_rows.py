@@ -53,7 +53,7 @@ class SheetRows:
         self._pending: list[str] = []
         self._packer = zlib.compressobj(1)  # fast: the rows are compressed again into the package
         self._packed: list[bytes] = []
-        self.size = 0  # bytes of row XML so far
+        self._size = 0  # bytes of packed row XML
         self.last_row = -1
         self.last_col = -1
         self._letters: list[str] = []
@@ -92,9 +92,14 @@ class SheetRows:
 
     def _pack(self) -> None:
         data = "".join(self._pending).encode("utf-8")
-        self.size += len(data)
+        self._size += len(data)
         self._packed.append(self._packer.compress(data))
         self._pending.clear()
+
+    def xml_size(self) -> int:
+        """Bytes of all the row XML added so far."""
+        self._pack()
+        return self._size
 
     def xml_chunks(self) -> Iterator[bytes]:
         """<sheetData> with every row, in pieces (the whole text is never held at once); once, after the last row."""
@@ -134,8 +139,7 @@ def fill_sheets(package: bytes, sheets: dict[int, SheetRows]) -> bytes:
             head, tail = data.split(_EMPTY_DATA)
             member = zipfile.ZipInfo(info.filename, info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
-            rows._pack()
-            big = rows.size + len(data) > _ZIP64_FROM  # zip64 only where needed: some readers dislike it
+            big = rows.xml_size() + len(data) > _ZIP64_FROM  # zip64 only where needed: some readers dislike it
             with target.open(member, "w", force_zip64=big) as stream:
                 stream.write(_DIMENSION.sub(rows.dimension(), head, count=1))
                 for chunk in rows.xml_chunks():
