@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
@@ -37,21 +37,33 @@ def map_chunks(
     otherwise they run in this process. `func` and `initializer` must be module-level functions.
     `progress(n)` is told the number of results of each finished chunk.
     """
+    finished = dict(iter_chunks(func, chunks, parallel, jobs, progress, initializer, initargs))
+    return [item for number in sorted(finished) for item in finished[number]]
+
+
+def iter_chunks(
+    func: Callable[[Any], list[R]],
+    chunks: Sequence[Any],
+    parallel: bool,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple = (),
+) -> Iterator[tuple[int, list[R]]]:
+    """(chunk number, `func(chunk)`) as each chunk finishes, so that a caller can store and drop results as
+    they come; the arguments are those of `map_chunks`."""
     if not parallel:
         if initializer:
             initializer(*initargs)
-        results: list[R] = []
-        for chunk in chunks:
+        for number, chunk in enumerate(chunks):
             done = func(chunk)
-            results.extend(done)
             if progress:
                 progress(len(done))
-        return results
-    finished: dict[int, list[R]] = {}
+            yield number, done
+        return
     context = multiprocessing.get_context("spawn")
     with context.Pool(min(jobs, len(chunks)), initializer=initializer, initargs=initargs) as pool:
         for number, done in pool.imap_unordered(partial(_numbered, func), enumerate(chunks)):
-            finished[number] = done
             if progress:
                 progress(len(done))
-    return [item for number in sorted(finished) for item in finished[number]]
+            yield number, done

@@ -48,7 +48,7 @@ def supersede(candidates: list[Submission], manifest: dict[str, ManifestEntry]) 
         latest = [s for s in subs if (tanggal_of(s) or date.min) == newest]
         distinct: dict[tuple, Submission] = {}
         for sub in latest:
-            first = distinct.setdefault(_content(sub) if len(latest) > 1 else (), sub)
+            first = distinct.setdefault(_content(sub.unpacked()) if len(latest) > 1 else (), sub)
             if first is not sub:
                 entry = manifest[sub.berkas]
                 entry.status, entry.alasan = DIGANTIKAN, f"isi sama dengan {first.berkas}"
@@ -100,6 +100,15 @@ def single_source(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
     return partials
 
 
+def _alone(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
+    return dict(sub.leaves) if sub.leaves is not None else single_source(sub, catalogue)
+
+
+def partials_of(unit: dict[str, Partial] | Submission, catalogue: Catalogue) -> dict[str, Partial]:
+    """A unit's partials from `merge_units`: computed now from its one source when it was deferred."""
+    return _alone(unit.unpacked(), catalogue) if isinstance(unit, Submission) else unit
+
+
 def _source_order(sub: Submission) -> tuple[str, str, str]:
     """OPD, then file name: the same order however the run was given its folders (rollup of rollups = direct)."""
     return (str(sub.identity.get("opd") or ""), PurePath(sub.berkas.replace("\\", "/")).name, sub.berkas)
@@ -109,7 +118,7 @@ def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple
     """One unit's partials from its sources (OPDs, same-date submissions)."""
     subs = sorted(subs, key=_source_order)
     if len(subs) == 1:
-        return dict(subs[0].leaves) if subs[0].leaves is not None else single_source(subs[0], catalogue), []
+        return _alone(subs[0], catalogue), []
     by_ind: dict[str, list[tuple[Submission, Record]]] = defaultdict(list)
     for sub in subs:
         for rec in sub.records:
@@ -135,13 +144,23 @@ def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple
     return partials, conflicts
 
 
-def merge_units(subs: list[Submission], catalogue: Catalogue) -> tuple[dict[str, dict[str, Partial]], list[Conflict]]:
-    """Leaf partials per unit, and the conflicts found, in code order."""
+def merge_units(
+    subs: list[Submission], catalogue: Catalogue, defer: bool = False
+) -> tuple[dict[str, dict[str, Partial] | Submission], list[Conflict]]:
+    """Leaf partials per unit, and the conflicts found, in code order.
+
+    With `defer`, a unit with one source (no conflict possible) is given as that submission, still
+    packed: `partials_of` computes it when it is added up, so a nasional run never holds every desa's.
+    """
     by_unit: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:
         by_unit[str(sub.meta["kode_wilayah"])].append(sub)
-    leaves, conflicts = {}, []
+    leaves: dict[str, dict[str, Partial] | Submission] = {}
+    conflicts = []
     for kode in sorted(by_unit):
-        leaves[kode], found = merge_unit(kode, by_unit[kode], catalogue)
+        if defer and len(by_unit[kode]) == 1:
+            leaves[kode] = by_unit[kode][0]
+            continue
+        leaves[kode], found = merge_unit(kode, [s.unpacked() for s in by_unit[kode]], catalogue)
         conflicts.extend(found)
     return leaves, conflicts

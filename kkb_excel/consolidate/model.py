@@ -16,6 +16,7 @@ STATUSES = (DITERIMA, DITOLAK, DIGANTIKAN, DILEWATI)
 KONSOLIDASI_TINGKAT = ("kecamatan", "kabupaten", "provinsi", "nasional")
 COMPLETENESS_FIELDS = ("diharapkan", "masuk", "diterima", "ditolak")
 LOW_COVERAGE = 50.0  # % of expected units below which a figure is called low-coverage
+DESA_KEPT_UP_TO = "kabupaten"  # the highest rollup that shows, exports and keeps desa values
 
 
 @dataclass

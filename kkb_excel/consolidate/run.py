@@ -18,6 +18,7 @@ from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.consolidate import aggregate, completeness, merge, rollup_sheet
 from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.consolidate.model import (
+    DESA_KEPT_UP_TO,
     DIGANTIKAN,
     ManifestEntry,
     RejectedFile,
@@ -92,7 +93,7 @@ def consolidate(
     fresh, replaced = _against_rollups(accepted, datas, manifest)
     _drop_replaced(datas, replaced)
     kept = merge.supersede(fresh, manifest)
-    leaves, rollup.conflicts = merge.merge_units(kept, catalogue)
+    leaves, rollup.conflicts = merge.merge_units(kept, catalogue, defer=_desa_dropped(config.tingkat))
     for _, data in datas:  # a rollup carrying its desa (a kecamatan rollup) is recomputed from them
         leaves.update({k: u for k, u in data.partials.get("desa", {}).items() if in_scope(k, rollup.wilayah)})
     _assemble(rollup, [(s, d) for s, d in datas if "desa" not in d.partials], leaves, catalogue)
@@ -274,8 +275,14 @@ def _drop_replaced(datas, replaced: set[str]) -> None:
         data.conflicts = [c for c in data.conflicts if c.kode_wilayah not in replaced]
 
 
-def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial]], catalogue: Catalogue) -> None:
-    """Rollup inputs' units, then fresh leaves, then every tier up to the top (in scope)."""
+def _desa_dropped(tingkat: str) -> bool:
+    """Above a kabupaten rollup desa values are neither shown, exported nor carried up (`exported_levels`):
+    they are added up kecamatan by kecamatan and not kept, so a nasional run never holds every desa's."""
+    return rank(tingkat) > rank(DESA_KEPT_UP_TO)
+
+
+def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial] | Submission], catalogue: Catalogue) -> None:
+    """Rollup inputs' units, then fresh leaves (deferred ones: `merge.partials_of`), then every tier up to the top (in scope)."""
     provided: set[str] = set()
     top = rollup.tingkat
     for _, data in datas:
@@ -286,16 +293,21 @@ def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial]], cata
                 if in_scope(kode, rollup.wilayah):
                     rollup.partials.setdefault(level, {})[kode] = {k: Partial(dict(p.sums), set(p.flags)) for k, p in unit.items()}
                     provided.add(kode)
+    held: dict[str, dict[str, Partial] | Submission] = {}  # desa not kept (`_desa_dropped`), added up below
     for kode, unit in leaves.items():
         level = tingkat_of(kode)
-        current = rollup.partials.setdefault(level, {}).setdefault(kode, {})
-        current.update(unit)
-        for above in ancestors(kode)[:-1][::-1] + [NASIONAL]:
-            if above in provided:  # a rollup already gives this unit: add the new unit's part to it
-                _add(rollup.partials[tingkat_of(above)][above], unit, tingkat_of(above), catalogue)
+        lifted = [above for above in ancestors(kode)[:-1][::-1] + [NASIONAL] if above in provided]
+        if level == "desa" and _desa_dropped(top):
+            held[kode] = unit
+            unit = merge.partials_of(unit, catalogue) if lifted else unit
+        else:
+            unit = merge.partials_of(unit, catalogue)
+            rollup.partials.setdefault(level, {}).setdefault(kode, {}).update(unit)
+        for above in lifted:  # a rollup already gives this unit: add the new unit's part to it
+            _add(rollup.partials[tingkat_of(above)][above], unit, tingkat_of(above), catalogue)
     for level in TINGKAT[1 : rank(top) + 1]:
-        below = rollup.partials.get(TINGKAT[rank(level) - 1], {})
-        children: dict[str, list[tuple[str, dict[str, Partial]]]] = defaultdict(list)
+        below = held if level == "kecamatan" and _desa_dropped(top) else rollup.partials.get(TINGKAT[rank(level) - 1], {})
+        children: dict[str, list[tuple[str, dict[str, Partial] | Submission]]] = defaultdict(list)
         for kode, unit in below.items():
             parent = parent_of(kode)
             if parent not in provided and (in_scope(parent, rollup.wilayah) or level == "nasional"):
@@ -303,10 +315,11 @@ def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial]], cata
         current_level = rollup.partials.setdefault(level, {})
         for parent in sorted(children):
             unit = current_level.setdefault(parent, {})
+            kids = [(k, merge.partials_of(u, catalogue)) for k, u in children.pop(parent)]  # one kecamatan's desa at a time
             for ind in catalogue.active:
                 if ind.kode in unit or rank(ind.tingkat_pengamatan) >= rank(level):
                     continue
-                parts = [(k, u[ind.kode]) for k, u in children[parent] if ind.kode in u]
+                parts = [(k, u[ind.kode]) for k, u in kids if ind.kode in u]
                 if parts:
                     unit[ind.kode] = aggregate.combine(ind, parts)
 

@@ -17,7 +17,7 @@ import xlsxwriter
 from kkb_excel import __version__, capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.consolidate import aggregate, rollup_sheet
-from kkb_excel.consolidate.model import LOW_COVERAGE, Rollup
+from kkb_excel.consolidate.model import DESA_KEPT_UP_TO, LOW_COVERAGE, Rollup
 from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
 from kkb_excel.output import matrix, rekap_form
@@ -458,7 +458,7 @@ def exported_levels(rollup: Rollup) -> list[str]:
     """Tiers of the long export. Desa rows only up to a kabupaten rollup: a kabupaten rollup carries no
     desa values, so a provinsi rollup built from kabupaten rollups could not repeat them, and a rollup
     of rollups must export exactly what the direct rollup exports."""
-    keep_desa = TINGKAT.index(rollup.tingkat) <= TINGKAT.index("kabupaten")
+    keep_desa = TINGKAT.index(rollup.tingkat) <= TINGKAT.index(DESA_KEPT_UP_TO)
     return [level for level in rollup.levels() if level != "desa" or keep_desa]
 
 

@@ -17,6 +17,7 @@ import pickle
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -25,9 +26,9 @@ from pathlib import Path
 from kkb_excel import __version__, validators
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.findings import Report
-from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.parallel import chunked, iter_chunks
 from kkb_excel.read.discover import Discovered
-from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, Checked, check_chunk, read_chunk, validated
+from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, Checked, check_chunk, packed, validated
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import ROLLUP_VERSION, TEMPLATE_VERSION
 
@@ -91,69 +92,69 @@ def read_cached(
     files: list[Discovered], store: Path | None, jobs: int = 1, progress: Callable[[int], None] | None = None
 ) -> tuple[list[Submission], Report, CacheStats]:
     """Every file's submissions in file order and the validation of the non-rollup ones, from the cache where
-    the bytes are unchanged; `store` None reads and checks all (`kkb-excel validate`, --tanpa-cache)."""
+    the bytes are unchanged; `store` None reads and checks all (--tanpa-cache). The submissions are
+    packed (`Submission.pack`): the consolidation unpacks the ones it adds up. New results are stored
+    chunk by chunk as they arrive, so that a national run never holds every file's pickled result."""
     hashes = [""] * len(files)
     if store is not None:
         with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
             hashes = list(hashing.map(_sha256, (f.path for f in files)))
     db = _open(store) if store is not None else None
-    known = dict(_rows(db)) if db is not None else {}
-    today = date.today().isoformat()
-    results: list[list[Checked] | None] = []
-    missing, stale = [], []
     present = [str(f.path.resolve()) for f in files]
-    for i, (file, sha) in enumerate(zip(files, hashes, strict=True)):
-        hit = known.get(present[i])
-        if hit and hit[0] == sha and hit[1] == file.berkas:
-            day, checked = pickle.loads(hit[2])
-            results.append(checked)
-            if day != today:
-                stale.append(i)
-            if progress:
-                progress(1)
-        else:
-            results.append(None)
-            missing.append(i)
-    if stale:  # read on another day: the date rules are applied again to the cached read
-        for i, checked in zip(stale, validated([[s for s, _ in results[i]] for i in stale]), strict=True):
-            results[i] = checked
-    items = [(str(files[i].path), files[i].berkas) for i in missing]
-    parallel = jobs > 1 and len(items) >= max(1, PARALLEL_MIN_FILES)
-    chunks = chunked(items, jobs, MAX_CHUNK)
-    payloads: dict[int, bytes] = {}
-    if parallel:  # each worker validates its own chunks: the parent only merges
-        for i, payload in zip(missing, map_chunks(check_chunk, chunks, True, jobs, progress), strict=True):
-            _, results[i] = pickle.loads(payload)
-            payloads[i] = payload
-    else:
-        for i, checked in zip(missing, validated(map_chunks(read_chunk, chunks, False, jobs, progress)), strict=True):
-            results[i] = checked
+    results: list[list[Checked] | None] = [None] * len(files)
+    today = date.today().isoformat()
+    stale = []
+    for i, (day, checked) in _hits(db, files, present, hashes) if db is not None else ():
+        results[i] = checked
+        if day != today:
+            stale.append(i)
+        if progress:
+            progress(1)
+    missing = [i for i, checked in enumerate(results) if checked is None]
+    with db if db is not None else nullcontext():  # one transaction: new entries, then files gone forgotten
+        if stale:  # read on another day: the date rules are applied again to the cached read
+            for i, checked in zip(stale, validated([[s.unpacked() for s, _ in results[i]] for i in stale]), strict=True):
+                results[i] = packed(checked)
+                _put(db, files[i], present[i], hashes[i], pickle.dumps((today, checked), protocol=pickle.HIGHEST_PROTOCOL))
+        chunks = chunked([(str(files[i].path), files[i].berkas) for i in missing], jobs, MAX_CHUNK)
+        starts = [sum(len(c) for c in chunks[:k]) for k in range(len(chunks))]
+        parallel = jobs > 1 and len(missing) >= max(1, PARALLEL_MIN_FILES)
+        for number, payloads in iter_chunks(check_chunk, chunks, parallel, jobs, progress):  # workers validate: the parent only merges
+            for i, payload in zip(missing[starts[number] :], payloads, strict=False):
+                _, results[i] = pickle.loads(payload)
+                if db is not None:
+                    _put(db, files[i], present[i], hashes[i], payload)
+        if db is not None:
+            _forget_gone(db, present)
     if db is not None:
-        for i in missing + stale:
-            payloads.setdefault(i, pickle.dumps((today, results[i]), protocol=pickle.HIGHEST_PROTOCOL))
-        _store(db, files, present, hashes, payloads)
+        db.close()
     pairs = [pair for checked in results for pair in checked or []]
     report = Report([result for _, result in pairs if result is not None])
     return [sub for sub, _ in pairs], report, CacheStats(len(files) - len(missing), len(missing))
 
 
-def _rows(db: sqlite3.Connection):
+def _hits(db: sqlite3.Connection, files: list[Discovered], present: list[str], hashes: list[str]):
+    """(file index, (day, checked)) for every file whose path, name and bytes match an entry; one pass over the
+    entries, unpickling each hit as it is read (never every payload at once)."""
+    wanted: dict[str, list[int]] = {}
+    for i, path in enumerate(present):
+        wanted.setdefault(path, []).append(i)
     for path, sha, berkas, payload in db.execute("SELECT path, sha256, berkas, payload FROM entries"):
-        yield path, (sha, berkas, payload)
+        for i in wanted.get(path, ()):
+            if sha == hashes[i] and berkas == files[i].berkas:
+                yield i, pickle.loads(payload)
 
 
-def _store(db: sqlite3.Connection, files: list[Discovered], present: list[str], hashes: list[str], payloads: dict[int, bytes]) -> None:
-    """Write new entries (file index -> pickled (day, results)) and forget files that are gone, in one transaction.
+def _put(db: sqlite3.Connection, file: Discovered, path: str, sha: str, payload: bytes) -> None:
+    """One file's entry (`path` is its resolved path, the key), replacing an older one."""
+    stat = file.path.stat()
+    row = (path, file.berkas, stat.st_size, stat.st_mtime_ns, sha, payload)
+    db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", row)
 
-    `present` holds each file's resolved path, the cache key.
-    """
-    with db:
-        for i, payload in sorted(payloads.items()):
-            stat = files[i].path.stat()
-            db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-                       (present[i], files[i].berkas, stat.st_size, stat.st_mtime_ns, hashes[i], payload))  # fmt: skip
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
-        db.execute("DELETE FROM present")
-        db.executemany("INSERT OR IGNORE INTO present VALUES (?)", ((p,) for p in present))
-        db.execute("DELETE FROM entries WHERE path NOT IN (SELECT path FROM present)")
-    db.close()
+
+def _forget_gone(db: sqlite3.Connection, present: list[str]) -> None:
+    """Entries of files not among this run's inputs are deleted."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS present (path TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM present")
+    db.executemany("INSERT OR IGNORE INTO present VALUES (?)", ((p,) for p in present))
+    db.execute("DELETE FROM entries WHERE path NOT IN (SELECT path FROM present)")

@@ -32,12 +32,19 @@ def read_chunk(items: list[tuple[str, str]]) -> list[list[Submission]]:
 def check_chunk(items: list[tuple[str, str]]) -> list[bytes]:
     """Worker entry point for consolidate: read, then validate the chunk's submissions in one batch.
 
-    Per file, the pickled (day checked, its `Checked` pairs): the parent unpickles it once and the
-    cache stores these bytes as they are. The parent only merges: it never runs the batch rules (nor
-    imports pandas) for files read here.
+    Per file, the pickled (day checked, its `Checked` pairs), submissions packed (`Submission.pack`):
+    the parent unpickles it once and the cache stores these bytes as they are. The parent only merges:
+    it never runs the batch rules (nor imports pandas) for files read here.
     """
     day = date.today().isoformat()
-    return [pickle.dumps((day, checked), protocol=pickle.HIGHEST_PROTOCOL) for checked in validated(read_chunk(items))]
+    return [pickle.dumps((day, packed(checked)), protocol=pickle.HIGHEST_PROTOCOL) for checked in validated(read_chunk(items))]
+
+
+def packed(checked: list[Checked]) -> list[Checked]:
+    """The same pairs, each submission packed (`Submission.pack`): what a consolidation holds."""
+    for sub, _ in checked:
+        sub.pack()
+    return checked
 
 
 def validated(per_file: list[list[Submission]]) -> list[list[Checked]]:

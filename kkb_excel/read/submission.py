@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import pickle
+import sys
+import zlib
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -10,6 +13,8 @@ from kkb_excel.findings import Finding
 from kkb_excel.keys import CHECKED_KEYS, INPUT_VALUE_KEYS, VALUE_KEYS, is_belum_tersedia
 
 UNREADABLE_RULES = {"S01", "S02", "S03", "S04", "S07", "S08", "S09", "S15", "X01"}
+
+SHARED_VALUE_LENGTH = 8  # meta/identity strings this short (cell addresses, column letters) are interned
 
 VALUE_INDEX = {key: i for i, key in enumerate(VALUE_KEYS)}
 _INPUTS = itemgetter(*(VALUE_INDEX[k] for k in INPUT_VALUE_KEYS))
@@ -59,6 +64,29 @@ class Submission:
     rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
     rows: list[Submission] = field(default_factory=list)  # kind "opd": one submission per reported desa row
     leaves: dict | None = None  # its partials as the only source of its unit, computed where it was read (merge.single_source)
+    packed: bytes | None = None  # records and leaves, compressed, while a consolidation holds it (`pack`)
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickled (from a worker or the cache): the keys of meta and identity, and their short values
+        (cell addresses, column letters), shared with every other submission instead of copied."""
+        for name in ("meta", "identity"):
+            state[name] = {sys.intern(k): sys.intern(v) if type(v) is str and len(v) <= SHARED_VALUE_LENGTH else v
+                           for k, v in state[name].items()}  # fmt: skip
+        self.__dict__.update(state)
+
+    def pack(self) -> None:
+        """Keep records and leaves as compressed bytes: a nasional run holds ~84,000 submissions, and
+        the parent needs their values only for the units it adds up (see `unpacked`)."""
+        if self.packed is None:
+            self.packed = zlib.compress(pickle.dumps((self.records, self.leaves), protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self.records, self.leaves = [], None
+
+    def unpacked(self) -> Submission:
+        """This submission with its records and leaves (a copy when packed; the packed one stays small)."""
+        if self.packed is None:
+            return self
+        records, leaves = pickle.loads(zlib.decompress(self.packed))
+        return replace(self, records=records, leaves=leaves, packed=None)
 
     @property
     def sheet(self) -> str | None:
