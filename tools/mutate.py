@@ -9,6 +9,10 @@ files are never modified.
     python tools/mutate.py --module kkb_excel/capaian.py --jobs 2 --list-survivors \
         --equivalent tools/equivalent_mutants.txt
 
+After a change to a module already run in full: `--changed-since REV` runs only the mutants on the
+lines changed since REV, and `--move-equivalents REV` first moves the module's entries in the
+equivalents file to the lines they have now (unchanged lines keep their entries).
+
 Standard library and pytest only; not part of the default test run.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import os
 import queue
 import re
@@ -171,6 +176,37 @@ def mutants(path: Path, rel: str) -> list[Mutant]:
     return sorted(out, key=lambda m: (m.line, m.col))
 
 
+def moved_lines(rel: str, since: str) -> dict[int, int]:
+    """Old line -> new line for every line of `rel` unchanged since the git revision `since` (working tree now)."""
+    old = subprocess.run(["git", "show", f"{since}:{rel}"], cwd=REPO, capture_output=True, text=True, check=True).stdout.splitlines()
+    new = (REPO / rel).read_text(encoding="utf-8").splitlines()
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
+    return {a + k + 1: b + k + 1 for a, b, size in blocks for k in range(size)}
+
+
+def changed_lines(rel: str, since: str) -> set[int]:
+    """Line numbers of `rel` added or changed since `since`."""
+    kept = set(moved_lines(rel, since).values())
+    return {n for n in range(1, len((REPO / rel).read_text(encoding="utf-8").splitlines()) + 1) if n not in kept}
+
+
+def move_equivalents(path: Path, modules: list[str], since: str) -> int:
+    """Rewrite `path` with the entries of `modules` on the lines they have now; entries on changed lines are
+    dropped (their mutants run again). Returns the number of entries dropped."""
+    lines, dropped = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"(\S+?):(\d+):(\d+)( \|.*)", line)
+        if m and m.group(1) in modules:
+            new = moved_lines(m.group(1), since).get(int(m.group(2)))
+            if new is None:
+                dropped += 1
+                continue
+            line = f"{m.group(1)}:{new}:{m.group(3)}{m.group(4)}"
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dropped
+
+
 # --- choosing tests -----------------------------------------------------------------------------
 
 
@@ -254,10 +290,11 @@ def _check_import(copy: Path, rel: str) -> None:
 
 
 def run_module(rel: str, tests: list[str], jobs: int, timeout: float | None, log, known: set[str] | None = None,
-               every: int = 1) -> dict[Mutant, str]:
+               every: int = 1, lines: set[int] | None = None) -> dict[Mutant, str]:
     """Each mutant's outcome; with `known` (survivor keys of an earlier report) only those are run;
-    with `every` > 1 only every n-th mutant is made at all (a quick estimate)."""
-    everything = mutants(REPO / rel, rel)[::every]
+    with `every` > 1 only every n-th mutant is made at all (a quick estimate); with `lines` only the
+    mutants on those lines."""
+    everything = [m for m in mutants(REPO / rel, rel)[::every] if lines is None or m.line in lines]
     if known is not None and not {k for k in known if k.startswith(rel + ":")} <= {m.key for m in everything}:
         log(f"{rel}: changed since the earlier report; every mutant is run")
         known = None
@@ -350,7 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list-survivors", action="store_true")
     parser.add_argument("--equivalent", type=Path, help="known equivalent survivors: 'file:line:col | mutation | reason'")
     parser.add_argument("--fail-under", type=float, help="exit 1 when a score without equivalents is below this %%")
+    parser.add_argument("--changed-since", metavar="REV", help="only the mutants on lines changed since this git revision")
+    parser.add_argument("--move-equivalents", metavar="REV", help="first move the modules' --equivalent entries to their lines "
+                        "now (changed lines since REV lose theirs)")
     args = parser.parse_args(argv)
+    if args.move_equivalents and args.equivalent:
+        rels = [Path(rel).as_posix() for rel in args.module]
+        print(f"{move_equivalents(args.equivalent, rels, args.move_equivalents)} equivalent entries on changed lines dropped")
     equivalent = read_equivalent(args.equivalent)
     reported, survivors = read_survivors(args.survivors_of) if args.survivors_of else ({}, set())
     failed = False
@@ -362,10 +405,13 @@ def main(argv: list[str] | None = None) -> int:
         tests = [*tests, "-k", args.keyword] if args.keyword else tests
         started = time.perf_counter()
         same = reported.get(rel) == len(mutants(REPO / rel, rel)[:: args.every])  # the earlier report saw these mutants
+        lines = changed_lines(rel, args.changed_since) if args.changed_since else None
         results = run_module(rel, tests, args.jobs, args.timeout, lambda msg: print(msg, file=sys.stderr, flush=True),
-                             survivors if same else None, args.every)
+                             survivors if same else None, args.every, lines)
         if args.every > 1:
             print(f"{rel}: a sample, every {args.every}th mutant")
+        if lines is not None:
+            print(f"{rel}: only the mutants on the {len(lines)} lines changed since {args.changed_since}")
         score = report(rel, results, equivalent, args.list_survivors)
         print(f"  ({time.perf_counter() - started:.0f} s)", flush=True)
         failed |= args.fail_under is not None and score * 100 < args.fail_under
