@@ -118,3 +118,21 @@ def test_results_checked_on_another_day_are_checked_again(folder, tmp_path):
     with sqlite3.connect(store) as db:
         days = {pickle.loads(payload)[0] for (payload,) in db.execute("SELECT payload FROM entries")}
     assert days == {date.today().isoformat()}
+
+
+def test_held_submissions_are_packed_and_unpack_to_what_was_read(folder, tmp_path):
+    """What a consolidation holds per file is small: records and partials packed, meta keys shared."""
+    from kkb_excel.read.discover import discover
+    from kkb_excel.read.pool import read_all
+
+    files = discover([str(folder)])
+    held, _, _ = read_cache.read_cached(files, tmp_path / "rekap.kkb-cache")
+    again, _, _ = read_cache.read_cached(files, tmp_path / "rekap.kkb-cache")  # from the cache this time
+    for subs in (held, again):
+        assert all(s.packed and not s.records and s.leaves is None for s in subs)
+        for sub, read in zip(subs, read_all(files), strict=True):
+            full = sub.unpacked()
+            assert full.records == read.records and full.leaves and full.packed is None
+            assert sub.packed and not sub.records  # unpacking gives a copy: the held one stays small
+    first, second = (next(k for k in s.meta if k == "kolom_kode") for s in again[:2])
+    assert first is second  # one string for every submission's key

@@ -23,6 +23,7 @@ from consolidate_helpers import RATIO, SHARE, SUM, ratio, rec, run, sheets, subm
 
 from kkb_excel.cli import main
 from kkb_excel.consolidate import aggregate
+from kkb_excel.consolidate import run as consolidate_run
 from kkb_excel.consolidate.completeness import NOTHING_BELOW
 from kkb_excel.errors import KkbError
 from kkb_excel.output.rollup_workbook import write_xlsx
@@ -282,3 +283,22 @@ def test_aggregation_branches(catalogue):
     assert full.sums == {"pembilang_1": 3.0, "penyebut_1": 4.0, "laporan_1": 1.0}
     parent = aggregate.combine(rasio, [("a", full), ("b", only_percent), ("c", half)])
     assert parent.sums["laporan_1"] == 1 and aggregate.FLAG_ONLY_PERCENT in parent.flags and aggregate.value(rasio, parent, 1) == 75.0
+
+
+@pytest.mark.parametrize("scenario", ["files", "kecamatan rollup and files", "kabupaten rollup and a new file"])
+def test_desa_added_up_and_not_held_above_a_kabupaten_rollup_change_no_sheet(scenario, catalogue, desa, kec_rollups, tmp_path, monkeypatch):
+    """Above a kabupaten rollup desa are added up kecamatan by kecamatan from their packed files and not kept:
+    every sheet equals a run that keeps them, including desa replacing or joining a rollup's figures."""
+    inputs = {"files": [desa], "kecamatan rollup and files": [kec_rollups["33.74.01"], desa]}.get(scenario)
+    if inputs is None:
+        kab_part = tmp_path / "rekap-33.74.xlsx"
+        write_xlsx(run([desa / "a.xlsx", desa / "b.xlsx"], "kabupaten", "33.74"), kab_part)
+        inputs = [kab_part, desa / "e.xlsx"]  # E: a unit the rollup holds nothing for, added to its kabupaten
+    prov = run(inputs, "provinsi", "33", targets=TARGETS)
+    assert "desa" not in prov.partials and prov.partials["kecamatan"]
+    monkeypatch.setattr(consolidate_run, "DESA_KEPT_UP_TO", "nasional")
+    kept = run(inputs, "provinsi", "33", targets=TARGETS)
+    assert kept.partials["desa"]
+    write_xlsx(prov, tmp_path / "prov.xlsx")
+    write_xlsx(kept, tmp_path / "kept.xlsx")
+    assert sheets(tmp_path / "prov.xlsx", skip=("_kkb",)) == sheets(tmp_path / "kept.xlsx", skip=("_kkb",))
