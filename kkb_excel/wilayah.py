@@ -70,6 +70,7 @@ class WilayahIndex:
         rows = sorted(rows)
         self._codes = [kode for kode, _ in rows]
         self._names = {kode: nama for kode, nama in rows}
+        self._levels: dict[str, tuple[Wilayah, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._codes)
@@ -109,8 +110,11 @@ class WilayahIndex:
         return [Wilayah(c, self._names[c]) for c in self.descendants(kode) if c.count(".") + 1 == parts]
 
     def level(self, tingkat: str) -> list[Wilayah]:
-        parts = CODE_PARTS[tingkat]
-        return [Wilayah(c, self._names[c]) for c in self._codes if c.count(".") + 1 == parts]
+        """Every unit at `tingkat` (a new list; the scan of all 91,599 codes is done once per tingkat)."""
+        if tingkat not in self._levels:
+            parts = CODE_PARTS[tingkat]
+            self._levels[tingkat] = tuple(Wilayah(c, self._names[c]) for c in self._codes if c.count(".") + 1 == parts)
+        return list(self._levels[tingkat])
 
     def search(self, query: str, limit: int | None = 50) -> list[Wilayah]:
         """Units whose code starts with `query`, or whose name contains every word of it."""
