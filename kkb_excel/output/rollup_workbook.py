@@ -128,6 +128,7 @@ class _Sheet:
         self.widths: dict[int, int] = {}
         self.header_row: int | None = None
         self._formats: dict[tuple, object] = {}
+        self._texts: dict[tuple[int, str, bool], tuple] = {}  # (column, text, bold) -> `_text`
         # cells go in as XML rows when the book is done (`sheet_rows.fill_sheets`), except on a sheet with
         # a chart: XlsxWriter fills the chart's cached values (and text categories) from the cells it holds
         self.rows = None if charted else SheetRows()
@@ -135,35 +136,60 @@ class _Sheet:
     def append(self, values, bold: bool = False, header: bool = False) -> None:
         if header:
             self.header_row = self.row
-        wrapped = [text_lines(v, self.wrap[c]) for c, v in enumerate(values) if c in self.wrap and isinstance(v, str)]
-        height = max(wrapped) * FONT_SIZE * 1.3 + 3 if max(wrapped, default=1) > 1 else None
-        widths, fmt, cells = self.widths, self._format, []
+        widths, cells, lines = self.widths, [], 1
         sized = not (bold and len(values) == 1)  # a bold one-cell title line does not widen its column
         for col, value in enumerate(values):
-            if value is None or (value := clean(value)) is None:
+            if value is None:
                 continue
             if header:
-                cells.append((col, str(value), fmt("header", False)))
-                widths[col] = max(widths.get(col, 0), max((len(w) for w in str(value).split()), default=0))
+                if col in self.wrap and isinstance(value, str):
+                    lines = max(lines, text_lines(value, self.wrap[col]))
+                if (value := clean(value)) is not None:
+                    cells.append((col, str(value), self._format("header", False)))
+                    widths[col] = max(widths.get(col, 0), max((len(w) for w in str(value).split()), default=0))
                 continue
-            if sized or col:
-                width = (len(value) if "\n" not in value else shown_width(value)) if type(value) is str else shown_width(value)
-                if width > widths.get(col, -1):
-                    widths[col] = width
-            if isinstance(value, str):
-                cells.append((col, value, fmt("text", "bold" if bold else "wrap" if col in self.wrap else "")))  # never a formula
-            elif isinstance(value, bool):
-                cells.append((col, value, fmt("text", "")))
-            elif col in self.percent:
-                cells.append((col, capaian.excel_round(value, 2), fmt("percent", (capaian.kategori(value), bold))))
+            if type(value) is str:  # text repeats down a sheet (names, indicators, kategori): worked out once
+                known = self._texts.get((col, value, bold))
+                if known is None:
+                    known = self._texts[(col, value, bold)] = self._text(col, value, bold)
+                cell, width, wrapped = known
+                if cell is None:
+                    continue
+                lines = max(lines, wrapped)
+            elif (value := clean(value)) is None:
+                continue
+            elif isinstance(value, str):  # a str subclass (a status enum)
+                cell, width, wrapped = self._text(col, value, bold)
+                lines = max(lines, wrapped)
             else:
-                shown = value if float(value).is_integer() else capaian.excel_round(value, 2)
-                cells.append((col, shown, fmt("number", (float(shown).is_integer(), bold))))
+                cell, width = self._number(col, value, bold)
+            if (sized or col) and width > widths.get(col, -1):
+                widths[col] = width
+            cells.append(cell)
+        height = lines * FONT_SIZE * 1.3 + 3 if lines > 1 else None
         if self.rows is not None:
             self.rows.add(self.row, cells, height)
         else:
             _write_cells(self.ws, self.row, cells, height)
         self.row += 1
+
+    def _text(self, col: int, value: str, bold: bool) -> tuple[tuple | None, int, int]:
+        """A text cell (never a formula), its width and the lines it wraps to; (None, 0, 1) when it cleans to nothing."""
+        wrapped = text_lines(value, self.wrap[col]) if col in self.wrap else 1
+        if (value := clean(value)) is None:
+            return None, 0, 1
+        width = len(value) if "\n" not in value else shown_width(value)
+        return (col, value, self._format("text", "bold" if bold else "wrap" if col in self.wrap else "")), width, wrapped
+
+    def _number(self, col: int, value, bold: bool) -> tuple[tuple, int]:
+        """A number or boolean cell, display-rounded once like Excel's ROUND, and its width."""
+        width = shown_width(value)
+        if isinstance(value, bool):
+            return (col, value, self._format("text", "")), width
+        if col in self.percent:
+            return (col, capaian.excel_round(value, 2), self._format("percent", (capaian.kategori(value), bold))), width
+        shown = value if float(value).is_integer() else capaian.excel_round(value, 2)
+        return (col, shown, self._format("number", (float(shown).is_integer(), bold))), width
 
     def _format(self, kind: str, variant):
         """The cell format of a kind and variant, made once per sheet (Styles keys every call by its properties)."""

@@ -44,6 +44,13 @@ def number_xml(value: float | int) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _text_cell(value: str, style: str) -> str:
+    """An inline-string cell, from its style attribute on (the part after `<c r="A1"`)."""
+    text = text_xml(value)
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f'{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
 class SheetRows:
     """The <row> elements of one worksheet, appended in order (0-based row and column numbers)."""
 
@@ -57,6 +64,7 @@ class SheetRows:
         self.last_row = -1
         self.last_col = -1
         self._letters: list[str] = []
+        self._texts: dict[tuple[str, int], str] = {}  # (text, xf) -> the cell after its reference
 
     def letter(self, col: int) -> str:
         while len(self._letters) <= col:
@@ -71,17 +79,21 @@ class SheetRows:
         if height is not None:  # whole pixels, as XlsxWriter's set_row stores a height
             height = int(height * 4 / 3 + 0.5) * 0.75
         out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height is not None else f'<row r="{r}">']
+        letters, texts = self._letters, self._texts
+        if cells and len(letters) <= cells[-1][0]:  # cells come in column order
+            self.letter(cells[-1][0])
         for col, value, fmt in cells:
             xf = fmt._get_xf_index() if fmt is not None else 0  # the index XlsxWriter gives the format in styles.xml
-            head = f'<c r="{self.letter(col)}{r}"' + (f' s="{xf}"' if xf else "")
-            if isinstance(value, str):  # a str or a str enum (a status)
-                text = text_xml(str(value))
-                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                out.append(f'{head} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            style = f' s="{xf}"' if xf else ""
+            if isinstance(value, str):  # a str or a str enum (a status); the same text recurs down a sheet
+                body = texts.get((value, xf))
+                if body is None:
+                    body = texts[(value, xf)] = _text_cell(str(value), style)
+                out.append(f'<c r="{letters[col]}{r}"{body}')
             elif type(value) is bool:
-                out.append(f'{head} t="b"><v>{int(value)}</v></c>')
+                out.append(f'<c r="{letters[col]}{r}"{style} t="b"><v>{int(value)}</v></c>')
             else:
-                out.append(f"{head}><v>{number_xml(value)}</v></c>")
+                out.append(f'<c r="{letters[col]}{r}"{style}><v>{number_xml(value)}</v></c>')
         out.append("</row>")
         self._pending.append("".join(out))
         if len(self._pending) >= self._BATCH:
