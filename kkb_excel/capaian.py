@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 DECIMALS = 2
+# The fast path of excel_round: |value| x 10^decimals below 1e11 differs from its 15-digit decimal by
+# < 6.1e-5 (15th digit 5e-5, float product 1.1e-5), so its rounding is the decimal one unless within
+# HALF_MARGIN of a half; those, and larger values, go the decimal way.
+FAST_DECIMALS, FAST_BELOW, HALF_MARGIN = 15, 1e11, 1e-3
 FLOOR = 0
 COEFFICIENTS = {"naik": (0, 1), "turun": (2, -1)}
 
@@ -27,6 +31,15 @@ def excel_round(value: float, decimals: int = DECIMALS) -> float:
     """
     if not math.isfinite(value):
         return value
+    if 0 <= decimals <= FAST_DECIMALS:  # far from a half, plain float arithmetic gives the same result, ~10 x faster
+        scaled = abs(value) * 10.0**decimals
+        if scaled < FAST_BELOW and abs(scaled - (whole := math.floor(scaled)) - 0.5) > HALF_MARGIN:
+            return math.copysign((whole + (scaled - whole > 0.5)) / 10.0**decimals, value)
+    return _decimal_round(value, decimals)
+
+
+def _decimal_round(value: float, decimals: int) -> float:
+    """`excel_round` in decimal arithmetic, exact at every value (the reference the fast path is tested against)."""
     exact = Decimal(f"{value:.15g}")
     if exact.adjusted() >= 15:  # 15 significant digits are all before the point: nothing to round
         return float(exact)

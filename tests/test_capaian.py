@@ -2,6 +2,8 @@ import math
 
 import pytest
 from capaian_cases import CASES, KATEGORI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kkb_excel import capaian
 
@@ -52,3 +54,18 @@ def test_overflowing_values_never_raise():
     assert math.isinf(excel_round(float("inf")))
     assert math.isnan(excel_round(float("nan")))
     assert ratio_value(1e300, 1e10) == 1e292
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.floats(min_value=-1e9, max_value=1e9),
+        st.builds(lambda k, d, e: (k + 0.5) / 10**d + e, st.integers(-10**9, 10**9), st.integers(0, 4), st.floats(-1e-6, 1e-6)),
+    ),
+    st.integers(0, 4),
+)
+def test_excel_round_fast_path_equals_the_decimal_reference(value, decimals):
+    """Far from a half excel_round uses float arithmetic: it must equal the decimal rounding, sign of zero included."""
+    fast, exact = capaian.excel_round(value, decimals), capaian._decimal_round(value, decimals)
+    assert fast == exact and math.copysign(1, fast) == math.copysign(1, exact), (value, decimals, fast, exact)
