@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -61,17 +62,19 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def records(rollup: Rollup, catalogue: Catalogue | None = None, levels: list[str] | None = None) -> list[dict]:
     """Long format: one record per tier x unit x indicator, with values, capaian, category and flags."""
+    return list(iter_records(rollup, catalogue, levels))
+
+
+def iter_records(rollup: Rollup, catalogue: Catalogue | None = None, levels: list[str] | None = None) -> Iterator[dict]:
+    """`records` one at a time: a nasional Rekap Kecamatan has ~500,000 (~1 GB as a list)."""
     catalogue = catalogue or load_catalogue()
-    out = []
     for level in levels or rollup.levels():
         for kode in sorted(rollup.partials.get(level, {})):
             unit = rollup.partials[level][kode]
             for ind in catalogue.active:
                 part = unit.get(ind.kode)
-                if part is None:
-                    continue
-                out.append(_record(rollup, catalogue, level, kode, ind, part))
-    return out
+                if part is not None:
+                    yield _record(rollup, catalogue, level, kode, ind, part)
 
 
 def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, part) -> dict:
@@ -359,11 +362,11 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
 
 
 def _tier_sheet(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue, level: str) -> None:
-    recs = records(rollup, catalogue, [level])
     sheet.append(list(TIER_HEADERS), header=True)
-    for r in recs:
-        sheet.append([LABEL[level]] + [r[c] for c in RECORD_COLUMNS[1:]])
-    last = max(len(recs), 1)
+    label, columns = LABEL[level], RECORD_COLUMNS[1:]
+    for r in iter_records(rollup, catalogue, [level]):
+        sheet.append([label] + [r[c] for c in columns])
+    last = max(sheet.row - 1, 1)
     sheet.ws.autofilter(0, 0, last, len(TIER_HEADERS) - 1)
     sheet.finish()
     sheet.ws.freeze_panes(1, 3)
@@ -494,7 +497,7 @@ def analyst_rows(rollup: Rollup, catalogue: Catalogue | None = None) -> list[dic
     run = {"tahun": rollup.tahun, "tingkat_rekap": rollup.tingkat, "kode_cakupan": scope,
            "nama_cakupan": rollup.names.get(scope, "Indonesia" if scope == NASIONAL else scope)}  # fmt: skip
     out = []
-    for r in records(rollup, catalogue, exported_levels(rollup)):
+    for r in iter_records(rollup, catalogue, exported_levels(rollup)):
         for s in rekap_form.semesters(rollup):
             out.append({**run, "semester": s, **{k: r[k] for k in RECORD_COLUMNS if not k[-1].isdigit()},
                         "capaian": r[f"capaian_{s}"], "persen_capaian": r[f"persen_{s}"], "kategori": r[f"kategori_{s}"],
