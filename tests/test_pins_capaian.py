@@ -121,3 +121,13 @@ def test_ratio_decimals_and_formula():
     assert capaian.ratio_value(1, 3, decimals=1) == 33.3
     assert capaian.ratio_excel_formula("E16", "F16") == '=IF(AND(ISNUMBER(E16),ISNUMBER(F16)),IF(F16>0,ROUND(E16/F16*100,2),""),"")'
     assert capaian.ratio_excel_formula("E16", "F16", 0).endswith('ROUND(E16/F16*100,0),""),"")')
+
+
+def test_ordinary_values_are_rounded_without_decimal_arithmetic(monkeypatch):
+    """The fast path of excel_round is taken wherever it is exact (0 to 15 decimals, far from a half)."""
+    def refuse(value, decimals):
+        raise AssertionError(f"decimal way taken for {value}, {decimals}")
+
+    monkeypatch.setattr(capaian, "_decimal_round", refuse)
+    assert capaian.excel_round(12.3456) == 12.35 and capaian.excel_round(-2.4, 0) == -2.0
+    assert capaian.excel_round(1e-5, 15) == 1e-5 and capaian.excel_round(62.5049) == 62.5

@@ -350,7 +350,7 @@ def read_equivalent(path: Path | None) -> dict[str, str]:
     return out
 
 
-def report(rel: str, results: dict[Mutant, str], equivalent: dict[str, str], list_survivors: bool) -> float:
+def report(rel: str, results: dict[Mutant, str], equivalent: dict[str, str], list_survivors: bool, lines: set[int] | None = None) -> float:
     counts = {s: sum(1 for r in results.values() if r == s) for s in ("killed", "survived", "timeout")}
     errors = len(results) - sum(counts.values())
     total = len(results)
@@ -370,7 +370,8 @@ def report(rel: str, results: dict[Mutant, str], equivalent: dict[str, str], lis
             if r not in ("killed", "survived", "timeout"):
                 print(f"  {m.key}   [{r}]")
     keys = {m.key for m in results}
-    for stale in sorted(k for k in equivalent if k.startswith(rel + ":") and k not in keys):
+    ran = [k for k in equivalent if k.startswith(rel + ":") and (lines is None or int(k.split(":")[1]) in lines)]
+    for stale in sorted(k for k in ran if k not in keys):
         print(f"  stale equivalent entry (no such mutant): {stale}")
     return adjusted
 
@@ -412,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{rel}: a sample, every {args.every}th mutant")
         if lines is not None:
             print(f"{rel}: only the mutants on the {len(lines)} lines changed since {args.changed_since}")
-        score = report(rel, results, equivalent, args.list_survivors)
+        score = report(rel, results, equivalent, args.list_survivors, lines)
         print(f"  ({time.perf_counter() - started:.0f} s)", flush=True)
         failed |= args.fail_under is not None and score * 100 < args.fail_under
     return 1 if failed else 0
