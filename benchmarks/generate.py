@@ -7,6 +7,7 @@ clones it per unit at the XML level. All run here, in the same process and run.
 
     python benchmarks/generate.py            # 177 desa of 33.74, a 2,000-desa sample
     python benchmarks/generate.py --full     # also all 8,563 desa/kelurahan of Jawa Tengah
+    python benchmarks/generate.py --full --folder /dev/shm   # written to RAM: the CPU's rate, not the disk's
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def fast_rate(units, out: Path, jobs: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--full", action="store_true", help="juga seluruh desa/kelurahan Jawa Tengah (33)")
+    parser.add_argument("--folder", type=Path, help="folder induk berkas keluaran (bawaan: folder sementara sistem)")
     args = parser.parse_args()
     index = load_wilayah()
     desa = [w.kode for w in index.level("desa")]
@@ -84,7 +86,7 @@ def main() -> int:
     }
     if args.full:
         sets["Jawa Tengah (33), 8.563 desa/kel"] = plan_units(["33"], "desa", TAHUN)
-    work = Path(tempfile.mkdtemp(prefix="kkb-bench-"))
+    work = Path(tempfile.mkdtemp(prefix="kkb-bench-", dir=args.folder))
     try:
         first = next(iter(sets.values()))
         (work / "naive").mkdir()

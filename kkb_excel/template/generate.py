@@ -137,7 +137,7 @@ def generate(
         tingkat: Blueprint.build(tingkat, tahun, catalogue.targets(tingkat), catalogue, kertas)
         for tingkat in sorted({u.tingkat for u in units})
     }
-    items = [(u, catalogue.targets(u.tingkat, overrides.get(u.kode))) for u in units]
+    items = [(u, overrides.get(u.kode) or {}) for u in units]  # the targets a unit's blueprint does not hold already
     chunks = [(str(out_dir), chunk) for chunk in chunked(items, jobs, MAX_CHUNK)]
     parallel = jobs > 1 and len(items) >= PARALLEL_MIN_UNITS
     map_chunks(_render_chunk, chunks, parallel, jobs, progress, initializer=_init_worker, initargs=(blueprints,))
