@@ -67,3 +67,25 @@ def test_a_sheet_written_elsewhere_is_never_overwritten():
     rows.add(0, [(0, "baru", None)])
     with pytest.raises(ValueError, match="sudah berisi sel"):
         fill_sheets(buffer.getvalue(), {sheet.index: rows})
+
+
+def test_a_nasional_sized_sheet_is_compressed_quickly_and_reads_back_the_same(monkeypatch):
+    """Above _QUICK_FROM bytes of rows a sheet is deflated at level 1: larger, the same cells."""
+    import zipfile
+
+    from kkb_excel.output import sheet_rows
+
+    def package():
+        rows = SheetRows()
+        for r in range(2000):
+            rows.add(r, [(0, f"33.74.{r % 16:02d}", None), (1, r * 1.25, None), (2, TEXTS[r % len(TEXTS)], None)])
+        return _package(rows)
+
+    normal = package()
+    monkeypatch.setattr(sheet_rows, "_QUICK_FROM", 0)
+    quick = package()
+    size = {name: zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml").compress_size
+            for name, data in (("normal", normal), ("quick", quick))}  # fmt: skip
+    assert size["quick"] > size["normal"]
+    grids = [CalamineWorkbook.from_filelike(io.BytesIO(d)).get_sheet_by_name("Data").to_python() for d in (normal, quick)]
+    assert grids[0] == grids[1] and len(grids[0]) == 2000

@@ -60,6 +60,10 @@ TIER_HEADERS = (
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_SUM_COLUMNS = {s: tuple((f"{name}_{s}", f"{key}_{s}") for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"),
+                  ("unit_ya", "ya"), ("unit_berstatus", "berstatus"), ("laporan", "laporan"))) for s in aggregate.SEMESTERS}  # fmt: skip
+
+
 def records(rollup: Rollup, catalogue: Catalogue | None = None, levels: list[str] | None = None) -> list[dict]:
     """Long format: one record per tier x unit x indicator, with values, capaian, category and flags."""
     return list(iter_records(rollup, catalogue, levels))
@@ -92,9 +96,8 @@ def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, pa
         if capaian.is_floored(value, target, ind.polaritas):
             flags.add(aggregate.FLAG_FLOORED)
         rec[f"capaian_{s}"], rec[f"persen_{s}"], rec[f"kategori_{s}"] = value, persen, capaian.kategori(persen)
-        for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"), ("unit_ya", "ya"), ("unit_berstatus", "berstatus"),
-                          ("laporan", "laporan")):  # fmt: skip
-            rec[f"{name}_{s}"] = clean(part.sums.get(f"{key}_{s}")) if used else None
+        for name, key in _SUM_COLUMNS[s]:
+            rec[name] = clean(part.sums.get(key)) if used else None
     rec["catatan"] = "; ".join(aggregate.FLAG_LABEL[f] for f in sorted(flags))
     rec.update(_coverage(rollup, level, kode, ind, part))
     return rec
@@ -159,6 +162,14 @@ class _Sheet:
                 if cell is None:
                     continue
                 lines = max(lines, wrapped)
+            elif type(value) is float and col not in self.percent:  # most cells of a rekap sheet: `_number`, inlined
+                if value.is_integer():
+                    cell, width = (col, value, self._format("number", (True, bold))), len(f"{int(value):,}")
+                elif value - value == 0.0:  # finite (a NaN or infinity is no cell value: `clean`)
+                    shown = capaian.excel_round(value, 2)
+                    cell, width = (col, shown, self._format("number", (shown.is_integer(), bold))), len(f"{value:,.2f}")
+                else:
+                    continue
             elif (value := clean(value)) is None:
                 continue
             elif isinstance(value, str):  # a str subclass (a status enum)

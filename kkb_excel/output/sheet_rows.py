@@ -22,6 +22,7 @@ _LITERAL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # a literal "_x0041_" is k
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EMPTY_DATA = b"<sheetData/>"
 _ZIP64_FROM = 2**31 - 2**20  # below zipfile's ZIP64_LIMIT, with room for the sheet's other parts
+_QUICK_FROM = 64 * 2**20  # bytes of row XML above which a sheet is compressed at level 1, not 6
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
@@ -151,6 +152,8 @@ def fill_sheets(package: bytes, sheets: dict[int, SheetRows]) -> bytes:
             head, tail = data.split(_EMPTY_DATA)
             member = zipfile.ZipInfo(info.filename, info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
+            if rows.xml_size() > _QUICK_FROM:  # a nasional-sized sheet: 2.5 x faster to compress, ~25 % larger
+                member._compresslevel = 1  # ZipFile.open(ZipInfo, "w") takes its level from here (3.11 to 3.13)
             big = rows.xml_size() + len(data) > _ZIP64_FROM  # zip64 only where needed: some readers dislike it
             with target.open(member, "w", force_zip64=big) as stream:
                 stream.write(_DIMENSION.sub(rows.dimension(), head, count=1))
