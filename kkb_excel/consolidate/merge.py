@@ -106,7 +106,10 @@ def _alone(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
 
 def partials_of(unit: dict[str, Partial] | Submission, catalogue: Catalogue) -> dict[str, Partial]:
     """A unit's partials from `merge_units`: computed now from its one source when it was deferred."""
-    return _alone(unit.unpacked(), catalogue) if isinstance(unit, Submission) else unit
+    if not isinstance(unit, Submission):
+        return unit
+    leaves = unit.packed_leaves()
+    return dict(leaves) if leaves is not None else single_source(unit.unpacked(), catalogue)
 
 
 def _source_order(sub: Submission) -> tuple[str, str, str]:

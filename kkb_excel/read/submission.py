@@ -48,6 +48,14 @@ class Record(NamedTuple):
         return dict(zip(VALUE_KEYS, self.values, strict=True))
 
 
+def _pack(value) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(data: bytes):
+    return pickle.loads(zlib.decompress(data))
+
+
 @dataclass
 class Submission:
     berkas: str
@@ -64,7 +72,7 @@ class Submission:
     rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
     rows: list[Submission] = field(default_factory=list)  # kind "opd": one submission per reported desa row
     leaves: dict | None = None  # its partials as the only source of its unit, computed where it was read (merge.single_source)
-    packed: bytes | None = None  # records and leaves, compressed, while a consolidation holds it (`pack`)
+    packed: tuple[bytes, bytes] | None = None  # records and leaves, compressed, while a consolidation holds it (`pack`)
 
     def __setstate__(self, state: dict) -> None:
         """Unpickled (from a worker or the cache): the keys of meta and identity, and their short values
@@ -76,17 +84,20 @@ class Submission:
 
     def pack(self) -> None:
         """Keep records and leaves as compressed bytes: a nasional run holds ~84,000 submissions, and
-        the parent needs their values only for the units it adds up (see `unpacked`)."""
+        the parent needs their values only for the units it adds up (see `unpacked`, `packed_leaves`)."""
         if self.packed is None:
-            self.packed = zlib.compress(pickle.dumps((self.records, self.leaves), protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self.packed = (_pack(self.records), _pack(self.leaves))
             self.records, self.leaves = [], None
 
     def unpacked(self) -> Submission:
         """This submission with its records and leaves (a copy when packed; the packed one stays small)."""
         if self.packed is None:
             return self
-        records, leaves = pickle.loads(zlib.decompress(self.packed))
-        return replace(self, records=records, leaves=leaves, packed=None)
+        return replace(self, records=_unpack(self.packed[0]), leaves=_unpack(self.packed[1]), packed=None)
+
+    def packed_leaves(self) -> dict | None:
+        """Its leaves alone, unpacked if need be: all a unit with this one source needs."""
+        return self.leaves if self.packed is None else _unpack(self.packed[1])
 
     @property
     def sheet(self) -> str | None:
