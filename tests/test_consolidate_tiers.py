@@ -288,8 +288,10 @@ def test_aggregation_branches(catalogue):
 @pytest.mark.parametrize("scenario", ["files", "kecamatan rollup and files", "kabupaten rollup and a new file"])
 def test_desa_added_up_and_not_held_above_a_kabupaten_rollup_change_no_sheet(scenario, catalogue, desa, kec_rollups, tmp_path, monkeypatch):
     """Above a kabupaten rollup desa are added up kecamatan by kecamatan from their packed files and not kept:
-    every sheet equals a run that keeps them, including desa replacing or joining a rollup's figures."""
-    inputs = {"files": [desa], "kecamatan rollup and files": [kec_rollups["33.74.01"], desa]}.get(scenario)
+    every sheet equals a run that keeps them, including desa replacing or joining a rollup's figures and
+    a kota's own form (a unit above desa with one source, also deferred)."""
+    kota = submit(catalogue, tmp_path / "kota", "kota.xlsx", "33.74", {"S2.Pa.K4.a": ratio(5, 10)}, opd="Dinas Kesehatan")
+    inputs = {"files": [desa, kota], "kecamatan rollup and files": [kec_rollups["33.74.01"], desa]}.get(scenario)
     if inputs is None:
         kab_part = tmp_path / "rekap-33.74.xlsx"
         write_xlsx(run([desa / "a.xlsx", desa / "b.xlsx"], "kabupaten", "33.74"), kab_part)
