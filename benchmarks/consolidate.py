@@ -35,7 +35,7 @@ from common import peak_memory_mb
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
-from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.parallel import chunked, in_order, iter_chunks
 from kkb_excel.synthetic import DEFECT_KINDS, plant_defect, plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
@@ -104,7 +104,7 @@ def build(n: int, out: Path, jobs: int = 2, first: int = 0, corpus: int | None =
     out.mkdir(parents=True, exist_ok=True)
     numbers = list(range(first, first + n))
     chunks = [(str(out), chunk, corpus or n) for chunk in chunked(numbers, jobs, 500)]
-    return map_chunks(_build_chunk, chunks, jobs > 1 and n >= 400, jobs)
+    return in_order(iter_chunks(_build_chunk, chunks, jobs > 1 and n >= 400, jobs))
 
 
 def naive(paths: list[Path]) -> tuple[float, float]:

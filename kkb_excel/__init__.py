@@ -54,7 +54,7 @@ The pipeline, stage by stage (folder -> role):
 
 Naming rule: Indonesian for domain terms users see (xlsx headers, JSON keys, messages, rule
 titles: `berkas`, `kode_wilayah`, `keparahan`); English for code machinery (`read_all`,
-`Submission`, `map_chunks`). Domain words stay as they are in both (sasaran, capaian, tingkat, OPD).
+`Submission`, `iter_chunks`). Domain words stay as they are in both (sasaran, capaian, tingkat, OPD).
 """
 
 from pathlib import Path as _Path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
@@ -22,22 +22,9 @@ def _numbered(func: Callable[[Any], list[R]], job: tuple[int, Any]) -> tuple[int
     return number, func(chunk)
 
 
-def map_chunks(
-    func: Callable[[Any], list[R]],
-    chunks: Sequence[Any],
-    parallel: bool,
-    jobs: int,
-    progress: Callable[[int], None] | None = None,
-    initializer: Callable[..., None] | None = None,
-    initargs: tuple = (),
-) -> list[R]:
-    """`func` over every chunk, results concatenated in chunk order.
-
-    With `parallel`, chunks go to `jobs` spawn-started workers (unordered, reassembled in order);
-    otherwise they run in this process. `func` and `initializer` must be module-level functions.
-    `progress(n)` is told the number of results of each finished chunk.
-    """
-    finished = dict(iter_chunks(func, chunks, parallel, jobs, progress, initializer, initargs))
+def in_order(numbered: Iterable[tuple[int, list[R]]]) -> list[R]:
+    """The results of `iter_chunks`, concatenated in chunk order."""
+    finished = dict(numbered)
     return [item for number in sorted(finished) for item in finished[number]]
 
 
@@ -50,8 +37,12 @@ def iter_chunks(
     initializer: Callable[..., None] | None = None,
     initargs: tuple = (),
 ) -> Iterator[tuple[int, list[R]]]:
-    """(chunk number, `func(chunk)`) as each chunk finishes, so that a caller can store and drop results as
-    they come; the arguments are those of `map_chunks`."""
+    """(chunk number, `func(chunk)`) for every chunk, as each finishes (`in_order` puts them back in order).
+
+    With `parallel`, chunks go to `jobs` spawn-started workers (unordered); otherwise they run in this
+    process. `func` and `initializer` must be module-level functions. `progress(n)` is told the number
+    of results of each finished chunk.
+    """
     if not parallel:
         if initializer:
             initializer(*initargs)

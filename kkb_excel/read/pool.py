@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.findings import DITERIMA, FileResult
-from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.parallel import chunked, in_order, iter_chunks
 from kkb_excel.read.discover import Discovered
 from kkb_excel.read.reader import read_submission
 from kkb_excel.read.submission import Submission
@@ -84,5 +84,5 @@ def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], N
     """
     items = [(str(f.path), f.berkas) for f in files]
     parallel = jobs > 1 and len(items) >= PARALLEL_MIN_FILES
-    per_file = map_chunks(read_chunk, chunked(items, jobs, MAX_CHUNK), parallel, jobs, progress)  # progress counts files
+    per_file = in_order(iter_chunks(read_chunk, chunked(items, jobs, MAX_CHUNK), parallel, jobs, progress))  # progress counts files
     return [sub for subs in per_file for sub in subs]

@@ -9,7 +9,7 @@ from pathlib import Path
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic
-from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.parallel import chunked, in_order, iter_chunks
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.layout import DEFAULT_PAPER
 from kkb_excel.tingkat import CODE_PARTS, LABEL
@@ -140,7 +140,7 @@ def generate(
     items = [(u, overrides.get(u.kode) or {}) for u in units]  # the targets a unit's blueprint does not hold already
     chunks = [(str(out_dir), chunk) for chunk in chunked(items, jobs, MAX_CHUNK)]
     parallel = jobs > 1 and len(items) >= PARALLEL_MIN_UNITS
-    map_chunks(_render_chunk, chunks, parallel, jobs, progress, initializer=_init_worker, initargs=(blueprints,))
+    in_order(iter_chunks(_render_chunk, chunks, parallel, jobs, progress, initializer=_init_worker, initargs=(blueprints,)))
     return [out_dir / u.filename for u in units]
 
 

@@ -22,7 +22,7 @@ from kkb_excel.errors import KkbError
 from kkb_excel.files import slug, write_atomic
 from kkb_excel.keys import BELUM_TERSEDIA, COLUMN_LABEL, SEMESTERS
 from kkb_excel.opd import OpdMap
-from kkb_excel.parallel import chunked, map_chunks
+from kkb_excel.parallel import chunked, in_order, iter_chunks
 from kkb_excel.template.generate import Unit, refuse_overwrite
 from kkb_excel.template.layout import INPUT_COLOUR, SHEET_GUIDE, SHEET_META
 from kkb_excel.template.opd_layout import (
@@ -343,5 +343,5 @@ def generate_opd(units: list[Unit], opds: list[str], tahun: int, out_dir: Path, 
         refuse_overwrite([out_dir / opd_file_name(tahun, unit, opd) for unit, opd in items])
     out_dir.mkdir(parents=True, exist_ok=True)
     chunks = [(str(out_dir), tahun, opd_map, chunk) for chunk in chunked(items, jobs, MAX_CHUNK)]
-    written = map_chunks(_render_chunk, chunks, jobs > 1 and len(items) >= PARALLEL_MIN_WORKBOOKS, jobs, progress)
+    written = in_order(iter_chunks(_render_chunk, chunks, jobs > 1 and len(items) >= PARALLEL_MIN_WORKBOOKS, jobs, progress))
     return [Path(p) for p in written]
