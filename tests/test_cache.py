@@ -136,3 +136,20 @@ def test_held_submissions_are_packed_and_unpack_to_what_was_read(folder, tmp_pat
             assert sub.packed and not sub.records  # unpacking gives a copy: the held one stays small
     first, second = (next(k for k in s.meta if k == "kolom_kode") for s in again[:2])
     assert first is second  # one string for every submission's key
+
+
+def test_single_source_units_stay_packed_until_added_up(folder, catalogue):
+    """merge_units(defer=True) gives a unit with one source as its packed submission; partials_of computes
+    exactly what merging it at once gives. A unit with two OPDs is merged at once either way."""
+    from kkb_excel.consolidate import merge
+    from kkb_excel.read.discover import discover
+    from kkb_excel.read.submission import Submission
+
+    submit(catalogue, folder, "desa-0-puskesmas.xlsx", DESA[0], {SUM: {"capaian_1": 5}}, opd="Puskesmas")
+    held, _, _ = read_cache.read_cached(discover([str(folder)]), None)
+    deferred, _ = merge.merge_units(held, catalogue, defer=True)
+    at_once, _ = merge.merge_units(held, catalogue, defer=False)
+    assert isinstance(deferred[DESA[1]], Submission) and deferred[DESA[1]].packed
+    assert isinstance(deferred[DESA[0]], dict)
+    assert {kode: merge.partials_of(unit, catalogue) for kode, unit in deferred.items()} == at_once
+    assert all(isinstance(unit, dict) for unit in at_once.values())

@@ -148,7 +148,7 @@ def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple
 
 
 def merge_units(
-    subs: list[Submission], catalogue: Catalogue, defer: bool = False
+    subs: list[Submission], catalogue: Catalogue, *, defer: bool
 ) -> tuple[dict[str, dict[str, Partial] | Submission], list[Conflict]]:
     """Leaf partials per unit, and the conflicts found, in code order.
 
