@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-from common import peak_memory_mb
+from common import calamine_frame, peak_memory_mb
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
@@ -128,19 +128,8 @@ def naive(paths: list[Path]) -> tuple[float, float]:
 
 def competent(paths: list[Path]) -> tuple[float, float]:
     """One process: python-calamine per file, one pandera check over all rows, groupby kecamatan."""
-    from python_calamine import CalamineWorkbook
-
     start, cpu = time.perf_counter(), time.process_time()
-    frames = []
-    for path in paths:
-        book = CalamineWorkbook.from_path(str(path))
-        meta = dict((str(r[0]), r[1]) for r in book.get_sheet_by_name("_kkb").to_python()[1:] if r and r[0])
-        rows = book.get_sheet_by_name(SHEET_MAIN).to_python()
-        header = HEADER_ROW - 1
-        frame = pd.DataFrame(rows[header + 1 :], columns=[str(c).removesuffix(" (data dukung)") for c in rows[header]])
-        frame["kode_wilayah"] = meta.get("kode_wilayah")
-        frames.append(frame)
-    data = pd.concat(frames, ignore_index=True)
+    data = calamine_frame(paths)
     for column in ("Pembilang Sem I", "Penyebut Sem I"):
         data[column] = pd.to_numeric(data[column], errors="coerce")
     try:
