@@ -100,12 +100,8 @@ def single_source(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
     return partials
 
 
-def _alone(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
-    return dict(sub.leaves) if sub.leaves is not None else single_source(sub, catalogue)
-
-
 def partials_of(unit: dict[str, Partial] | Submission, catalogue: Catalogue) -> dict[str, Partial]:
-    """A unit's partials from `merge_units`: computed now from its one source when it was deferred."""
+    """A unit's partials from `merge_units`, or of a unit with this one source (packed or not)."""
     if not isinstance(unit, Submission):
         return unit
     leaves = unit.packed_leaves()
@@ -121,7 +117,8 @@ def merge_unit(kode: str, subs: list[Submission], catalogue: Catalogue) -> tuple
     """One unit's partials from its sources (OPDs, same-date submissions)."""
     subs = sorted(subs, key=_source_order)
     if len(subs) == 1:
-        return _alone(subs[0], catalogue), []
+        return partials_of(subs[0], catalogue), []
+    subs = [s.unpacked() for s in subs]  # several sources: their records are compared
     by_ind: dict[str, list[tuple[Submission, Record]]] = defaultdict(list)
     for sub in subs:
         for rec in sub.records:
@@ -164,6 +161,6 @@ def merge_units(
         if defer and len(by_unit[kode]) == 1:
             leaves[kode] = by_unit[kode][0]
             continue
-        leaves[kode], found = merge_unit(kode, [s.unpacked() for s in by_unit[kode]], catalogue)
+        leaves[kode], found = merge_unit(kode, by_unit[kode], catalogue)
         conflicts.extend(found)
     return leaves, conflicts
