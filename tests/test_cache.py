@@ -143,12 +143,15 @@ def test_single_source_units_stay_packed_until_added_up(folder, catalogue):
     exactly what merging it at once gives. A unit with two OPDs is merged at once either way."""
     from kkb_excel.consolidate import merge
     from kkb_excel.read.discover import discover
+    from kkb_excel.read.pool import read_all
     from kkb_excel.read.submission import Submission
 
     submit(catalogue, folder, "desa-0-puskesmas.xlsx", DESA[0], {SUM: {"capaian_1": 5}}, opd="Puskesmas")
-    held, _, _ = read_cache.read_cached(discover([str(folder)]), None)
+    files = discover([str(folder)])
+    held, _, _ = read_cache.read_cached(files, None)
     deferred, _ = merge.merge_units(held, catalogue, defer=True)
     at_once, _ = merge.merge_units(held, catalogue, defer=False)
+    assert at_once == merge.merge_units(read_all(files), catalogue, defer=False)[0]  # packed or not, the same sums
     assert isinstance(deferred[DESA[1]], Submission) and deferred[DESA[1]].packed
     assert isinstance(deferred[DESA[0]], dict)
     assert {kode: merge.partials_of(unit, catalogue) for kode, unit in deferred.items()} == at_once
