@@ -3,8 +3,9 @@
 XlsxWriter spends ~15 µs of Python per cell (a call, a cell object, then the XML assembly) and
 holds every cell in memory; a provinsi or nasional rollup has millions of cells. `SheetRows`
 renders a whole row at once in the same XML XlsxWriter would write (inline strings, its escapes,
-its styles by xf index) and keeps it compressed, and `fill_sheets` streams every sheet's rows into
-the package XlsxWriter wrote with that sheet left empty.
+its styles by xf index) and deflates it in a background thread while the next rows are rendered
+(zlib works without the GIL), and `fill_sheets` puts each sheet's deflated rows, between the head
+and tail of the sheet XlsxWriter wrote empty, into the package as they are: never compressed twice.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -22,7 +23,7 @@ _LITERAL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # a literal "_x0041_" is k
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EMPTY_DATA = b"<sheetData/>"
 _ZIP64_FROM = 2**31 - 2**20  # below zipfile's ZIP64_LIMIT, with room for the sheet's other parts
-_QUICK_FROM = 64 * 2**20  # bytes of row XML above which a sheet is compressed at level 1, not 6
+_RAW = -15  # zlib wbits: a raw deflate stream, as a zip member holds it
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
@@ -55,13 +56,15 @@ def _text_cell(value: str, style: str) -> str:
 class SheetRows:
     """The <row> elements of one worksheet, appended in order (0-based row and column numbers)."""
 
-    _BATCH = 256  # rows rendered before they are compressed together
+    _BATCH = 256  # rows rendered before they are deflated together
 
     def __init__(self) -> None:
         self._pending: list[str] = []
-        self._packer = zlib.compressobj(1)  # fast: the rows are compressed again into the package
-        self._packed: list[bytes] = []
-        self._size = 0  # bytes of packed row XML
+        self._deflater = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, _RAW)
+        self._deflating: ThreadPoolExecutor | None = None  # one thread: batches are deflated in order
+        self._deflated: list[Future] = []
+        self._crc = 0  # CRC-32 of the row XML deflated so far (updated in the deflating thread)
+        self._size = 0  # bytes of row XML
         self.last_row = -1
         self.last_col = -1
         self._letters: list[str] = []
@@ -104,26 +107,42 @@ class SheetRows:
             self.last_col = max(self.last_col, cells[-1][0])
 
     def _pack(self) -> None:
+        if not self._pending:
+            return
         data = "".join(self._pending).encode("utf-8")
-        self._size += len(data)
-        self._packed.append(self._packer.compress(data))
         self._pending.clear()
+        self._size += len(data)
+        if self._deflating is None:
+            self._deflating = ThreadPoolExecutor(1, thread_name_prefix="deflate")
+        self._deflated.append(self._deflating.submit(self._deflate, data))
+
+    def _deflate(self, data: bytes) -> bytes:
+        self._crc = zlib.crc32(data, self._crc)
+        return self._deflater.compress(data)
 
     def xml_size(self) -> int:
         """Bytes of all the row XML added so far."""
         self._pack()
         return self._size
 
-    def xml_chunks(self) -> Iterator[bytes]:
-        """<sheetData> with every row, in pieces (the whole text is never held at once); once, after the last row."""
+    def member(self, head: bytes, tail: bytes) -> tuple[list[bytes], int, int]:
+        """The sheet part `head` + <sheetData>rows</sheetData> + `tail` as one raw deflate stream:
+        (its pieces, CRC-32 and size of the whole XML); once, after the last row.
+
+        The rows were deflated as they came; head and tail are deflated apart and the three streams
+        joined (each but the last ends on a byte boundary, its window unused by the next).
+        """
         self._pack()
-        self._packed.append(self._packer.flush())
-        unpacker = zlib.decompressobj()
-        yield b"<sheetData>"
-        for piece in self._packed:
-            yield unpacker.decompress(piece)
-        yield b"</sheetData>"
-        self._packed = []  # written: freed
+        head, tail = head + b"<sheetData>", b"</sheetData>" + tail
+        rows = [future.result() for future in self._deflated]
+        if self._deflating is not None:
+            self._deflating.shutdown()
+        self._deflated = []  # written: freed
+        rows.append(self._deflater.flush(zlib.Z_SYNC_FLUSH))
+        start, end = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, _RAW), zlib.compressobj(wbits=_RAW)
+        pieces = [start.compress(head) + start.flush(zlib.Z_SYNC_FLUSH), *rows, end.compress(tail) + end.flush()]
+        crc = zlib.crc32(tail, crc32_combine(zlib.crc32(head), self._crc, self._size))
+        return pieces, crc, len(head) + self._size + len(tail)
 
     def dimension(self) -> bytes:
         if self.last_col < 0:
@@ -134,7 +153,7 @@ class SheetRows:
 def fill_sheets(package: bytes, sheets: dict[int, SheetRows]) -> bytes:
     """The .xlsx `package` with each listed worksheet (0-based index in the workbook) given its rows.
 
-    Every other member is copied as it was; the filled sheets are compressed once, here.
+    Every other member is copied as it was; the filled sheets go in deflated as `SheetRows.member` made them.
     """
     wanted = {f"xl/worksheets/sheet{index + 1}.xml": rows for index, rows in sheets.items() if rows.last_row >= 0}
     if not wanted:
@@ -150,14 +169,77 @@ def fill_sheets(package: bytes, sheets: dict[int, SheetRows]) -> bytes:
             if data.count(_EMPTY_DATA) != 1:
                 raise ValueError(f"{info.filename}: lembar ini sudah berisi sel")
             head, tail = data.split(_EMPTY_DATA)
+            pieces, crc, size = rows.member(_DIMENSION.sub(rows.dimension(), head, count=1), tail)
             member = zipfile.ZipInfo(info.filename, info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
-            if rows.xml_size() > _QUICK_FROM:  # a nasional-sized sheet: 2.5 x faster to compress, ~25 % larger
-                member._compresslevel = 1  # ZipFile.open(ZipInfo, "w") takes its level from here (3.11 to 3.13)
-            big = rows.xml_size() + len(data) > _ZIP64_FROM  # zip64 only where needed: some readers dislike it
-            with target.open(member, "w", force_zip64=big) as stream:
-                stream.write(_DIMENSION.sub(rows.dimension(), head, count=1))
-                for chunk in rows.xml_chunks():
-                    stream.write(chunk)
-                stream.write(tail)
+            with target.open(member, "w", force_zip64=size > _ZIP64_FROM) as stream:  # zip64 only where needed
+                _write_deflated(stream, pieces, crc, size)
     return out.getvalue()
+
+
+class _AsIs:
+    """A zip member's compressor for data deflated already."""
+
+    @staticmethod
+    def compress(data: bytes) -> bytes:
+        return data
+
+    @staticmethod
+    def flush() -> bytes:
+        return b""
+
+
+def _write_deflated(stream, pieces: list[bytes], crc: int, size: int) -> None:
+    """Raw deflate `pieces` into a zip member opened for writing, with the CRC and size of what they hold.
+
+    zipfile has no public way to take deflated data: its member writer (the same from Python 3.8 to 3.13)
+    gets a compressor that passes data on, and the CRC and size of the XML before it is closed. Where
+    that writer differs, the pieces are inflated and written the ordinary way.
+    """
+    if not all(hasattr(stream, name) for name in ("_compressor", "_crc", "_file_size", "_compress_size")):
+        inflater = zlib.decompressobj(_RAW)
+        for piece in pieces:
+            stream.write(inflater.decompress(piece))
+        return
+    stream._compressor = _AsIs()
+    for piece in pieces:
+        stream.write(piece)
+    stream._crc, stream._file_size = crc, size
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """CRC-32 of A + B from CRC-32 of A, CRC-32 of B and the length of B (zlib's crc32_combine,
+    which Python's zlib does not expose): GF(2) matrix powers of the one-zero-byte operator."""
+    if length2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
+    even = _square(odd)  # two zero bits
+    odd = _square(even)  # four zero bits
+    while True:
+        even = _square(odd)  # first pass: one zero byte
+        if length2 & 1:
+            crc1 = _times(even, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+        odd = _square(even)
+        if length2 & 1:
+            crc1 = _times(odd, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+    return crc1 ^ crc2
+
+
+def _times(matrix: list[int], vector: int) -> int:
+    total, row = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[row]
+        vector >>= 1
+        row += 1
+    return total
+
+
+def _square(matrix: list[int]) -> list[int]:
+    return [_times(matrix, row) for row in matrix]
