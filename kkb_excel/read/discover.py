@@ -16,13 +16,30 @@ class Discovered:
     berkas: str  # how the file is named in reports: relative to the folder or pattern given
 
 
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
+def _files_under(folder: Path) -> list[tuple[tuple[str, ...], str]]:
+    """(names below `folder`, path) of every file in it and its subfolders, sorted like Path objects:
+    what `folder.rglob("*")` with `is_file()` finds (symlinked files yes, symlinked folders not entered,
+    unreadable folders passed over), without a stat or a Path object per file."""
+    found = []
+    pending = [((), str(folder))]
+    while pending:
+        below, directory = pending.pop()
         try:
-            return str(Path(root.name) / path.relative_to(root))
-        except ValueError:
-            pass
-    return str(path)
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            names = (*below, entry.name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((names, entry.path))
+                elif entry.is_file():
+                    found.append((names, entry.path))
+            except OSError:
+                continue
+    found.sort(key=lambda item: tuple(map(os.path.normcase, item[0])))  # Path order: part by part, case-folded on Windows
+    return found
 
 
 def discover(arguments: list[str]) -> list[Discovered]:
@@ -31,20 +48,23 @@ def discover(arguments: list[str]) -> list[Discovered]:
     missing = []
     for argument in arguments:
         path = Path(argument)
-        if path.is_dir():
-            candidates = [(p, path) for p in sorted(path.rglob("*")) if p.is_file()]
+        if path.is_dir():  # shown relative to the folder given, with its name: kiriman/kec-01/desa.xlsx
+            absolute = os.path.abspath(path)
+            candidates = [(os.path.join(absolute, *names), file, os.path.join(path.name, *names)) for names, file in _files_under(path)]
         elif path.is_file():
-            candidates = [(path, None)]
+            candidates = [(os.path.abspath(path), str(path), str(path))]
         elif glob.has_magic(argument):
-            candidates = [(Path(p), None) for p in sorted(glob.glob(argument, recursive=True)) if os.path.isfile(p)]
+            matches = [p for p in sorted(glob.glob(argument, recursive=True)) if os.path.isfile(p)]
+            candidates = [(os.path.abspath(p), p, str(Path(p))) for p in matches]
             if not candidates:
                 missing.append(argument)
         else:
             missing.append(argument)
             continue
-        for file, root in candidates:
-            key = os.path.normcase(os.path.abspath(file))
-            found.setdefault(key, Discovered(file, _display(file, root)))
+        for absolute, file, berkas in candidates:
+            key = os.path.normcase(absolute)
+            if key not in found:
+                found[key] = Discovered(Path(file), berkas)
     if missing:
         raise KkbError("Tidak ditemukan: " + ", ".join(missing))
     return list(found.values())

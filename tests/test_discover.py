@@ -1,0 +1,54 @@
+"""Which files a run sees (read.discover): every file once, in the order Path objects sort, nothing left out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kkb_excel.errors import KkbError
+from kkb_excel.read.discover import discover
+
+NAMES = ["A/b-x/1.xlsx", "A/b/2.xlsx", "A/C/3.xlsx", "A/a.xlsx", "A/b.xlsx", "A/sp ace.xlsx", "A/c/d/e/dalam.xlsx", "z/Z.xlsx"]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for name in NAMES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "A" / "kosong").mkdir()
+    return tmp_path
+
+
+def _as_pathlib_finds(folder: Path) -> list[tuple[str, str]]:
+    """What Path.rglob with is_file finds, sorted as Path objects sort: the rule discover keeps."""
+    return [(str(p), str(Path(folder.name) / p.relative_to(folder))) for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def test_a_folder_gives_every_file_below_it_in_path_order(tree):
+    found = [(str(d.path), d.berkas) for d in discover([str(tree / "A")])]
+    assert found == _as_pathlib_finds(tree / "A")
+    shown = [b for _, b in found]
+    order = [shown.index(os.path.join(*p.split("/"))) for p in ("A/b/2.xlsx", "A/b-x/1.xlsx", "A/b.xlsx")]
+    assert order == sorted(order)  # folder by folder, not as strings ("A/b-x" < "A/b.xlsx" < "A/b/")
+    assert len(found) == 7 and all(isinstance(d.path, Path) for d in discover([str(tree)]))
+
+
+def test_a_file_named_twice_is_read_once_and_a_missing_argument_is_named(tree):
+    found = discover([str(tree / "A"), str(tree / "A" / "a.xlsx"), str(tree / "A" / "*.xlsx")])
+    assert len(found) == 7
+    with pytest.raises(KkbError, match="tidak-ada"):
+        discover([str(tree / "tidak-ada")])
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need extra rights on Windows")
+def test_symlinks_as_pathlib_sees_them(tree):
+    """A linked file is read, a linked folder is not entered, a broken link is no file."""
+    (tree / "A" / "tautan.xlsx").symlink_to(tree / "z" / "Z.xlsx")
+    (tree / "A" / "map-tautan").symlink_to(tree / "z", target_is_directory=True)
+    (tree / "A" / "rusak.xlsx").symlink_to(tree / "tidak-ada.xlsx")
+    found = [(str(d.path), d.berkas) for d in discover([str(tree / "A")])]
+    assert found == _as_pathlib_finds(tree / "A")
+    assert any(b.endswith("tautan.xlsx") for _, b in found) and not any("map-tautan" in b or "rusak" in b for _, b in found)
