@@ -156,3 +156,22 @@ def test_single_source_units_stay_packed_until_added_up(folder, catalogue):
     assert isinstance(deferred[DESA[0]], dict)
     assert {kode: merge.partials_of(unit, catalogue) for kode, unit in deferred.items()} == at_once
     assert all(isinstance(unit, dict) for unit in at_once.values())
+
+
+def test_entries_are_keyed_by_the_path_resolve_gives(tmp_path, monkeypatch):
+    """Folders resolved once, a linked file through its link, '..' and relative names as Path.resolve does."""
+    from pathlib import Path
+
+    from kkb_excel.read.discover import Discovered
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for name in ("a/satu.xlsx", "a/b/dua.xlsx"):
+        (tmp_path / name).write_bytes(b"x")
+    paths = [tmp_path / "a" / "satu.xlsx", tmp_path / "a" / "b" / ".." / "satu.xlsx", Path("a") / "b" / "dua.xlsx", Path("satu.xlsx")]
+    if os.name != "nt":  # links need extra rights on Windows
+        (tmp_path / "a" / "tautan.xlsx").symlink_to(tmp_path / "a" / "b" / "dua.xlsx")
+        (tmp_path / "a" / "map").symlink_to(tmp_path / "a" / "b", target_is_directory=True)
+        paths += [tmp_path / "a" / "tautan.xlsx", tmp_path / "a" / "map" / "dua.xlsx"]
+    monkeypatch.chdir(tmp_path)
+    files = [Discovered(p, p.name) for p in paths]
+    assert read_cache.resolved_paths(files) == [str(p.resolve()) for p in paths]

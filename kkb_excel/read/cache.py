@@ -13,6 +13,7 @@ invalidate entries (they act after validation).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Callable
@@ -68,6 +69,24 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+def resolved_paths(files: list[Discovered]) -> list[str]:
+    """Each file's resolved path, the key of its entry: what `Path.resolve` gives, with each folder
+    resolved once and a file's own name only when it is a link (83,000 resolves took ~3 s)."""
+    folders: dict[str, str] = {}
+    paths = []
+    for file in files:
+        text = str(file.path)
+        if os.path.islink(text):
+            paths.append(os.path.realpath(text))
+            continue
+        folder, name = os.path.split(text)
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder or os.curdir)
+        paths.append(os.path.join(real, name))
+    return paths
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -100,7 +119,7 @@ def read_cached(
         with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
             hashes = list(hashing.map(_sha256, (f.path for f in files)))
     db = _open(store) if store is not None else None
-    present = [str(f.path.resolve()) for f in files]
+    present = resolved_paths(files)
     results: list[list[Checked] | None] = [None] * len(files)
     today = date.today().isoformat()
     stale = []
