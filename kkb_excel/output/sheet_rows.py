@@ -68,7 +68,8 @@ class SheetRows:
         self.last_row = -1
         self.last_col = -1
         self._letters: list[str] = []
-        self._texts: dict[tuple[str, int], str] = {}  # (text, xf) -> the cell after its reference
+        self._texts: dict[tuple[str, str], str] = {}  # (text, style attribute) -> the cell after its reference
+        self._styles: dict[Format | None, str] = {}  # format -> its style attribute (' s="3"', or '' for none)
 
     def letter(self, col: int) -> str:
         while len(self._letters) <= col:
@@ -83,16 +84,21 @@ class SheetRows:
         if height is not None:  # whole pixels, as XlsxWriter's set_row stores a height
             height = int(height * 4 / 3 + 0.5) * 0.75
         out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height is not None else f'<row r="{r}">']
-        letters, texts = self._letters, self._texts
+        letters, texts, styles = self._letters, self._texts, self._styles
         if cells and len(letters) <= cells[-1][0]:  # cells come in column order
             self.letter(cells[-1][0])
         for col, value, fmt in cells:
-            xf = fmt._get_xf_index() if fmt is not None else 0  # the index XlsxWriter gives the format in styles.xml
-            style = f' s="{xf}"' if xf else ""
-            if isinstance(value, str):  # a str or a str enum (a status); the same text recurs down a sheet
-                body = texts.get((value, xf))
+            style = styles.get(fmt)
+            if style is None:  # the index XlsxWriter gives the format in styles.xml, asked once per format
+                xf = fmt._get_xf_index() if fmt is not None else 0
+                style = styles[fmt] = f' s="{xf}"' if xf else ""
+            if type(value) is float:  # most cells: `number_xml`, inlined
+                text = repr(value)
+                out.append(f'<c r="{letters[col]}{r}"{style}><v>{text[:-2] if text.endswith(".0") else text}</v></c>')
+            elif isinstance(value, str):  # a str or a str enum (a status); the same text recurs down a sheet
+                body = texts.get((value, style))
                 if body is None:
-                    body = texts[(value, xf)] = _text_cell(str(value), style)
+                    body = texts[(value, style)] = _text_cell(str(value), style)
                 out.append(f'<c r="{letters[col]}{r}"{body}')
             elif type(value) is bool:
                 out.append(f'<c r="{letters[col]}{r}"{style} t="b"><v>{int(value)}</v></c>')
