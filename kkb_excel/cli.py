@@ -51,10 +51,10 @@ def user_errors(func):
     return wrapper
 
 
-def progress_bar(total: int, label: str):
-    """A rich progress bar that stays quiet for small jobs and in non-terminal output."""
+def progress_bar(total: int):
+    """A rich progress bar (each task shows its description) that stays quiet for small jobs and in non-terminal output."""
     return Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err_console, disable=total < 50 or not err_console.is_terminal, transient=True,
     )  # fmt: skip
 
@@ -236,8 +236,8 @@ def _generate_opd(wilayah_codes, turunan, tahun, opd_names, peta_opd, jobs, out_
     opd_map = load_opd_map(peta_opd, catalogue)
     opds = [opd_map.find(name, catalogue) for name in opd_names] or opd_map.names(catalogue)
     units = plan_units(wilayah_codes, turunan, tahun)
-    with progress_bar(len(units) * len(opds), "Membuat workbook OPD") as bar:
-        task = bar.add_task("generate", total=len(units) * len(opds))
+    with progress_bar(len(units) * len(opds)) as bar:
+        task = bar.add_task("Membuat workbook OPD", total=len(units) * len(opds))
         return generate_opd(units, opds, tahun, out_dir, opd_map, jobs, progress=lambda n: bar.advance(task, n), timpa=timpa)
 
 
@@ -255,8 +255,8 @@ def _generate(wilayah_codes, turunan, tahun, target_file, jobs, out_dir, kertas=
     unused = sorted(k for k in overrides if k not in planned)
     if unused:
         err_console.print(f"Peringatan: target untuk {len(unused)} wilayah di luar cakupan diabaikan (mis. {unused[0]}).")
-    with progress_bar(len(units), "Membuat workbook") as bar:
-        task = bar.add_task("generate", total=len(units))
+    with progress_bar(len(units)) as bar:
+        task = bar.add_task("Membuat workbook", total=len(units))
         return gen.generate(units, tahun, out_dir, overrides, jobs, progress=lambda n: bar.advance(task, n), kertas=kertas, timpa=timpa)
 
 
@@ -298,8 +298,8 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
     from kkb_excel.read.pool import read_all
     from kkb_excel.validators.run import validate_submissions
 
-    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:  # validated here: one pandas import, not one per worker
-        task = bar.add_task("baca", total=len(files))
+    with paused_gc(), progress_bar(len(files)) as bar:  # validated here: one pandas import, not one per worker
+        task = bar.add_task("Membaca berkas", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
         submissions = out.skip_own_reports(submissions, files, {"--laporan": laporan, "--json": json_path})
         report = validate_submissions(submissions)
@@ -400,12 +400,15 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     files = discover(list(paths))
     if store is not None:  # the cache lives beside the rollup, in a folder every output may create
         store.parent.mkdir(parents=True, exist_ok=True)
-    with paused_gc(), progress_bar(len(files), "Membaca berkas") as bar:
-        task = bar.add_task("baca", total=len(files))
+    with paused_gc(), progress_bar(len(files)) as bar:
+        task = bar.add_task("Membaca berkas", total=len(files))
         submissions, report, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
+        bar.update(task, visible=False)  # a nasional run adds up and writes for a minute or more: say so
+        step = bar.add_task("Menjumlahkan per wilayah", total=None)
         rollup = run(submissions, report, config, {f.berkas: f.path for f in files})
         why = nothing_accepted(rollup)
         if why is None:
+            bar.update(step, description=f"Menulis {output.name}")
             rollup_writer.write_xlsx(rollup, output, paper=kertas)
     click.echo(rollup.accounting())
     if store is not None:
