@@ -56,7 +56,8 @@ def _text_cell(value: str, style: str) -> str:
 class SheetRows:
     """The <row> elements of one worksheet, appended in order (0-based row and column numbers)."""
 
-    _BATCH = 256  # rows rendered before they are deflated together
+    _BATCH = 2048  # rows rendered before they are deflated together (~3 MB: the thread waits for the GIL per batch)
+    _AHEAD = 4  # batches waiting to be deflated at most: rendering waits beyond, so memory stays flat
 
     def __init__(self) -> None:
         self._pending: list[str] = []
@@ -121,6 +122,8 @@ class SheetRows:
         if self._deflating is None:
             self._deflating = ThreadPoolExecutor(1, thread_name_prefix="deflate")
         self._deflated.append(self._deflating.submit(self._deflate, data))
+        if len(self._deflated) > self._AHEAD:  # one thread, in order: the earlier ones are done too
+            self._deflated[-self._AHEAD - 1].result()
 
     def _deflate(self, data: bytes) -> bytes:
         self._crc = zlib.crc32(data, self._crc)
