@@ -409,7 +409,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
         why = nothing_accepted(rollup)
         if why is None:
             bar.update(step, description=f"Menulis {output.name}")
-            rollup_writer.write_xlsx(rollup, output, paper=kertas)
+            rollup_writer.write_xlsx(rollup, output, paper=kertas, jobs=jobs)
     click.echo(rollup.accounting())
     if store is not None:
         click.echo(cached.line())

@@ -247,3 +247,37 @@ def test_charts_carry_their_labels_and_values(rollup, tmp_path):
         names = re.findall(r"<c:strCache>.*?</c:strCache>", chart, re.S)
         assert names and all("<c:pt " in block for block in names)
         assert re.search(r"<c:numCache>.*?<c:pt idx=\"0\"><c:v>[0-9.]+</c:v>", chart, re.S)
+
+
+def test_a_machine_sheet_written_by_a_second_process_is_the_same(rollup, monkeypatch):
+    """With jobs > 1 a big machine sheet is written by a spawn-started process; should that process
+    die, this one writes it. Both give exactly the sheets written in one process."""
+    import io
+    import zipfile
+    import zlib
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kkb_excel.output import rollup_workbook
+
+    def parts(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:  # testzip: every member inflates to its CRC
+            assert archive.testzip() is None
+            return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")}
+
+    def without_time(sheets: dict[str, bytes]) -> dict[str, bytes]:
+        import re
+
+        return {n: re.sub(rb"\d{4}-\d\d-\d\dT[\d:.]+", b"T", xml) for n, xml in sheets.items()}
+
+    here = without_time(parts(rollup_workbook.build_xlsx(rollup)))
+    monkeypatch.setattr(rollup_workbook, "OFFLOAD_FROM", 0)
+    assert without_time(parts(rollup_workbook.build_xlsx(rollup, jobs=2))) == here
+
+    class Died:
+        def result(self):
+            raise BrokenProcessPool("proses kedua mati")
+
+    here_after_all = rollup_workbook._result_or_here(Died(), rollup)
+    in_one_process = rollup_workbook.machine_rows(rollup_workbook._machine_data(rollup))
+    inflated = [zlib.decompressobj(-15).decompress(b"".join(rows.pieces)) for rows in (here_after_all, in_one_process)]
+    assert inflated[0] == inflated[1] and b"kode_wilayah" in inflated[0]

@@ -27,7 +27,7 @@ def _package(rows: SheetRows, bold: bool = False) -> bytes:
     sheet = book.add_worksheet("Data")
     book.add_worksheet("Kosong")
     book.close()
-    return fill_sheets(buffer.getvalue(), {sheet.index: rows})
+    return fill_sheets(buffer.getvalue(), {sheet.index: rows.finish()})
 
 
 def test_values_read_back_exactly_in_calamine_and_openpyxl():
@@ -66,7 +66,7 @@ def test_a_sheet_written_elsewhere_is_never_overwritten():
     rows = SheetRows()
     rows.add(0, [(0, "baru", None)])
     with pytest.raises(ValueError, match="sudah berisi sel"):
-        fill_sheets(buffer.getvalue(), {sheet.index: rows})
+        fill_sheets(buffer.getvalue(), {sheet.index: rows.finish()})
 
 
 def _many_rows() -> SheetRows:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterator
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
 from kkb_excel.output import matrix, rekap_form
 from kkb_excel.output.safe import clean
-from kkb_excel.output.sheet_rows import SheetRows, fill_sheets
+from kkb_excel.output.sheet_rows import DeflatedRows, SheetRows, fill_sheets
 from kkb_excel.output.xlsx_style import (
     DEFAULT_PAPER,
     FONT_SIZE,
@@ -58,6 +61,7 @@ TIER_HEADERS = (
     "Belum tersedia Sem I", "Belum tersedia Sem II", "Konflik Sem I", "Konflik Sem II",
 )  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+OFFLOAD_FROM = 100_000  # machine-sheet rows from which, with jobs > 1, a second process writes them
 
 
 _SUM_COLUMNS = {s: tuple((f"{name}_{s}", f"{key}_{s}") for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"),
@@ -249,13 +253,42 @@ def _sheet_title(level: str) -> str:
     return f"Rekap {LABEL[level].replace('/', '-')}"
 
 
-def write_xlsx(rollup: Rollup, path: Path, catalogue: Catalogue | None = None, paper: str = DEFAULT_PAPER) -> None:
-    write_atomic(path, build_xlsx(rollup, catalogue, paper))
+def write_xlsx(rollup: Rollup, path: Path, catalogue: Catalogue | None = None, paper: str = DEFAULT_PAPER, jobs: int = 1) -> None:
+    write_atomic(path, build_xlsx(rollup, catalogue, paper, jobs=jobs))
 
 
-def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = DEFAULT_PAPER, for_print: bool = False) -> bytes:
-    """ROLLUP.xlsx as bytes; `for_print` keeps only what is signed and sent up (Lampiran 4 and Ringkasan)."""
+def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = DEFAULT_PAPER, for_print: bool = False,
+               jobs: int = 1) -> bytes:  # fmt: skip
+    """ROLLUP.xlsx as bytes; `for_print` keeps only what is signed and sent up (Lampiran 4 and Ringkasan).
+
+    With `jobs` > 1, a machine sheet of `OFFLOAD_FROM` rows or more is written by a second process
+    (spawn-started) while this one writes the other sheets.
+    """
     catalogue = catalogue or load_catalogue()
+    if for_print:
+        return _build(rollup, catalogue, paper, for_print, None)
+    if jobs > 1 and len(data := _machine_data(rollup)) >= OFFLOAD_FROM:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as helper:
+            written = helper.submit(machine_rows, data)
+            del data  # the rows go to the helper; its result replaces them
+            return _build(rollup, catalogue, paper, for_print, lambda: _result_or_here(written, rollup))
+    return _build(rollup, catalogue, paper, for_print, lambda: machine_rows(_machine_data(rollup)))
+
+
+def _machine_data(rollup: Rollup) -> list[list]:
+    return [list(rollup_sheet.COLUMNS), *rollup_sheet.to_rows(rollup)]
+
+
+def _result_or_here(written: Future, rollup: Rollup) -> DeflatedRows:
+    """The second process's machine sheet; written here should that process have died (memory, a frozen build)."""
+    try:
+        return written.result()
+    except BrokenProcessPool:
+        return machine_rows(_machine_data(rollup))
+
+
+def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, machine: Callable[[], DeflatedRows] | None) -> bytes:
+    """The workbook; `machine` gives the data sheet's rows when every other sheet is done (None: no machine sheets)."""
     index = load_wilayah()
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "nan_inf_to_errors": True})  # last resort
@@ -279,9 +312,14 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
         _konflik(sheet("Konflik", wrap={4: 40, 6: 60}), rollup, catalogue)
         _ditolak(sheet("Ditolak", wrap={5: 70}), rollup)
         _manifest(sheet("Manifest", wrap={8: 50}), rollup)
-        _machine_sheets(sheet(SHEET_META), sheet(SHEET_ROLLUP_DATA), rollup, catalogue)
+        _machine_meta(sheet(SHEET_META), rollup, catalogue)
+        data = sheet(SHEET_ROLLUP_DATA)
+        data.ws.hide()
     book.close()
-    return fill_sheets(buffer.getvalue(), {s.ws.index: s.rows for s in made if s.rows is not None})
+    rows = {s.ws.index: s.rows.finish() for s in made if s.rows is not None}
+    if machine is not None:
+        rows[data.ws.index] = machine()
+    return fill_sheets(buffer.getvalue(), rows)
 
 
 KATEGORI = tuple(b.label for b in capaian.SCHEMES[capaian.DEFAULT_SCHEME])
@@ -449,22 +487,29 @@ def _manifest(sheet: _Sheet, rollup: Rollup) -> None:
     sheet.finish(maximum=70)
 
 
-def _machine_sheets(meta: _Sheet, data: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
+def _machine_meta(meta: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
+    """The hidden metadata sheet `_kkb`: what the rollup is, for the reader."""
     meta.ws.hide()
     meta.append(["kunci", "nilai"])
     for key, value in (("template_id", ROLLUP_ID), ("template_versi", ROLLUP_VERSION), ("katalog_versi", catalogue.version),
                        ("kode_wilayah", rollup.wilayah or NASIONAL), ("tingkat", rollup.tingkat), ("tahun", rollup.tahun),
                        ("jenis_berkas", "rekap"), ("semester", rollup.semester or ""), ("dibuat_oleh", f"kkb-excel {__version__}"),
                        ("dibuat", datetime.now().isoformat(timespec="microseconds"))):  # fmt: skip
-        _raw(meta, [key, value])
-    data.ws.hide()
-    _raw(data, rollup_sheet.COLUMNS)
-    for row in rollup_sheet.to_rows(rollup):
-        _raw(data, row)
+        meta.rows.add(meta.row, _raw([key, value]))
+        meta.row += 1
 
 
-def _raw(sheet: _Sheet, values) -> None:
-    """A machine row: exact values, no formats (hidden sheets are read back by `consolidate`)."""
+def machine_rows(rows: list[list]) -> DeflatedRows:
+    """The hidden data sheet `_kkb_rekap` (header and `rollup_sheet.to_rows`), deflated; module level: a
+    spawn-started process runs it for a nasional rollup (~550,000 rows)."""
+    sheet = SheetRows()
+    for number, values in enumerate(rows):
+        sheet.add(number, _raw(values))
+    return sheet.finish()
+
+
+def _raw(values) -> list[tuple]:
+    """A machine row's cells: exact values, no formats (hidden sheets are read back by `consolidate`)."""
     cells = []
     for col, value in enumerate(values):
         if value is None:
@@ -474,8 +519,7 @@ def _raw(sheet: _Sheet, values) -> None:
                 cells.append((col, value, None))
         elif (value := clean(value)) is not None:
             cells.append((col, int(value) if isinstance(value, bool) else value, None))  # text or a number, never a formula
-    sheet.rows.add(sheet.row, cells)
-    sheet.row += 1
+    return cells
 
 
 def safe_csv(value):

@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -129,40 +130,50 @@ class SheetRows:
         self._crc = zlib.crc32(data, self._crc)
         return self._deflater.compress(data)
 
-    def xml_size(self) -> int:
-        """Bytes of all the row XML added so far."""
+    def finish(self) -> DeflatedRows:
+        """The rows deflated, once, after the last row (the thread ends; the result pickles)."""
         self._pack()
-        return self._size
+        pieces = [future.result() for future in self._deflated]
+        if self._deflating is not None:
+            self._deflating.shutdown()
+        self._deflated = []
+        pieces.append(self._deflater.flush(zlib.Z_SYNC_FLUSH))
+        return DeflatedRows(pieces, self._crc, self._size, self.last_row, self.last_col)
+
+
+@dataclass
+class DeflatedRows:
+    """A sheet's <row> elements as raw deflate pieces ending on a byte boundary (`SheetRows.finish`)."""
+
+    pieces: list[bytes]
+    crc: int  # CRC-32 of the row XML
+    size: int  # bytes of row XML
+    last_row: int
+    last_col: int
 
     def member(self, head: bytes, tail: bytes) -> tuple[list[bytes], int, int]:
         """The sheet part `head` + <sheetData>rows</sheetData> + `tail` as one raw deflate stream:
-        (its pieces, CRC-32 and size of the whole XML); once, after the last row.
+        (its pieces, CRC-32 and size of the whole XML).
 
-        The rows were deflated as they came; head and tail are deflated apart and the three streams
-        joined (each but the last ends on a byte boundary, its window unused by the next).
+        Head and tail are deflated apart and joined to the rows (every stream but the last ends on a
+        byte boundary, and none refers back into another).
         """
-        self._pack()
         head, tail = head + b"<sheetData>", b"</sheetData>" + tail
-        rows = [future.result() for future in self._deflated]
-        if self._deflating is not None:
-            self._deflating.shutdown()
-        self._deflated = []  # written: freed
-        rows.append(self._deflater.flush(zlib.Z_SYNC_FLUSH))
         start, end = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, _RAW), zlib.compressobj(wbits=_RAW)
-        pieces = [start.compress(head) + start.flush(zlib.Z_SYNC_FLUSH), *rows, end.compress(tail) + end.flush()]
-        crc = zlib.crc32(tail, crc32_combine(zlib.crc32(head), self._crc, self._size))
-        return pieces, crc, len(head) + self._size + len(tail)
+        pieces = [start.compress(head) + start.flush(zlib.Z_SYNC_FLUSH), *self.pieces, end.compress(tail) + end.flush()]
+        crc = zlib.crc32(tail, crc32_combine(zlib.crc32(head), self.crc, self.size))
+        return pieces, crc, len(head) + self.size + len(tail)
 
     def dimension(self) -> bytes:
         if self.last_col < 0:
             return b'<dimension ref="A1"/>'
-        return f'<dimension ref="A1:{self.letter(self.last_col)}{self.last_row + 1}"/>'.encode()
+        return f'<dimension ref="A1:{xl_col_to_name(self.last_col)}{self.last_row + 1}"/>'.encode()
 
 
-def fill_sheets(package: bytes, sheets: dict[int, SheetRows]) -> bytes:
+def fill_sheets(package: bytes, sheets: dict[int, DeflatedRows]) -> bytes:
     """The .xlsx `package` with each listed worksheet (0-based index in the workbook) given its rows.
 
-    Every other member is copied as it was; the filled sheets go in deflated as `SheetRows.member` made them.
+    Every other member is copied as it was; the filled sheets go in with their rows deflated as they are.
     """
     wanted = {f"xl/worksheets/sheet{index + 1}.xml": rows for index, rows in sheets.items() if rows.last_row >= 0}
     if not wanted:
