@@ -52,3 +52,24 @@ def test_symlinks_as_pathlib_sees_them(tree):
     found = [(str(d.path), d.berkas) for d in discover([str(tree / "A")])]
     assert found == _as_pathlib_finds(tree / "A")
     assert any(b.endswith("tautan.xlsx") for _, b in found) and not any("map-tautan" in b or "rusak" in b for _, b in found)
+
+
+def test_a_file_or_a_pattern_alone_is_shown_as_given(tree, monkeypatch):
+    monkeypatch.chdir(tree)
+    [one] = discover([os.path.join("A", "a.xlsx")])
+    assert (str(one.path), one.berkas) == (os.path.join("A", "a.xlsx"),) * 2
+    deep = discover([os.path.join("A", "**", "*.xlsx")])  # ** goes into every subfolder
+    assert {d.berkas for d in deep} == {os.path.join(*n.split("/")) for n in NAMES if n.startswith("A/")}
+
+
+def test_a_folder_that_cannot_be_read_is_passed_over_as_pathlib_does(tree, monkeypatch):
+    scandir = os.scandir
+
+    def locked(path):
+        if os.path.basename(os.fspath(path)) == "c":
+            raise PermissionError(path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", locked)
+    found = [(str(d.path), d.berkas) for d in discover([str(tree / "A")])]
+    assert found == _as_pathlib_finds(tree / "A") and not any("dalam" in b for _, b in found)

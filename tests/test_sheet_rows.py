@@ -119,3 +119,43 @@ def test_crc32_combine_equals_the_crc_of_the_joined_bytes(length):
     rng = random.Random(length)
     first, second = rng.randbytes(rng.randint(0, 300)), rng.randbytes(length)
     assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(first + second)
+
+
+def test_rows_in_many_batches_come_out_once_and_in_order(monkeypatch):
+    """Batches deflated one after another in the background: every row once, in the order added."""
+    import zipfile
+
+    monkeypatch.setattr(SheetRows, "_BATCH", 3)
+    rows = SheetRows()
+    for r in range(50):
+        rows.add(r, [(0, f"baris {r}", None), (1, float(r), None)])
+    data = _package(rows)
+    grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Data").to_python()
+    assert grid == [[f"baris {r}", float(r)] for r in range(50)]
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert xml.count(b"<row ") == 50  # readers keep the last of two rows with one number; Excel repairs the file
+
+
+def test_rendering_waits_for_the_deflating_thread_so_memory_stays_flat(monkeypatch):
+    """However slow the deflating, at most _AHEAD batches wait for it; and its thread ends with the sheet."""
+    import threading
+    import time
+
+    monkeypatch.setattr(SheetRows, "_BATCH", 1)
+    monkeypatch.setattr(SheetRows, "_AHEAD", 2)
+    deflate = SheetRows._deflate
+
+    def slowly(self, data):
+        time.sleep(0.02)
+        return deflate(self, data)
+
+    monkeypatch.setattr(SheetRows, "_deflate", slowly)
+    threads = {t for t in threading.enumerate() if t.name.startswith("deflate")}
+    rows, waiting = SheetRows(), []
+    for r in range(12):
+        rows.add(r, [(0, r, None)])
+        waiting.append(sum(not f.done() for f in rows._deflated))
+    assert max(waiting) <= 2
+    grid = CalamineWorkbook.from_filelike(io.BytesIO(_package(rows))).get_sheet_by_name("Data").to_python()
+    assert [row[0] for row in grid] == list(range(12))
+    assert {t for t in threading.enumerate() if t.name.startswith("deflate")} == threads
