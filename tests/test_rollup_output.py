@@ -269,9 +269,18 @@ def test_a_machine_sheet_written_by_a_second_process_is_the_same(rollup, monkeyp
 
         return {n: re.sub(rb"\d{4}-\d\d-\d\dT[\d:.]+", b"T", xml) for n, xml in sheets.items()}
 
-    here = without_time(parts(rollup_workbook.build_xlsx(rollup)))
+    started = []
+    pool = rollup_workbook.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        started.append(kwargs["mp_context"].get_start_method())
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(rollup_workbook, "ProcessPoolExecutor", counted)
+    here = without_time(parts(rollup_workbook.build_xlsx(rollup, jobs=2)))  # below OFFLOAD_FROM rows: one process
     monkeypatch.setattr(rollup_workbook, "OFFLOAD_FROM", 0)
-    assert without_time(parts(rollup_workbook.build_xlsx(rollup, jobs=2))) == here
+    assert without_time(parts(rollup_workbook.build_xlsx(rollup))) == here and started == []  # --jobs 1: one process
+    assert without_time(parts(rollup_workbook.build_xlsx(rollup, jobs=2))) == here and started == ["spawn"]
 
     class Died:
         def result(self):
