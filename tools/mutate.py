@@ -405,8 +405,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(f"{rel}: no test imports this module; name tests with --tests")
         tests = [*tests, "-k", args.keyword] if args.keyword else tests
         started = time.perf_counter()
-        same = reported.get(rel) == len(mutants(REPO / rel, rel)[:: args.every])  # the earlier report saw these mutants
         lines = changed_lines(rel, args.changed_since) if args.changed_since else None
+        seen = [m for m in mutants(REPO / rel, rel)[:: args.every] if lines is None or m.line in lines]
+        same = reported.get(rel) == len(seen)  # the earlier report saw these mutants (with --changed-since, those lines')
         results = run_module(rel, tests, args.jobs, args.timeout, lambda msg: print(msg, file=sys.stderr, flush=True),
                              survivors if same else None, args.every, lines)
         if args.every > 1:
