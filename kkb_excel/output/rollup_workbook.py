@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import xlsxwriter
@@ -267,12 +268,15 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
     catalogue = catalogue or load_catalogue()
     if for_print:
         return _build(rollup, catalogue, paper, for_print, None)
-    if jobs > 1 and len(data := _machine_data(rollup)) >= OFFLOAD_FROM:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as helper:
-            written = helper.submit(machine_rows, data)
-            del data  # the rows go to the helper; its result replaces them
-            return _build(rollup, catalogue, paper, for_print, lambda: _result_or_here(written, rollup))
-    return _build(rollup, catalogue, paper, for_print, lambda: machine_rows(_machine_data(rollup)))
+    if jobs < 2:  # the rows made when the other sheets are done, as their memory is freed
+        return _build(rollup, catalogue, paper, for_print, lambda: machine_rows(_machine_data(rollup)))
+    data = _machine_data(rollup)
+    if len(data) < OFFLOAD_FROM:
+        return _build(rollup, catalogue, paper, for_print, partial(machine_rows, data))
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as helper:
+        written = helper.submit(machine_rows, data)
+        del data  # the rows go to the helper; its result replaces them
+        return _build(rollup, catalogue, paper, for_print, lambda: _result_or_here(written, rollup))
 
 
 def _machine_data(rollup: Rollup) -> list[list]:
