@@ -15,7 +15,8 @@ The pipeline, stage by stage (folder -> role):
   reference · `dates` dates as people type them · `targets` target
   override files · `opd` which OPD fills which indicator (K/L per indicator, usual OPD, override
   file) · `findings` Finding, FileResult, Report and `finding()`, the one way to make a finding ·
-  `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause.
+  `files` atomic, Windows-safe writes · `parallel` spawn-safe chunked pools · `runtime` GC pause ·
+  `memo` the previous run's kecamatan sums and rendered rows, reused where their inputs are the same.
 - ① `template/`: `layout` where everything sits · `workbook` builds one daftar tilik (openpyxl) and
   its input sheet, laid out for a laptop screen · `print_sheet` the Cetak sheet: Lampiran 4 as
   printed, values taken from the input sheet · `form_parts` styles, heading, sign-off and legend

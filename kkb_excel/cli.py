@@ -386,6 +386,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     from kkb_excel.consolidate.model import RunConfig
     from kkb_excel.consolidate.run import consolidate as run
     from kkb_excel.consolidate.run import nothing_accepted
+    from kkb_excel.memo import open_memo
     from kkb_excel.output import rollup_workbook as rollup_writer
     from kkb_excel.read.cache import cache_path, read_cached
     from kkb_excel.read.discover import discover
@@ -405,14 +406,19 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
         submissions, report, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
         bar.update(task, visible=False)  # a nasional run adds up and writes for a minute or more: say so
         step = bar.add_task("Menjumlahkan per wilayah", total=None)
-        rollup = run(submissions, report, config, {f.berkas: f.path for f in files})
-        why = nothing_accepted(rollup)
-        if why is None:
-            bar.update(step, description=f"Menulis {output.name}")
-            rollup_writer.write_xlsx(rollup, output, paper=kertas, jobs=jobs)
+        memo = open_memo(store)  # the previous run's sums and rows of units whose inputs are unchanged
+        try:
+            rollup = run(submissions, report, config, {f.berkas: f.path for f in files}, memo=memo)
+            why = nothing_accepted(rollup)
+            if why is None:
+                bar.update(step, description=f"Menulis {output.name}")
+                rollup_writer.write_xlsx(rollup, output, paper=kertas, jobs=jobs, memo=memo)
+                memo.save()
+        finally:
+            memo.close()
     click.echo(rollup.accounting())
     if store is not None:
-        click.echo(cached.line())
+        click.echo(f"{cached.line()} {memo.line()}")
     if why is not None:
         click.echo(f"Tidak ada rekap ditulis. {why}", err=True)
         sys.exit(1)

@@ -8,6 +8,7 @@ the run is refused with an explanation when the rollup holds an older figure for
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from kkb_excel.consolidate.model import (
 from kkb_excel.consolidate.opd_manifest import collapse_opd_rows
 from kkb_excel.errors import KkbError
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report
+from kkb_excel.memo import Memo
 from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.submission import Submission
 from kkb_excel.tingkat import (
@@ -63,10 +65,12 @@ def consolidate(
     paths: dict[str, Path] | None = None,
     catalogue: Catalogue | None = None,
     index: WilayahIndex | None = None,
+    memo: Memo | None = None,
 ) -> Rollup:
     """Consolidate read (`kkb_excel.read.pool.read_all`) and validated (`validate_submissions`) submissions.
 
-    `paths` (berkas -> path) lets the run skip its own output files and use file times for rollups.
+    `paths` (berkas -> path) lets the run skip its own output files and use file times for rollups;
+    `memo` holds the previous run's kecamatan sums, used for a kecamatan whose desa are all unchanged.
     """
     catalogue = catalogue or load_catalogue()
     index = index or load_wilayah()
@@ -96,7 +100,7 @@ def consolidate(
     leaves, rollup.conflicts = merge.merge_units(kept, catalogue, defer=_desa_dropped(config.tingkat))
     for _, data in datas:  # a rollup carrying its desa (a kecamatan rollup) is recomputed from them
         leaves.update({k: u for k, u in data.partials.get("desa", {}).items() if in_scope(k, rollup.wilayah)})
-    _assemble(rollup, [(s, d) for s, d in datas if "desa" not in d.partials], leaves, catalogue)
+    _assemble(rollup, [(s, d) for s, d in datas if "desa" not in d.partials], leaves, catalogue, memo or Memo())
     _status_and_scope(rollup, datas, kept, rejected_subs, index, manifest)
     completeness.fill(rollup, index)
     completeness.expected_units(rollup, index, {i.tingkat_pengamatan for i in catalogue.active})
@@ -281,7 +285,7 @@ def _desa_dropped(tingkat: str) -> bool:
     return rank(tingkat) > rank(DESA_KEPT_UP_TO)
 
 
-def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial] | Submission], catalogue: Catalogue) -> None:
+def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial] | Submission], catalogue: Catalogue, memo: Memo) -> None:
     """Rollup inputs' units, then fresh leaves (deferred ones: `merge.partials_of`), then every tier up to the top (in scope)."""
     provided: set[str] = set()
     top = rollup.tingkat
@@ -315,13 +319,41 @@ def _assemble(rollup: Rollup, datas, leaves: dict[str, dict[str, Partial] | Subm
         current_level = rollup.partials.setdefault(level, {})
         for parent in sorted(children):
             unit = current_level.setdefault(parent, {})
-            kids = [(k, merge.partials_of(u, catalogue)) for k, u in children.pop(parent)]  # one kecamatan's desa at a time
-            for ind in catalogue.active:
-                if ind.kode in unit or rank(ind.tingkat_pengamatan) >= rank(level):
-                    continue
-                parts = [(k, u[ind.kode]) for k, u in kids if ind.kode in u]
-                if parts:
-                    unit[ind.kode] = aggregate.combine(ind, parts)
+            kids = children.pop(parent)  # one kecamatan's desa at a time
+            key = _sums_key(memo, level, parent, unit, kids, catalogue) if memo.active and level == "kecamatan" else None
+            added = memo.get(key)
+            if added is None:
+                added = _added_up(level, unit, [(k, merge.partials_of(u, catalogue)) for k, u in kids], catalogue)
+                memo.put(key, added)
+            unit.update(added)
+
+
+def _added_up(level: str, unit: dict[str, Partial], kids: list[tuple[str, dict[str, Partial]]], catalogue: Catalogue) -> dict[str, Partial]:
+    """A parent's partials from its children's, for the indicators it does not hold already."""
+    added = {}
+    for ind in catalogue.active:
+        if ind.kode in unit or rank(ind.tingkat_pengamatan) >= rank(level):
+            continue
+        parts = [(k, u[ind.kode]) for k, u in kids if ind.kode in u]
+        if parts:
+            added[ind.kode] = aggregate.combine(ind, parts)
+    return added
+
+
+def _sums_key(memo: Memo, level: str, parent: str, unit: dict[str, Partial], kids, catalogue: Catalogue) -> bytes:
+    """The memo key of `_added_up`: the indicators the parent holds and each child's partials, a child
+    from one file by a digest of its packed records and partials (what `merge.partials_of` reads)."""
+    given = []
+    for kode, kid in kids:
+        if isinstance(kid, Submission) and kid.packed is not None:
+            digest = hashlib.blake2b(len(kid.packed[0]).to_bytes(8, "little"), digest_size=20)
+            digest.update(kid.packed[0])
+            digest.update(kid.packed[1])
+            given.append((kode, digest.digest()))
+        else:
+            given.append((kode, [(k, p.sums, sorted(p.flags)) for k, p in merge.partials_of(kid, catalogue).items()]))
+    given.sort(key=lambda kid: kid[0])  # the order the desa came in does not matter to `aggregate.combine`
+    return memo.key("sums", level, parent, list(unit), given)
 
 
 def _add(target: dict[str, Partial], unit: dict[str, Partial], level: str, catalogue: Catalogue) -> None:

@@ -25,6 +25,7 @@ from kkb_excel.consolidate import aggregate, rollup_sheet
 from kkb_excel.consolidate.model import DESA_KEPT_UP_TO, LOW_COVERAGE, Rollup
 from kkb_excel.consolidate.run import SUPERSEDE_RULE, tier_target
 from kkb_excel.files import write_atomic
+from kkb_excel.memo import Memo
 from kkb_excel.output import matrix, rekap_form
 from kkb_excel.output.safe import clean
 from kkb_excel.output.sheet_rows import DeflatedRows, SheetRows, fill_sheets
@@ -79,11 +80,24 @@ def iter_records(rollup: Rollup, catalogue: Catalogue | None = None, levels: lis
     catalogue = catalogue or load_catalogue()
     for level in levels or rollup.levels():
         for kode in sorted(rollup.partials.get(level, {})):
-            unit = rollup.partials[level][kode]
-            for ind in catalogue.active:
-                part = unit.get(ind.kode)
-                if part is not None:
-                    yield _record(rollup, catalogue, level, kode, ind, part)
+            yield from unit_records(rollup, catalogue, level, kode)
+
+
+def unit_records(rollup: Rollup, catalogue: Catalogue, level: str, kode: str) -> Iterator[dict]:
+    """One unit's records, in catalogue order."""
+    unit = rollup.partials[level][kode]
+    for ind in catalogue.active:
+        part = unit.get(ind.kode)
+        if part is not None:
+            yield _record(rollup, catalogue, level, kode, ind, part)
+
+
+def _unit_inputs(rollup: Rollup, catalogue: Catalogue, level: str, kode: str) -> tuple:
+    """Everything `unit_records` reads of the rollup for one unit (the catalogue is in the memo's salt)."""
+    unit = rollup.partials[level][kode]
+    return (rollup.names.get(kode, kode), rollup.semester,
+            [(ind.kode, tier_target(rollup, catalogue, level, kode, ind.kode), rollup.expected(kode, level, ind.tingkat_pengamatan),
+              part.sums, sorted(part.flags)) for ind in catalogue.active if (part := unit.get(ind.kode)) is not None])  # fmt: skip
 
 
 def _record(rollup: Rollup, catalogue: Catalogue, level: str, kode: str, ind, part) -> dict:
@@ -143,6 +157,7 @@ class _Sheet:
         # cells go in as XML rows when the book is done (`sheet_rows.fill_sheets`), except on a sheet with
         # a chart: XlsxWriter fills the chart's cached values (and text categories) from the cells it holds
         self.rows = None if charted else SheetRows()
+        self.taken: list[tuple[str | None, int]] | None = None  # rows rendered, kept while not None (`put` takes them)
 
     def append(self, values, bold: bool = False, header: bool = False) -> None:
         if header:
@@ -187,7 +202,9 @@ class _Sheet:
             cells.append(cell)
         height = lines * FONT_SIZE * 1.3 + 3 if lines > 1 else None
         if self.rows is not None:
-            self.rows.add(self.row, cells, height)
+            rendered = self.rows.add(self.row, cells, height)
+            if self.taken is not None:
+                self.taken.append((rendered, cells[-1][0] if cells else -1))
         else:
             _write_cells(self.ws, self.row, cells, height)
         self.row += 1
@@ -215,17 +232,19 @@ class _Sheet:
         key = (kind, variant)
         found = self._formats.get(key)
         if found is None:
-            styles = self.styles
-            if kind == "header":
-                found = styles.header()
-            elif kind == "text":
-                found = styles.text(bold=True) if variant == "bold" else styles.text(text_wrap=True) if variant == "wrap" else styles.text()
-            elif kind == "percent":
-                found = styles.percent(variant[0], bold=variant[1])
-            else:
-                found = styles.number(1 if variant[0] else 0.5, bold=variant[1])
-            self._formats[key] = found
+            found = self._formats[key] = _cell_format(self.styles, kind, variant)
         return found
+
+    def style_key(self) -> tuple:
+        """Every data-cell format this sheet can use with its index in styles.xml: what rendered rows depend on."""
+        return tuple((kind, variant, self.rows.style(self._format(kind, variant))) for kind, variant in CELL_FORMATS)
+
+    def put(self, taken: list[tuple[str | None, int]]) -> None:
+        """Rows rendered before (`taken`), at the next row numbers."""
+        for rendered, last_col in taken:
+            if rendered is not None:
+                self.rows.add_rendered(self.row, rendered, last_col)
+            self.row += 1
 
     def finish(self, fit_width: bool = True, portrait: bool = False, maximum: float = 50, repeat: bool = True) -> None:
         """Column widths fitted to what was written; print set-up with the (last) header row repeated."""
@@ -235,6 +254,22 @@ class _Sheet:
         print_setup(self.ws, self.paper, rows, fit_width=fit_width, portrait=portrait)
         if rows:
             self.ws.freeze_panes(self.header_row + 1, 0)
+
+
+KATEGORI = tuple(b.label for b in capaian.SCHEMES[capaian.DEFAULT_SCHEME])
+CELL_FORMATS = (("header", False), ("text", ""), ("text", "bold"), ("text", "wrap"),
+                *(("percent", (k, b)) for k in (*KATEGORI, None) for b in (False, True)),
+                *(("number", (i, b)) for i in (True, False) for b in (False, True)))  # fmt: skip
+
+
+def _cell_format(styles: Styles, kind: str, variant):
+    if kind == "header":
+        return styles.header()
+    if kind == "text":
+        return styles.text(bold=True) if variant == "bold" else styles.text(text_wrap=True) if variant == "wrap" else styles.text()
+    if kind == "percent":
+        return styles.percent(variant[0], bold=variant[1])
+    return styles.number(1 if variant[0] else 0.5, bold=variant[1])
 
 
 def _write_cells(ws, row: int, cells: list[tuple[int, object, object]], height: float | None) -> None:
@@ -254,29 +289,31 @@ def _sheet_title(level: str) -> str:
     return f"Rekap {LABEL[level].replace('/', '-')}"
 
 
-def write_xlsx(rollup: Rollup, path: Path, catalogue: Catalogue | None = None, paper: str = DEFAULT_PAPER, jobs: int = 1) -> None:
-    write_atomic(path, build_xlsx(rollup, catalogue, paper, jobs=jobs))
+def write_xlsx(rollup: Rollup, path: Path, catalogue: Catalogue | None = None, paper: str = DEFAULT_PAPER, jobs: int = 1,
+               memo: Memo | None = None) -> None:  # fmt: skip
+    write_atomic(path, build_xlsx(rollup, catalogue, paper, jobs=jobs, memo=memo))
 
 
 def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = DEFAULT_PAPER, for_print: bool = False,
-               jobs: int = 1) -> bytes:  # fmt: skip
+               jobs: int = 1, memo: Memo | None = None) -> bytes:  # fmt: skip
     """ROLLUP.xlsx as bytes; `for_print` keeps only what is signed and sent up (Lampiran 4 and Ringkasan).
 
     With `jobs` > 1, a machine sheet of `OFFLOAD_FROM` rows or more is written by a second process
-    (spawn-started) while this one writes the other sheets.
+    (spawn-started) while this one writes the other sheets. `memo` (the previous run's rendered
+    rows, `kkb_excel.memo`) saves rendering the units whose inputs are unchanged.
     """
-    catalogue = catalogue or load_catalogue()
+    catalogue, memo = catalogue or load_catalogue(), memo or Memo()
     if for_print:
-        return _build(rollup, catalogue, paper, for_print, None)
+        return _build(rollup, catalogue, paper, for_print, None, memo)
     if jobs < 2:  # the rows made when the other sheets are done, as their memory is freed
-        return _build(rollup, catalogue, paper, for_print, lambda: machine_rows(_machine_data(rollup)))
+        return _build(rollup, catalogue, paper, for_print, lambda: machine_rows(_machine_data(rollup)), memo)
     data = _machine_data(rollup)
     if len(data) < OFFLOAD_FROM:
-        return _build(rollup, catalogue, paper, for_print, partial(machine_rows, data))
+        return _build(rollup, catalogue, paper, for_print, partial(machine_rows, data), memo)
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as helper:
         written = helper.submit(machine_rows, data)
         del data  # the rows go to the helper; its result replaces them
-        return _build(rollup, catalogue, paper, for_print, lambda: _result_or_here(written, rollup))
+        return _build(rollup, catalogue, paper, for_print, lambda: _result_or_here(written, rollup), memo)
 
 
 def _machine_data(rollup: Rollup) -> list[list]:
@@ -291,12 +328,15 @@ def _result_or_here(written: Future, rollup: Rollup) -> DeflatedRows:
         return machine_rows(_machine_data(rollup))
 
 
-def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, machine: Callable[[], DeflatedRows] | None) -> bytes:
+def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, machine: Callable[[], DeflatedRows] | None,
+           memo: Memo) -> bytes:  # fmt: skip
     """The workbook; `machine` gives the data sheet's rows when every other sheet is done (None: no machine sheets)."""
     index = load_wilayah()
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "nan_inf_to_errors": True})  # last resort
     styles = Styles(book)
+    for kind, variant in CELL_FORMATS:  # their styles.xml indexes first, the same in every rollup (rows in `memo` use them)
+        _cell_format(styles, kind, variant)._get_xf_index()
     made: list[_Sheet] = []
 
     def sheet(name: str, **options) -> _Sheet:
@@ -311,7 +351,7 @@ def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, ma
         matrix.write_matrices(book, styles, rollup, catalogue, index, paper)
         shown = [lv for lv in rollup.levels() if lv != "desa" or rollup.tingkat == "desa"]
         for level in shown:
-            _tier_sheet(book, sheet(_sheet_title(level), percent=(11, 14), wrap={5: 45, 26: 40}), rollup, catalogue, level)
+            _tier_sheet(book, sheet(_sheet_title(level), percent=(11, 14), wrap={5: 45, 26: 40}), rollup, catalogue, level, memo)
         _kelengkapan(sheet("Kelengkapan", percent=(8,), charted=True), sheet("Belum Masuk"), rollup, index)
         _konflik(sheet("Konflik", wrap={4: 40, 6: 60}), rollup, catalogue)
         _ditolak(sheet("Ditolak", wrap={5: 70}), rollup)
@@ -325,8 +365,6 @@ def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, ma
         rows[data.ws.index] = machine()
     return fill_sheets(buffer.getvalue(), rows)
 
-
-KATEGORI = tuple(b.label for b in capaian.SCHEMES[capaian.DEFAULT_SCHEME])
 
 
 def sasaran_summary(rollup: Rollup, catalogue: Catalogue) -> tuple[int, list[list]]:
@@ -414,11 +452,27 @@ def _ringkasan(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue) -> Non
     sheet.finish(portrait=True, repeat=False)  # several small tables: no one header to repeat
 
 
-def _tier_sheet(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue, level: str) -> None:
+def _tier_sheet(book, sheet: _Sheet, rollup: Rollup, catalogue: Catalogue, level: str, memo: Memo) -> None:
+    """One tier's records, a unit at a time; a unit whose inputs are all unchanged gets the rows `memo` kept."""
     sheet.append(list(TIER_HEADERS), header=True)
-    label, columns = LABEL[level], RECORD_COLUMNS[1:]
-    for r in iter_records(rollup, catalogue, [level]):
-        sheet.append([label] + [r[c] for c in columns])
+    label, columns, widths = LABEL[level], RECORD_COLUMNS[1:], sheet.widths
+    common = ("tier", level, label, sorted(sheet.percent), sheet.wrap, sheet.style_key())
+    for kode in sorted(rollup.partials.get(level, {})):
+        key = memo.key(common, kode, _unit_inputs(rollup, catalogue, level, kode)) if memo.active else None
+        made = memo.get(key)
+        if made is None:
+            sheet.widths, sheet.taken = {}, []
+            for r in unit_records(rollup, catalogue, level, kode):
+                sheet.append([label] + [r[c] for c in columns])
+            made = (sheet.taken, sheet.widths)
+            sheet.taken = None
+            memo.put(key, made)
+        else:
+            sheet.put(made[0])
+        for col, width in made[1].items():
+            if width > widths.get(col, -1):
+                widths[col] = width
+    sheet.widths = widths
     last = max(sheet.row - 1, 1)
     sheet.ws.autofilter(0, 0, last, len(TIER_HEADERS) - 1)
     sheet.finish()

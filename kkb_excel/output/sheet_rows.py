@@ -26,6 +26,7 @@ _EMPTY_DATA = b"<sheetData/>"
 _ZIP64_FROM = 2**31 - 2**20  # below zipfile's ZIP64_LIMIT, with room for the sheet's other parts
 _RAW = -15  # zlib wbits: a raw deflate stream, as a zip member holds it
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+ROW = "\x00"  # a row's number in a rendered row: never in the XML itself (control characters are escaped)
 
 
 def text_xml(text: str) -> str:
@@ -78,41 +79,58 @@ class SheetRows:
             self._letters.append(xl_col_to_name(len(self._letters)))
         return self._letters[col]
 
-    def add(self, row: int, cells: list[tuple[int, object, Format | None]], height: float | None = None) -> None:
-        """One row: (column, value, XlsxWriter format or None) per cell; value is str, bool, int or a finite float."""
+    def add(self, row: int, cells: list[tuple[int, object, Format | None]], height: float | None = None) -> str | None:
+        """One row: (column, value, XlsxWriter format or None) per cell; value is str, bool, int or a finite float.
+        Returns the row as `add_rendered` takes it again (None for an empty row, which is left out)."""
         if not cells and height is None:
-            return
-        r = str(row + 1)
+            return None
+        rendered = self.render(cells, height)
+        self.add_rendered(row, rendered, cells[-1][0] if cells else -1)
+        return rendered
+
+    def render(self, cells: list[tuple[int, object, Format | None]], height: float | None = None) -> str:
+        """A row's XML with `ROW` for its number, so that the same row may be put at another row number."""
         if height is not None:  # whole pixels, as XlsxWriter's set_row stores a height
             height = int(height * 4 / 3 + 0.5) * 0.75
-        out = [f'<row r="{r}" ht="{height:g}" customHeight="1">' if height is not None else f'<row r="{r}">']
+        out = [f'<row r="{ROW}" ht="{height:g}" customHeight="1">' if height is not None else f'<row r="{ROW}">']
         letters, texts, styles = self._letters, self._texts, self._styles
         if cells and len(letters) <= cells[-1][0]:  # cells come in column order
             self.letter(cells[-1][0])
         for col, value, fmt in cells:
             style = styles.get(fmt)
-            if style is None:  # the index XlsxWriter gives the format in styles.xml, asked once per format
-                xf = fmt._get_xf_index() if fmt is not None else 0
-                style = styles[fmt] = f' s="{xf}"' if xf else ""
+            if style is None:
+                style = self.style(fmt)
             if type(value) is float:  # most cells: `number_xml`, inlined
                 text = repr(value)
-                out.append(f'<c r="{letters[col]}{r}"{style}><v>{text[:-2] if text.endswith(".0") else text}</v></c>')
+                out.append(f'<c r="{letters[col]}{ROW}"{style}><v>{text[:-2] if text.endswith(".0") else text}</v></c>')
             elif isinstance(value, str):  # a str or a str enum (a status); the same text recurs down a sheet
                 body = texts.get((value, style))
                 if body is None:
                     body = texts[(value, style)] = _text_cell(str(value), style)
-                out.append(f'<c r="{letters[col]}{r}"{body}')
+                out.append(f'<c r="{letters[col]}{ROW}"{body}')
             elif type(value) is bool:
-                out.append(f'<c r="{letters[col]}{r}"{style} t="b"><v>{int(value)}</v></c>')
+                out.append(f'<c r="{letters[col]}{ROW}"{style} t="b"><v>{int(value)}</v></c>')
             else:
-                out.append(f'<c r="{letters[col]}{r}"{style}><v>{number_xml(value)}</v></c>')
+                out.append(f'<c r="{letters[col]}{ROW}"{style}><v>{number_xml(value)}</v></c>')
         out.append("</row>")
-        self._pending.append("".join(out))
+        return "".join(out)
+
+    def style(self, fmt: Format | None) -> str:
+        """The style attribute of a format: the index XlsxWriter gives it in styles.xml (given on first use)."""
+        found = self._styles.get(fmt)
+        if found is None:
+            xf = fmt._get_xf_index() if fmt is not None else 0
+            found = self._styles[fmt] = f' s="{xf}"' if xf else ""
+        return found
+
+    def add_rendered(self, row: int, rendered: str, last_col: int) -> None:
+        """A row from `add` or `render` (0-based row number; `last_col` its last cell's column, -1 for none)."""
+        self._pending.append(rendered.replace(ROW, str(row + 1)))
         if len(self._pending) >= self._BATCH:
             self._pack()
         self.last_row = row
-        if cells:
-            self.last_col = max(self.last_col, cells[-1][0])
+        if last_col > self.last_col:
+            self.last_col = last_col
 
     def _pack(self) -> None:
         if not self._pending:

@@ -17,7 +17,7 @@ import os
 import pickle
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS entries (
     path TEXT PRIMARY KEY, berkas TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     sha256 TEXT NOT NULL, payload BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS memo (key BLOB PRIMARY KEY, value BLOB NOT NULL);
 """
 
 
@@ -91,7 +92,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _open(store: Path) -> sqlite3.Connection:
+def connect(store: Path) -> sqlite3.Connection:
+    """The cache file, emptied first when it was made by other code or a catalogue (its fingerprint)."""
     db = sqlite3.connect(store)
     try:
         db.executescript(_SCHEMA)
@@ -99,10 +101,11 @@ def _open(store: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError:  # not a cache (or a damaged one): start afresh
         db.close()
         store.unlink()
-        return _open(store)
+        return connect(store)
     if row is None or row[0] != fingerprint():
         with db:
             db.execute("DELETE FROM entries")
+            db.execute("DELETE FROM memo")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
     return db
 
@@ -114,21 +117,24 @@ def read_cached(
     the bytes are unchanged; `store` None reads and checks all (--tanpa-cache). The submissions are
     packed (`Submission.pack`): the consolidation unpacks the ones it adds up. New results are stored
     chunk by chunk as they arrive, so that a national run never holds every file's pickled result."""
-    hashes = [""] * len(files)
-    if store is not None:
-        with ThreadPoolExecutor(max(2, jobs)) as hashing:  # hashlib releases the GIL on large buffers
-            hashes = list(hashing.map(_sha256, (f.path for f in files)))
-    db = _open(store) if store is not None else None
-    present = resolved_paths(files)
-    results: list[list[Checked] | None] = [None] * len(files)
-    today = date.today().isoformat()
-    stale = []
-    for i, (day, checked) in _hits(db, files, present, hashes) if db is not None else ():
-        results[i] = checked
-        if day != today:
-            stale.append(i)
-        if progress:
-            progress(1)
+    hashing = ThreadPoolExecutor(max(2, jobs)) if store is not None else None
+    try:  # files hashed while the entries are unpickled (file reads and hashlib release the GIL)
+        pending = [hashing.submit(_sha256, f.path) for f in files] if hashing is not None else []
+        db = connect(store) if store is not None else None
+        present = resolved_paths(files)
+        results: list[list[Checked] | None] = [None] * len(files)
+        today = date.today().isoformat()
+        stale = []
+        for i, (day, checked) in _hits(db, files, present, pending) if db is not None else ():
+            results[i] = checked
+            if day != today:
+                stale.append(i)
+            if progress:
+                progress(1)
+        hashes = [future.result() for future in pending] if pending else [""] * len(files)
+    finally:
+        if hashing is not None:
+            hashing.shutdown(cancel_futures=True)
     missing = [i for i, checked in enumerate(results) if checked is None]
     with db if db is not None else nullcontext():  # one transaction: new entries, then files gone forgotten
         if stale:  # read on another day: the date rules are applied again to the cached read
@@ -152,7 +158,7 @@ def read_cached(
     return [sub for sub, _ in pairs], report, CacheStats(len(files) - len(missing), len(missing))
 
 
-def _hits(db: sqlite3.Connection, files: list[Discovered], present: list[str], hashes: list[str]):
+def _hits(db: sqlite3.Connection, files: list[Discovered], present: list[str], hashes: list[Future]):
     """(file index, (day, checked)) for every file whose path, name and bytes match an entry; one pass over the
     entries, unpickling each hit as it is read (never every payload at once)."""
     wanted: dict[str, list[int]] = {}
@@ -160,7 +166,7 @@ def _hits(db: sqlite3.Connection, files: list[Discovered], present: list[str], h
         wanted.setdefault(path, []).append(i)
     for path, sha, berkas, payload in db.execute("SELECT path, sha256, berkas, payload FROM entries"):
         for i in wanted.get(path, ()):
-            if sha == hashes[i] and berkas == files[i].berkas:
+            if sha == hashes[i].result() and berkas == files[i].berkas:
                 yield i, pickle.loads(payload)
 
 
