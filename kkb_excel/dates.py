@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "pebruari": 2, "maret": 3, "mar": 3, "april": 4, "apr": 4,
@@ -35,7 +36,13 @@ def parse_tanggal(value) -> date | None:
         return None
     if isinstance(value, int | float):
         return _serial(float(value))
-    text = " ".join(str(value).strip().lower().split())
+    return _text_date(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _text_date(value: str) -> date | None:
+    """A typed date (`parse_tanggal`); a nasional run asks for the same few hundred dates ~300,000 times."""
+    text = " ".join(value.strip().lower().split())
     for pattern, order in ((_ISO, (0, 1, 2)), (_NUMERIC, (2, 1, 0))):
         match = pattern.fullmatch(text)
         if match:
