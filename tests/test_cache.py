@@ -6,6 +6,7 @@ import os
 import pickle
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -175,3 +176,23 @@ def test_entries_are_keyed_by_the_path_resolve_gives(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     files = [Discovered(p, p.name) for p in paths]
     assert read_cache.resolved_paths(files) == [str(p.resolve()) for p in paths]
+
+
+def test_a_file_that_cannot_be_read_is_named_and_the_batch_goes_on(folder, tmp_path, monkeypatch):
+    """Hashing it for the cache fails as reading it does: the reader names it with the reason, the other
+    files are used, and its cached result is not served while its bytes cannot be checked."""
+    real = Path.read_bytes
+
+    def read_bytes(path):
+        if path.name == "desa-2.xlsx":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    out = _consolidate(folder, tmp_path / "rekap.xlsx")
+    assert "3 berkas dari cache, 1 berkas dibaca ulang" in out and "3 diterima + 1 ditolak" in out
+    manifest = {row[0].rsplit("/", 1)[-1]: row for row in sheets(tmp_path / "rekap.xlsx", skip=())["Manifest"][1:] if row and row[0]}
+    assert manifest["desa-2.xlsx"][2] == "ditolak" and "tidak ada izin membaca" in manifest["desa-2.xlsx"][8]
+    monkeypatch.undo()  # readable again, bytes unchanged: the entry of the first run still serves it
+    assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")

@@ -7,7 +7,8 @@ from the cache; a changed byte means a re-read). Results checked on another day 
 from the cached read (date rules depend on today). The whole cache is dropped when its fingerprint
 changes: kkb-excel's version and source code, the catalogue version and the template and rollup
 versions. Reading and validating do not depend on any consolidate option, so options never
-invalidate entries (they act after validation).
+invalidate entries (they act after validation). The same file holds the memo of per-unit results
+(`kkb_excel.memo`, table memo), emptied with the entries.
 """
 
 from __future__ import annotations
@@ -89,7 +90,12 @@ def resolved_paths(files: list[Discovered]) -> list[str]:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's SHA-256, or "" when it cannot be read: never served from the cache, it goes to the
+    reader, which names it in a finding (the batch goes on)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def connect(store: Path) -> sqlite3.Connection:
@@ -166,13 +172,19 @@ def _hits(db: sqlite3.Connection, files: list[Discovered], present: list[str], h
         wanted.setdefault(path, []).append(i)
     for path, sha, berkas, payload in db.execute("SELECT path, sha256, berkas, payload FROM entries"):
         for i in wanted.get(path, ()):
-            if sha == hashes[i].result() and berkas == files[i].berkas:
+            if sha and sha == hashes[i].result() and berkas == files[i].berkas:
                 yield i, pickle.loads(payload)
 
 
 def _put(db: sqlite3.Connection, file: Discovered, path: str, sha: str, payload: bytes) -> None:
-    """One file's entry (`path` is its resolved path, the key), replacing an older one."""
-    stat = file.path.stat()
+    """One file's entry (`path` is its resolved path, the key), replacing an older one; none for a file
+    that could not be hashed or is gone."""
+    try:
+        stat = file.path.stat()
+    except OSError:
+        return
+    if not sha:
+        return
     row = (path, file.berkas, stat.st_size, stat.st_mtime_ns, sha, payload)
     db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", row)
 

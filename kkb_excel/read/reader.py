@@ -59,6 +59,11 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 
+_OS_REASON = {PermissionError: "tidak ada izin membaca, atau berkas sedang dikunci program lain",
+              FileNotFoundError: "berkas hilang sebelum sempat dibaca",
+              IsADirectoryError: "ini folder, bukan berkas"}  # fmt: skip
+
+
 class _Stop(Exception):
     """Reading cannot go on; the finding already says why."""
 
@@ -92,7 +97,10 @@ def _read(path: Path, sub: Submission, catalogue: Catalogue) -> None:
     if path.name.lower() in OS_FILES:
         sub.skipped = True
         _stop(sub, "S07", jenis="Berkas sistem")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # no permission, a file another program holds locked, one removed meanwhile
+        _stop(sub, "S01", sebab=f"{_OS_REASON.get(type(exc), 'galat sistem berkas')} ({exc.strerror or exc})")
     sub.sha256 = hashlib.sha256(data).hexdigest()
     if not data:
         _stop(sub, "S01", sebab="berkas kosong (0 byte)")
