@@ -60,11 +60,34 @@ def test_a_rerun_reuses_every_unit_and_writes_the_same_bytes(folder, tmp_path):
     assert "6 dipakai ulang, 0 dihitung ulang" in _same_bytes_as_uncached(folder, tmp_path)
 
 
-def test_a_changed_desa_recomputes_its_own_kecamatan_and_those_above(folder, tmp_path, catalogue):
-    _consolidate(folder, tmp_path / "rekap.xlsx")
+@pytest.mark.parametrize(("scope", "counts"), [((), "2 dipakai ulang, 4 dihitung ulang"),
+                                               (("--tingkat", "kabupaten", "--wilayah", "33.74"), "2 dipakai ulang, 3 dihitung ulang")])
+def test_a_changed_desa_recomputes_its_own_kecamatan_and_those_above(folder, tmp_path, catalogue, scope, counts):
+    """33.74.02 (sums and rows) reused; 33.74.01's sums and rows and the rows above made again. Up to a
+    kabupaten rollup the desa are kept as partials, above it they are added up from the packed files."""
+    _consolidate(folder, tmp_path / "rekap.xlsx", *scope)
     submit(catalogue, folder, "desa-0.xlsx", DESA[0], {RATIO: ratio(9, 10)})
-    # 33.74.02 (sums and rows) reused; 33.74.01's sums and rows, the kabupaten and provinsi rows made again
-    assert "2 dipakai ulang, 4 dihitung ulang" in _same_bytes_as_uncached(folder, tmp_path)
+    assert counts in _same_bytes_as_uncached(folder, tmp_path, *scope)
+
+
+def test_a_kecamatan_key_follows_what_each_desa_gives(catalogue):
+    """Partials computed where the file was read, or (when that failed) its records: either one changed is a new key."""
+    from kkb_excel.consolidate.run import _sums_key
+    from kkb_excel.read.submission import Submission
+
+    def key(records, leaves):
+        sub = Submission("desa.xlsx", records=records, leaves=leaves)
+        sub.pack()
+        return _sums_key(Memo(None, "salt"), "kecamatan", "33.74.01", {}, [(DESA[0], sub)], catalogue)
+
+    assert key([1], None) != key([2], None)
+    assert key([1], {RATIO: Partial({"laporan_1": 1.0})}) != key([1], {RATIO: Partial({"laporan_1": 2.0})})
+    assert key([1], None) == key([1], None)
+    held = Submission("desa.xlsx", leaves={RATIO: Partial({"laporan_1": 1.0})})  # not packed: keyed by its partials
+    again = _sums_key(Memo(None, "salt"), "kecamatan", "33.74.01", {}, [(DESA[0], held)], catalogue)
+    assert again == _sums_key(Memo(None, "salt"), "kecamatan", "33.74.01", {}, [(DESA[0], held)], catalogue)
+    held.leaves[RATIO].sums["laporan_1"] = 2.0
+    assert again != _sums_key(Memo(None, "salt"), "kecamatan", "33.74.01", {}, [(DESA[0], held)], catalogue)
 
 
 def test_new_removed_and_superseding_files_and_options(folder, tmp_path, catalogue):
@@ -103,10 +126,13 @@ def _mutations(catalogue):
     def semester(r):
         r.semester = 1
 
+    def top(r):  # the top unit loses its one % capaian: the sheets before the Rekap sheets use one format fewer
+        del r.partials["provinsi"]["33"][RATIO]
+
     def new_indicator(r):
         r.partials["kecamatan"]["33.74.01"].pop(SUM)
 
-    return {f.__name__: f for f in (target, name, sums, flag, expected, semester, new_indicator)}
+    return {f.__name__: f for f in (target, name, sums, flag, expected, semester, top, new_indicator)}
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +150,7 @@ def warm(tmp_path_factory):
     return rollup, (base / "memo.kkb-cache").read_bytes()
 
 
-@pytest.mark.parametrize("change", ["target", "name", "sums", "flag", "expected", "semester", "new_indicator"])
+@pytest.mark.parametrize("change", ["target", "name", "sums", "flag", "expected", "semester", "top", "new_indicator"])
 def test_every_input_of_a_units_rows_is_in_its_key(warm, tmp_path, catalogue, change):
     """Rows kept for the unchanged rollup are never used for a changed one: the memo's output equals a fresh build."""
     rollup, stored = warm
@@ -166,7 +192,11 @@ def test_a_run_keeps_what_it_used_and_an_unfinished_run_changes_nothing(tmp_path
         assert db.execute("SELECT COUNT(*) FROM memo").fetchone()[0] == 2
     memo = open_memo(store)
     memo.put(memo.key("gagal"), 4)
-    memo.close()  # the run stopped: nothing it made is kept, nothing is forgotten
+    memo.close()  # the run stopped: nothing it made is kept, nothing is forgotten, and the file is free
+    memo.close()
+    memo.save()
+    with sqlite3.connect(store, timeout=0) as other:
+        other.execute("CREATE TABLE IF NOT EXISTS bebas (x)")
     memo = open_memo(store)
     assert memo.get(memo.key("gagal")) is None and memo.get(kept) == 2 and memo.get(memo.key("baru")) == 3
     memo.close()

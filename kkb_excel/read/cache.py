@@ -8,7 +8,7 @@ from the cached read (date rules depend on today). The whole cache is dropped wh
 changes: kkb-excel's version and source code, the catalogue version and the template and rollup
 versions. Reading and validating do not depend on any consolidate option, so options never
 invalidate entries (they act after validation). The same file holds the memo of per-unit results
-(`kkb_excel.memo`, table memo), emptied with the entries.
+(`kkb_excel.memo`, table memo).
 """
 
 from __future__ import annotations
@@ -110,8 +110,7 @@ def connect(store: Path) -> sqlite3.Connection:
         return connect(store)
     if row is None or row[0] != fingerprint():
         with db:
-            db.execute("DELETE FROM entries")
-            db.execute("DELETE FROM memo")
+            db.execute("DELETE FROM entries")  # the memo's keys hold the fingerprint: its old entries are never used
             db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
     return db
 
