@@ -290,3 +290,28 @@ def test_a_machine_sheet_written_by_a_second_process_is_the_same(rollup, monkeyp
     in_one_process = rollup_workbook.machine_rows(rollup_workbook._machine_data(rollup))
     inflated = [zlib.decompressobj(-15).decompress(b"".join(rows.pieces)) for rows in (here_after_all, in_one_process)]
     assert inflated[0] == inflated[1] and b"kode_wilayah" in inflated[0]
+
+
+def test_rekap_sheets_fit_what_they_hold(book, rollup):
+    """Each column as wide as its longest value (clamped 6..50), the long texts wrapped in fixed columns
+    and their rows made tall enough, % capaian formatted and coloured by kategori."""
+    ws = book["Rekap Kecamatan"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+
+    def chars(column):  # XlsxWriter stores a width in characters plus its padding
+        return int(ws.column_dimensions[column].width)
+
+    assert chars("C") == min(50, max(6, max(len(r[2]) for r in rows) + 2))
+    assert chars("B") == max(6, max(len(r[1]) for r in rows) + 2)
+    assert chars("F") == 45 and chars("AA") == 40
+    long_row = next(i for i, r in enumerate(rows, start=2) if len(r[5]) > 90)
+    assert ws.cell(long_row, 6).alignment.wrap_text and ws.row_dimensions[long_row].height > 20
+    assert not ws.cell(long_row, 3).alignment.wrap_text and not ws.cell(long_row, 3).font.b
+    assert book["Ringkasan"]["A1"].font.b and book["Manifest"].cell(book["Manifest"].max_row, 1).font.b  # titles, accounting line
+    for col in (12, 15):  # % capaian Sem I and II
+        shown = [ws.cell(i, col) for i in range(2, ws.max_row + 1) if ws.cell(i, col).value is not None]
+        assert shown and all(c.number_format == "0.00" for c in shown)
+        assert all(c.fill.fgColor.rgb[-6:] == BAND_FILL[capaian.kategori(c.value)] and not c.font.b for c in shown)
+    counts = [ws.cell(i, 17) for i in range(2, ws.max_row + 1) if isinstance(ws.cell(i, 17).value, float | int)]
+    assert counts and all(c.number_format in ("#,##0", "#,##0.00") and c.fill.fgColor.rgb[-6:] not in BAND_FILL.values() for c in counts)
+    assert not any(c.font.b for c in counts)
