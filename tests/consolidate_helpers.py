@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +38,16 @@ def submit(catalogue, folder: Path, name: str, kode: str, values: dict, opd="Pem
     return path
 
 
+FOUR_DESA = ["33.74.01.1001", "33.74.01.1002", "33.74.01.1003", "33.74.02.1001"]
+
+
+def four_desa(catalogue, folder: Path) -> Path:
+    """FOUR_DESA (two kecamatan of Kota Semarang) in `folder`, each with a ratio and a sum."""
+    for i, kode in enumerate(FOUR_DESA):
+        submit(catalogue, folder, f"desa-{i}.xlsx", kode, {RATIO: ratio(3 + i, 10), SUM: {"capaian_1": 5 + i}})
+    return folder
+
+
 def ratio(num, den, s=1):
     """A ratio row as typed: pembilang and penyebut (its % capaian is a formula in the template)."""
     return {f"pembilang_{s}": num, f"penyebut_{s}": den}
@@ -59,3 +72,38 @@ def sheets(path: Path, skip=("Manifest",)) -> dict[str, list[tuple]]:
         rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
         out[ws.title] = [r for r in rows if not (r and isinstance(r[0], str) and r[0].startswith("Berkas: "))]
     return out
+
+
+_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?")
+
+
+def xlsx_parts(data: bytes) -> dict[str, bytes]:
+    """Every part of an xlsx, its creation timestamps blanked (the only bytes two runs may differ in)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: _STAMP.sub(b"T", z.read(name)) for name in z.namelist()}
+
+
+def same_as_uncached(consolidate, folder: Path, tmp_path: Path, *extra) -> str:
+    """`consolidate(folder, output, *extra)` with its cache, then without: the same rollup bytes (timestamps
+    aside). Returns the cached run's console output."""
+    out = consolidate(folder, tmp_path / "rekap.xlsx", *extra)
+    consolidate(folder, tmp_path / "bersih" / "rekap.xlsx", "--tanpa-cache", *extra)
+    assert xlsx_parts((tmp_path / "rekap.xlsx").read_bytes()) == xlsx_parts((tmp_path / "bersih" / "rekap.xlsx").read_bytes())
+    assert not (tmp_path / "bersih" / "rekap.kkb-cache").exists()
+    return out
+
+
+def consolidate_cli(*scope: str):
+    """`kkb-excel consolidate FOLDER -o OUTPUT --tahun 2024 *scope *extra` (no `scope` when `extra` names a --tingkat),
+    as a function that checks the exit status and returns the console output."""
+    from click.testing import CliRunner
+
+    from kkb_excel.cli import main
+
+    def consolidate(folder: Path, output: Path, *extra: str) -> str:
+        args = ["consolidate", str(folder), "-o", str(output), "--tahun", "2024", *(() if "--tingkat" in extra else scope), *extra]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return consolidate

@@ -6,44 +6,24 @@ import os
 import pickle
 import sqlite3
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from consolidate_helpers import RATIO, SUM, ratio, sheets, submit
+from consolidate_helpers import FOUR_DESA, RATIO, SUM, consolidate_cli, four_desa, ratio, same_as_uncached, sheets, submit
 
-from kkb_excel.cli import main
 from kkb_excel.read import cache as read_cache
 
-DESA = ["33.74.01.1001", "33.74.01.1002", "33.74.01.1003", "33.74.02.1001"]
+DESA = FOUR_DESA
 
 
-def _consolidate(folder, output, *extra):
-    args = ["consolidate", str(folder), "-o", str(output), "--tingkat", "kabupaten", "--wilayah", "33.74", "--tahun", "2024", *extra]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def _content(path):
-    """Every sheet's values; the only timestamp (`dibuat` in the metadata sheet) left out."""
-    return {name: [r for r in rows if not (r and r[0] == "dibuat")] for name, rows in sheets(path, skip=()).items()}
+_consolidate = consolidate_cli("--tingkat", "kabupaten", "--wilayah", "33.74")
+_same_as_uncached = partial(same_as_uncached, _consolidate)  # (folder, tmp_path, *extra) -> console output
 
 
 @pytest.fixture
 def folder(tmp_path, catalogue):
-    kiriman = tmp_path / "kiriman"
-    for i, kode in enumerate(DESA):
-        submit(catalogue, kiriman, f"desa-{i}.xlsx", kode, {RATIO: ratio(3 + i, 10), SUM: {"capaian_1": 5 + i}})
-    return kiriman
-
-
-def _same_as_uncached(folder, tmp_path, *extra):
-    cached_out = _consolidate(folder, tmp_path / "rekap.xlsx", *extra)
-    _consolidate(folder, tmp_path / "bersih" / "rekap.xlsx", "--tanpa-cache", *extra)
-    assert _content(tmp_path / "rekap.xlsx") == _content(tmp_path / "bersih" / "rekap.xlsx")
-    assert not (tmp_path / "bersih" / "rekap.kkb-cache").exists()
-    return cached_out
+    return four_desa(catalogue, tmp_path / "kiriman")
 
 
 def test_second_run_comes_from_the_cache_and_equals_an_uncached_run(folder, tmp_path):

@@ -3,54 +3,27 @@ as a run without any cache, whatever changed in between."""
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import pickle
-import re
 import sqlite3
-import zipfile
 from datetime import date
+from functools import partial
 
 import pytest
-from click.testing import CliRunner
-from consolidate_helpers import RATIO, SUM, ratio, run, submit
+from consolidate_helpers import FOUR_DESA, RATIO, SUM, consolidate_cli, four_desa, ratio, run, same_as_uncached, submit, xlsx_parts
 
-from kkb_excel.cli import main
 from kkb_excel.consolidate.aggregate import Partial
 from kkb_excel.memo import Memo, open_memo
 from kkb_excel.output import rollup_workbook
 
-DESA = ["33.74.01.1001", "33.74.01.1002", "33.74.01.1003", "33.74.02.1001"]
-_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?")
-
-
-def _parts(data: bytes) -> dict[str, bytes]:
-    """Every part of an xlsx, its creation timestamps blanked (the only bytes two runs may differ in)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return {name: _STAMP.sub(b"T", z.read(name)) for name in z.namelist()}
-
-
-def _consolidate(folder, output, *extra):
-    scope = () if "--tingkat" in extra else ("--tingkat", "provinsi", "--wilayah", "33")
-    args = ["consolidate", str(folder), "-o", str(output), "--tahun", "2024", *scope, *extra]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    return result.output
+DESA = FOUR_DESA
+_consolidate = consolidate_cli("--tingkat", "provinsi", "--wilayah", "33")
+_same_bytes_as_uncached = partial(same_as_uncached, _consolidate)  # (folder, tmp_path, *extra) -> console output
 
 
 @pytest.fixture
 def folder(tmp_path, catalogue):
-    kiriman = tmp_path / "kiriman"
-    for i, kode in enumerate(DESA):
-        submit(catalogue, kiriman, f"desa-{i}.xlsx", kode, {RATIO: ratio(3 + i, 10), SUM: {"capaian_1": 5 + i}})
-    return kiriman
-
-
-def _same_bytes_as_uncached(folder, tmp_path, *extra):
-    out = _consolidate(folder, tmp_path / "rekap.xlsx", *extra)
-    _consolidate(folder, tmp_path / "bersih" / "rekap.xlsx", "--tanpa-cache", *extra)
-    assert _parts((tmp_path / "rekap.xlsx").read_bytes()) == _parts((tmp_path / "bersih" / "rekap.xlsx").read_bytes())
-    return out
+    return four_desa(catalogue, tmp_path / "kiriman")
 
 
 def test_a_rerun_reuses_every_unit_and_writes_the_same_bytes(folder, tmp_path):
@@ -141,9 +114,7 @@ def warm(tmp_path_factory):
     from kkb_excel.catalogue import load_catalogue
 
     catalogue, base = load_catalogue(), tmp_path_factory.mktemp("memo")
-    for i, kode in enumerate(DESA):
-        submit(catalogue, base / "kiriman", f"desa-{i}.xlsx", kode, {RATIO: ratio(3 + i, 10), SUM: {"capaian_1": 5 + i}})
-    rollup = run([base / "kiriman"], "provinsi", "33")
+    rollup = run([four_desa(catalogue, base / "kiriman")], "provinsi", "33")
     memo = open_memo(base / "memo.kkb-cache")
     rollup_workbook.build_xlsx(rollup, catalogue, memo=memo)
     memo.save()
@@ -162,7 +133,7 @@ def test_every_input_of_a_units_rows_is_in_its_key(warm, tmp_path, catalogue, ch
     data = rollup_workbook.build_xlsx(changed, catalogue, memo=memo)
     memo.close()
     assert memo.misses >= 1 and (memo.hits >= 1 or change == "semester")  # a semester changes every unit's rows
-    assert _parts(data) == _parts(rollup_workbook.build_xlsx(changed, catalogue))
+    assert xlsx_parts(data) == xlsx_parts(rollup_workbook.build_xlsx(changed, catalogue))
 
 
 def _key_in_this_process(parts):
