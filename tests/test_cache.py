@@ -51,13 +51,17 @@ def test_changed_touched_removed_and_new_files(folder, tmp_path, catalogue):
 
 def test_one_changed_byte_means_a_re_read(folder, tmp_path):
     _consolidate(folder, tmp_path / "rekap.xlsx")
-    target = folder / "desa-3.xlsx"
+    _flip_one_byte(folder / "desa-3.xlsx")
+    assert "3 berkas dari cache, 1 berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")
+
+
+def _flip_one_byte(target: Path) -> None:
+    """One byte of the zip's central directory changed: same size, same mtime."""
     stat = target.stat()
     data = bytearray(target.read_bytes())
-    data[-30] ^= 0x01  # one byte of the zip's central directory: same size, same mtime
+    data[-30] ^= 0x01
     target.write_bytes(bytes(data))
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert "3 berkas dari cache, 1 berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")
 
 
 def test_a_changed_fingerprint_drops_the_whole_cache(folder, tmp_path, monkeypatch):
@@ -82,10 +86,15 @@ def test_a_damaged_cache_is_rebuilt_and_never_read_as_input(folder, tmp_path):
     assert f"{len(DESA)} berkas dari cache" in out
 
 
-def test_workers_validate_their_chunks_and_give_the_same_rollup(folder, tmp_path, monkeypatch):
+def test_workers_hash_read_and_validate_and_give_the_same_rollup(folder, tmp_path, monkeypatch):
+    """Spawn workers read the new files and hash them (the second run serves all four: the hashes they stored
+    are right), then hash the candidates while the parent unpickles them: a changed byte is read after."""
     monkeypatch.setattr(read_cache, "PARALLEL_MIN_FILES", 0)  # 4 files through spawn workers
+    monkeypatch.setattr(read_cache, "HASH_IN_WORKERS_FROM", 0)
     assert f"0 berkas dari cache, {len(DESA)} berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
-    assert f"{len(DESA)} berkas dari cache" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
+    assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
+    _flip_one_byte(folder / "desa-3.xlsx")
+    assert f"{len(DESA) - 1} berkas dari cache, 1 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
 
 
 def test_results_checked_on_another_day_are_checked_again(folder, tmp_path):

@@ -14,27 +14,30 @@ invalidate entries (they act after validation). The same file holds the memo of 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from kkb_excel import __version__, validators
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.findings import Report
-from kkb_excel.parallel import chunked, iter_chunks
+from kkb_excel.parallel import chunked
 from kkb_excel.read.discover import Discovered
 from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, Checked, check_chunk, packed, validated
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import ROLLUP_VERSION, TEMPLATE_VERSION
 
 SUFFIX = ".kkb-cache"
+HASH_CHUNK = 2000  # files per hashing task
+HASH_IN_WORKERS_FROM = 20_000  # candidates: fewer hash faster here than worker processes start
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
@@ -120,59 +123,141 @@ def read_cached(
 ) -> tuple[list[Submission], Report, CacheStats]:
     """Every file's submissions in file order and the validation of the non-rollup ones, from the cache where
     the bytes are unchanged; `store` None reads and checks all (--tanpa-cache). The submissions are
-    packed (`Submission.pack`): the consolidation unpacks the ones it adds up. New results are stored
-    chunk by chunk as they arrive, so that a national run never holds every file's pickled result."""
-    hashing = ThreadPoolExecutor(max(2, jobs)) if store is not None else None
-    try:  # files hashed while the entries are unpickled (file reads and hashlib release the GIL)
-        pending = [hashing.submit(_sha256, f.path) for f in files] if hashing is not None else []
-        db = connect(store) if store is not None else None
-        present = resolved_paths(files)
-        results: list[list[Checked] | None] = [None] * len(files)
-        today = date.today().isoformat()
-        stale = []
-        for i, (day, checked) in _hits(db, files, present, pending) if db is not None else ():
-            results[i] = checked
-            if day != today:
-                stale.append(i)
+    packed (`Submission.pack`): the consolidation unpacks the ones it adds up.
+
+    A file whose entry has its name and size is a candidate: workers hash it while this process unpickles
+    its entry, and read the other files meanwhile; a candidate whose bytes differ is read after. New
+    results are stored chunk by chunk as they arrive: a national run never holds every pickled result.
+    """
+    db = connect(store) if store is not None else None
+    present = resolved_paths(files)
+    candidates = _candidates(db, files, present) if db is not None else {}
+    misses = [i for i in range(len(files)) if i not in candidates]
+    results: list[list[Checked] | None] = [None] * len(files)
+    hashes: dict[int, str] = {}
+    with _workers(jobs, len(misses), len(candidates)) as workers, db if db is not None else nullcontext():
+        reading = _start_reading(workers, files, misses, jobs, hashed=db is not None)
+        hashing = {workers.submit(hash_chunk, [str(files[i].path) for i in part]): part
+                   for part in chunked(list(candidates), jobs, HASH_CHUNK)}  # fmt: skip
+        served = dict(_unpickled(db, present, candidates)) if candidates else {}  # while the workers hash
+        today, stale = date.today().isoformat(), []
+        for future in workers.finished(hashing):
+            part = hashing[future]
+            hashes.update(zip(part, future.result(), strict=True))
+            same = [i for i in part if hashes[i] and hashes[i] == candidates[i]]
+            for i in same:
+                day, results[i] = served.pop(i)
+                if day != today:
+                    stale.append(i)
             if progress:
-                progress(1)
-        hashes = [future.result() for future in pending] if pending else [""] * len(files)
-    finally:
-        if hashing is not None:
-            hashing.shutdown(cancel_futures=True)
-    missing = [i for i, checked in enumerate(results) if checked is None]
-    with db if db is not None else nullcontext():  # one transaction: new entries, then files gone forgotten
+                progress(len(same))
+        changed = [i for i in candidates if results[i] is None]
+        reading.update(_start_reading(workers, files, changed, jobs, hashed=True))
         if stale:  # read on another day: the date rules are applied again to the cached read
             for i, checked in zip(stale, validated([[s.unpacked() for s, _ in results[i]] for i in stale]), strict=True):
                 results[i] = packed(checked)
                 _put(db, files[i], present[i], hashes[i], pickle.dumps((today, checked), protocol=pickle.HIGHEST_PROTOCOL))
-        chunks = chunked([(str(files[i].path), files[i].berkas) for i in missing], jobs, MAX_CHUNK)
-        starts = [sum(len(c) for c in chunks[:k]) for k in range(len(chunks))]
-        parallel = jobs > 1 and len(missing) >= max(1, PARALLEL_MIN_FILES)
-        for number, payloads in iter_chunks(check_chunk, chunks, parallel, jobs, progress):  # workers validate: the parent only merges
-            for i, payload in zip(missing[starts[number] :], payloads, strict=False):
+        for future in workers.finished(reading):  # workers validate: the parent only merges
+            part = reading[future]
+            for i, (sha, payload) in zip(part, future.result(), strict=True):
                 _, results[i] = pickle.loads(payload)
                 if db is not None:
-                    _put(db, files[i], present[i], hashes[i], payload)
+                    _put(db, files[i], present[i], sha, payload)
+            if progress:
+                progress(len(part))
         if db is not None:
             _forget_gone(db, present)
     if db is not None:
         db.close()
     pairs = [pair for checked in results for pair in checked or []]
     report = Report([result for _, result in pairs if result is not None])
-    return [sub for sub, _ in pairs], report, CacheStats(len(files) - len(missing), len(missing))
+    read = len(misses) + len(changed)
+    return [sub for sub, _ in pairs], report, CacheStats(len(files) - read, read)
 
 
-def _hits(db: sqlite3.Connection, files: list[Discovered], present: list[str], hashes: list[Future]):
-    """(file index, (day, checked)) for every file whose path, name and bytes match an entry; one pass over the
-    entries, unpickling each hit as it is read (never every payload at once)."""
+def hash_chunk(paths: list[str]) -> list[str]:
+    """Worker entry point: each file's SHA-256 ("" when it cannot be read)."""
+    return [_sha256(Path(path)) for path in paths]
+
+
+def read_chunk_hashed(items: list[tuple[str, str]], hashed: bool = True) -> list[tuple[str, bytes]]:
+    """Worker entry point: per file, its SHA-256 taken before it is read (or "") and its `check_chunk` payload."""
+    shas = hash_chunk([path for path, _ in items]) if hashed else [""] * len(items)
+    return list(zip(shas, check_chunk(items), strict=True))
+
+
+def _candidates(db: sqlite3.Connection, files: list[Discovered], present: list[str]) -> dict[int, str]:
+    """File index -> the stored SHA-256, for every file with an entry of its path, name and size (other
+    files are surely new or changed: they are read without waiting for any hash)."""
+    entries = {path: (berkas, size, sha) for path, berkas, size, sha in db.execute("SELECT path, berkas, size, sha256 FROM entries")}
+    found = {}
+    for i, (file, path) in enumerate(zip(files, present, strict=True)):
+        entry = entries.get(path)
+        if entry is None or entry[0] != file.berkas:
+            continue
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            continue
+        if size == entry[1]:
+            found[i] = entry[2]
+    return found
+
+
+def _unpickled(db: sqlite3.Connection, present: list[str], candidates: dict[int, str]):
+    """(file index, (day, checked)) for every candidate, in one pass over the entries, each unpickled as
+    it is read (a candidate whose bytes turn out to differ is dropped by the caller)."""
     wanted: dict[str, list[int]] = {}
-    for i, path in enumerate(present):
-        wanted.setdefault(path, []).append(i)
-    for path, sha, berkas, payload in db.execute("SELECT path, sha256, berkas, payload FROM entries"):
+    for i in candidates:
+        wanted.setdefault(present[i], []).append(i)
+    for path, payload in db.execute("SELECT path, payload FROM entries"):
         for i in wanted.get(path, ()):
-            if sha and sha == hashes[i].result() and berkas == files[i].berkas:
-                yield i, pickle.loads(payload)
+            yield i, pickle.loads(payload)
+
+
+def _start_reading(workers, files: list[Discovered], indexes: list[int], jobs: int, hashed: bool) -> dict:
+    """Future -> its file indexes: the files to read and check, in chunks."""
+    task = partial(read_chunk_hashed, hashed=hashed)
+    return {workers.submit(task, [(str(files[i].path), files[i].berkas) for i in part]): part
+            for part in chunked(indexes, jobs, MAX_CHUNK)}  # fmt: skip
+
+
+def _workers(jobs: int, reads: int, hashes: int):
+    """Spawn-started worker processes when there is enough to read or hash, else this process."""
+    if jobs > 1 and (reads >= max(1, PARALLEL_MIN_FILES) or hashes >= HASH_IN_WORKERS_FROM):
+        return _Pool(jobs, mp_context=multiprocessing.get_context("spawn"))
+    return _Here()
+
+
+class _Pool(ProcessPoolExecutor):
+    @staticmethod
+    def finished(futures):
+        return as_completed(futures)
+
+
+class _Here:
+    """The same interface in this process: a task runs when its result is asked for (memory as in a loop)."""
+
+    def submit(self, task: Callable, *args) -> _Later:
+        return _Later(partial(task, *args))
+
+    @staticmethod
+    def finished(futures):
+        return iter(list(futures))
+
+    def __enter__(self) -> _Here:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+class _Later:
+    def __init__(self, call: Callable) -> None:
+        self._call = call
+
+    def result(self):
+        return self._call()
 
 
 def _put(db: sqlite3.Connection, file: Discovered, path: str, sha: str, payload: bytes) -> None:
