@@ -186,3 +186,13 @@ def test_a_file_that_cannot_be_read_is_named_and_the_batch_goes_on(folder, tmp_p
     assert manifest["desa-2.xlsx"][2] == "ditolak" and reason in manifest["desa-2.xlsx"][8]
     monkeypatch.undo()  # readable again, bytes unchanged: the entry of the first run still serves it
     assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")
+
+
+def test_a_stopped_run_does_not_wait_for_chunks_not_started():
+    """An error or Ctrl+C while workers read: the chunks not yet started are cancelled, not waited for."""
+    import time
+
+    with pytest.raises(KeyboardInterrupt), read_cache._workers(2, 10**6, 0) as workers:
+        futures = [workers.submit(time.sleep, 0.5) for _ in range(40)]
+        raise KeyboardInterrupt
+    assert sum(future.cancelled() for future in futures) >= 30

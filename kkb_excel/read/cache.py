@@ -234,6 +234,10 @@ class _Pool(ProcessPoolExecutor):
     def finished(futures):
         return as_completed(futures)
 
+    def __exit__(self, exc_type, *exc) -> None:
+        """A run that stops (an error, Ctrl+C) does not wait for the chunks not yet started."""
+        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+
 
 class _Here:
     """The same interface in this process: a task runs when its result is asked for (memory as in a loop)."""
