@@ -10,6 +10,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from kkb_excel.output.safe import clean
 from kkb_excel.output.sheet_rows import SheetRows, fill_sheets, number_xml, text_xml
 
 
@@ -159,3 +160,15 @@ def test_rendering_waits_for_the_deflating_thread_so_memory_stays_flat(monkeypat
     grid = CalamineWorkbook.from_filelike(io.BytesIO(_package(rows))).get_sheet_by_name("Data").to_python()
     assert [row[0] for row in grid] == list(range(12))
     assert {t for t in threading.enumerate() if t.name.startswith("deflate")} == threads
+
+
+def test_plain_values_render_as_add_does_without_the_empty_cells():
+    """`add_values` (the machine sheets): the cells `add` writes for (column, value, no format), except that
+    None, "" and NaN/inf are left out, a boolean is 1/0, text is cleaned, and a row of nothing is no row."""
+    values = [*TEXTS, "", None, float("nan"), float("inf"), *NUMBERS, True, Status.DITERIMA, "ada\x0bkontrol"]
+    fast, general = SheetRows(), SheetRows()
+    fast.add_values(0, values)
+    general.add(0, [(c, int(v) if isinstance(v, bool) else clean(v), None) for c, v in enumerate(values)
+                    if v not in (None, "") and clean(v) is not None])  # fmt: skip
+    fast.add_values(1, ["", None, float("nan")])
+    assert fast._pending == general._pending and fast.last_row == 0 and fast.last_col == len(values) - 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -553,7 +552,7 @@ def _machine_meta(meta: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
                        ("kode_wilayah", rollup.wilayah or NASIONAL), ("tingkat", rollup.tingkat), ("tahun", rollup.tahun),
                        ("jenis_berkas", "rekap"), ("semester", rollup.semester or ""), ("dibuat_oleh", f"kkb-excel {__version__}"),
                        ("dibuat", datetime.now().isoformat(timespec="microseconds"))):  # fmt: skip
-        meta.rows.add(meta.row, _raw([key, value]))
+        meta.rows.add_values(meta.row, [key, value])
         meta.row += 1
 
 
@@ -562,22 +561,8 @@ def machine_rows(rows: list[list]) -> DeflatedRows:
     spawn-started process runs it for a nasional rollup (~550,000 rows)."""
     sheet = SheetRows()
     for number, values in enumerate(rows):
-        sheet.add(number, _raw(values))
+        sheet.add_values(number, values)
     return sheet.finish()
-
-
-def _raw(values) -> list[tuple]:
-    """A machine row's cells: exact values, no formats (hidden sheets are read back by `consolidate`)."""
-    cells = []
-    for col, value in enumerate(values):
-        if value is None:
-            continue
-        if type(value) is float:  # most cells: partial sums, written unless NaN/inf (as clean does)
-            if math.isfinite(value):
-                cells.append((col, value, None))
-        elif (value := clean(value)) is not None:
-            cells.append((col, int(value) if isinstance(value, bool) else value, None))  # text or a number, never a formula
-    return cells
 
 
 def safe_csv(value):
