@@ -249,9 +249,9 @@ def test_charts_carry_their_labels_and_values(rollup, tmp_path):
         assert re.search(r"<c:numCache>.*?<c:pt idx=\"0\"><c:v>[0-9.]+</c:v>", chart, re.S)
 
 
-def test_a_machine_sheet_written_by_a_second_process_is_the_same(rollup, monkeypatch):
-    """With jobs > 1 a big machine sheet is written by a spawn-started process; should that process
-    die, this one writes it. Both give exactly the sheets written in one process."""
+def test_the_machine_sheet_and_manifest_written_by_a_second_process_are_the_same(rollup, monkeypatch):
+    """With jobs > 1 a big machine sheet and the Manifest rows are made by a spawn-started process; should
+    that process die, this one makes them. Both give exactly the sheets written in one process."""
     import io
     import zipfile
     import zlib
@@ -290,6 +290,11 @@ def test_a_machine_sheet_written_by_a_second_process_is_the_same(rollup, monkeyp
     in_one_process = rollup_workbook.machine_rows(rollup_workbook._machine_data(rollup))
     inflated = [zlib.decompressobj(-15).decompress(b"".join(rows.pieces)) for rows in (here_after_all, in_one_process)]
     assert inflated[0] == inflated[1] and b"kode_wilayah" in inflated[0]
+    listed = [rollup_workbook._listed_or_here(Died(), rollup),
+              rollup_workbook.manifest_rows(rollup_workbook._manifest_values(rollup), rollup.accounting())]  # fmt: skip
+    inflated = [zlib.decompressobj(-15).decompress(b"".join(rows.pieces)) for rows, *_ in listed]
+    assert inflated[0] == inflated[1] and [rest for _, *rest in listed][0] == [rest for _, *rest in listed][1]
+    assert b"SHA-256" in inflated[0] and listed[0][2] == 0 and listed[0][3] == len(rollup.manifest) + 3
 
 
 def test_rekap_sheets_fit_what_they_hold(book, rollup):

@@ -62,7 +62,8 @@ TIER_HEADERS = (
     "Belum tersedia Sem I", "Belum tersedia Sem II", "Konflik Sem I", "Konflik Sem II",
 )  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-OFFLOAD_FROM = 100_000  # machine-sheet rows from which, with jobs > 1, a second process writes them
+MANIFEST_WRAP = {8: 50}  # the Keterangan column, wrapped
+OFFLOAD_FROM = 100_000  # machine-sheet rows from which, with jobs > 1, a second process writes them and the Manifest
 
 
 _SUM_COLUMNS = {s: tuple((f"{name}_{s}", f"{key}_{s}") for name, key in (("pembilang", "pembilang"), ("penyebut", "penyebut"),
@@ -132,6 +133,19 @@ def _coverage(rollup: Rollup, level: str, kode: str, ind, part) -> dict:
         out[f"belum_tersedia_{s}"] = part.sums.get(f"belum_tersedia_{s}") if used else None
         out[f"konflik_{s}"] = part.sums.get(f"konflik_{s}") if used else None
     return out
+
+
+Listed = tuple[DeflatedRows, dict[int, int], int | None, int]  # `manifest_rows`
+
+
+class _Made:
+    """Rows deflated elsewhere, standing in for a sheet's SheetRows."""
+
+    def __init__(self, rows: DeflatedRows) -> None:
+        self._rows = rows
+
+    def finish(self) -> DeflatedRows:
+        return self._rows
 
 
 class _Sheet:
@@ -238,6 +252,10 @@ class _Sheet:
         """Every data-cell format this sheet can use with its index in styles.xml: what rendered rows depend on."""
         return tuple((kind, variant, self.rows.style(self._format(kind, variant))) for kind, variant in CELL_FORMATS)
 
+    def adopt(self, rows: DeflatedRows, widths: dict[int, int], header_row: int | None, row: int) -> None:
+        """Rows made for this sheet elsewhere (`manifest_rows`), with their widths, header row and count."""
+        self.rows, self.widths, self.header_row, self.row = _Made(rows), widths, header_row, row
+
     def put(self, taken: list[tuple[str | None, int]]) -> None:
         """Rows rendered before (`taken`), at the next row numbers."""
         for rendered, last_col in taken:
@@ -310,9 +328,11 @@ def build_xlsx(rollup: Rollup, catalogue: Catalogue | None = None, paper: str = 
     if len(data) < OFFLOAD_FROM:
         return _build(rollup, catalogue, paper, for_print, partial(machine_rows, data), memo)
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as helper:
+        listed = helper.submit(manifest_rows, _manifest_values(rollup), rollup.accounting())  # first: its widths are needed sooner
         written = helper.submit(machine_rows, data)
         del data  # the rows go to the helper; its result replaces them
-        return _build(rollup, catalogue, paper, for_print, lambda: _result_or_here(written, rollup), memo)
+        return _build(rollup, catalogue, paper, for_print, lambda: _result_or_here(written, rollup), memo,
+                      lambda: _listed_or_here(listed, rollup))  # fmt: skip
 
 
 def _machine_data(rollup: Rollup) -> list[list]:
@@ -327,9 +347,18 @@ def _result_or_here(written: Future, rollup: Rollup) -> DeflatedRows:
         return machine_rows(_machine_data(rollup))
 
 
+def _listed_or_here(listed: Future, rollup: Rollup) -> Listed:
+    """The second process's Manifest rows; made here should that process have died."""
+    try:
+        return listed.result()
+    except BrokenProcessPool:
+        return manifest_rows(_manifest_values(rollup), rollup.accounting())
+
+
 def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, machine: Callable[[], DeflatedRows] | None,
-           memo: Memo) -> bytes:  # fmt: skip
-    """The workbook; `machine` gives the data sheet's rows when every other sheet is done (None: no machine sheets)."""
+           memo: Memo, listed: Callable[[], Listed] | None = None) -> bytes:  # fmt: skip
+    """The workbook; `machine` gives the data sheet's rows when every other sheet is done (None: no machine sheets),
+    `listed` the Manifest's rows made elsewhere (None: made here)."""
     index = load_wilayah()
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "nan_inf_to_errors": True})  # last resort
@@ -354,10 +383,15 @@ def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, ma
         _kelengkapan(sheet("Kelengkapan", percent=(8,), charted=True), sheet("Belum Masuk"), rollup, index)
         _konflik(sheet("Konflik", wrap={4: 40, 6: 60}), rollup, catalogue)
         _ditolak(sheet("Ditolak", wrap={5: 70}), rollup)
-        _manifest(sheet("Manifest", wrap={8: 50}), rollup)
+        manifest = sheet("Manifest", wrap=MANIFEST_WRAP)
         _machine_meta(sheet(SHEET_META), rollup, catalogue)
         data = sheet(SHEET_ROLLUP_DATA)
         data.ws.hide()
+        if listed is None:
+            _manifest(manifest, _manifest_values(rollup), rollup.accounting())
+        else:  # the other sheets are done: the second process has had their time to make these rows
+            manifest.adopt(*listed())
+        manifest.finish(maximum=70)
     book.close()
     rows = {s.ws.index: s.rows.finish() for s in made if s.rows is not None}
     if machine is not None:
@@ -535,13 +569,29 @@ def _ditolak(sheet: _Sheet, rollup: Rollup) -> None:
     sheet.finish()
 
 
-def _manifest(sheet: _Sheet, rollup: Rollup) -> None:
+def _manifest_values(rollup: Rollup) -> list[list]:
+    return [[m.berkas, m.sha256, m.status, m.jenis, m.kode_wilayah, m.tingkat, m.opd, m.tanggal, m.alasan] for m in rollup.manifest]
+
+
+def _manifest(sheet: _Sheet, values: list[list], accounting: str) -> None:
     sheet.append(["Berkas", "SHA-256", "Status", "Jenis", "Kode wilayah", "Tingkat", "OPD", "Tanggal pengisian", "Keterangan"], header=True)
-    for m in rollup.manifest:
-        sheet.append([m.berkas, m.sha256, m.status, m.jenis, m.kode_wilayah, m.tingkat, m.opd, m.tanggal, m.alasan])
+    for row in values:
+        sheet.append(row)
     sheet.append([])
-    sheet.append([rollup.accounting()], bold=True)
-    sheet.finish(maximum=70)
+    sheet.append([accounting], bold=True)
+
+
+def manifest_rows(values: list[list], accounting: str) -> Listed:
+    """The Manifest's rows (deflated), column widths, header row and row count, made apart from the rollup's
+    workbook; module level: a spawn-started process runs it for a nasional rollup (~84,000 rows). Its cells
+    use `CELL_FORMATS` only, whose styles.xml indexes are the same in every rollup."""
+    book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True, "in_memory": True})
+    styles = Styles(book)
+    for kind, variant in CELL_FORMATS:
+        _cell_format(styles, kind, variant)._get_xf_index()
+    sheet = _Sheet(book, "Manifest", styles=styles, paper=DEFAULT_PAPER, wrap=MANIFEST_WRAP)
+    _manifest(sheet, values, accounting)
+    return sheet.rows.finish(), sheet.widths, sheet.header_row, sheet.row
 
 
 def _machine_meta(meta: _Sheet, rollup: Rollup, catalogue: Catalogue) -> None:
