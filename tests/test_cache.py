@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from consolidate_helpers import FOUR_DESA, RATIO, SUM, consolidate_cli, four_desa, ratio, same_as_uncached, sheets, submit
+from consolidate_helpers import FOUR_DESA, RATIO, SUM, consolidate_cli, four_desa, ratio, same_as_uncached, sheets, submit, xlsx_parts
 
 from kkb_excel.read import cache as read_cache
 
@@ -111,7 +111,8 @@ def test_results_checked_on_another_day_are_checked_again(folder, tmp_path):
 
 
 def test_held_submissions_are_packed_and_unpack_to_what_was_read(folder, tmp_path):
-    """What a consolidation holds per file is small: records and partials packed, meta keys shared."""
+    """What a consolidation holds per file is small: records and partials packed, meta keys shared, the
+    form's cell addresses only in the packed bytes; unpacked, it is exactly what was read."""
     from kkb_excel.read.discover import discover
     from kkb_excel.read.pool import read_all
 
@@ -123,8 +124,11 @@ def test_held_submissions_are_packed_and_unpack_to_what_was_read(folder, tmp_pat
         for sub, read in zip(subs, read_all(files), strict=True):
             full = sub.unpacked()
             assert full.records == read.records and full.leaves and full.packed is None
+            assert list(full.meta.items()) == list(read.meta.items()) and list(full.identity.items()) == list(read.identity.items())
             assert sub.packed and not sub.records  # unpacking gives a copy: the held one stays small
-    first, second = (next(k for k in s.meta if k == "kolom_kode") for s in again[:2])
+            assert sub.meta == {k: v for k, v in read.meta.items() if not k.startswith(("sel_", "kolom_"))}
+            assert sub.identity == {k: v for k, v in read.identity.items() if not k.startswith("sel_")} and "opd" in sub.identity
+    first, second = (next(k for k in s.meta if k == "kode_wilayah") for s in again[:2])
     assert first is second  # one string for every submission's key
 
 
@@ -196,3 +200,37 @@ def test_a_stopped_run_does_not_wait_for_chunks_not_started():
         futures = [workers.submit(time.sleep, 0.5) for _ in range(40)]
         raise KeyboardInterrupt
     assert sum(future.cancelled() for future in futures) >= 30
+
+
+def test_held_submissions_consolidate_exactly_as_the_submissions_read(folder, tmp_path, catalogue):
+    """Packed as a consolidation holds them (no records, no cell addresses) or as read: the same rollup bytes,
+    over good files, another OPD, a newer resubmission, another year, two rollups of one kecamatan (the one
+    made later is used, though saved earlier) and the whole defect corpus."""
+    from test_defect_corpus import corpus
+
+    from kkb_excel.consolidate.model import RunConfig
+    from kkb_excel.consolidate.run import consolidate, consolidate_paths
+    from kkb_excel.output.rollup_workbook import build_xlsx, write_xlsx
+    from kkb_excel.read.discover import discover
+
+    for name, (data, _) in corpus().items():
+        if data is not None:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+    submit(catalogue, folder, "desa-0-puskesmas.xlsx", DESA[0], {SUM: {"capaian_1": 5}}, opd="Puskesmas")
+    submit(catalogue, folder, "desa-1-baru.xlsx", DESA[1], {SUM: {"capaian_1": 8}}, tanggal=date(2024, 12, 20))
+    submit(catalogue, folder, "desa-2-2023.xlsx", DESA[2], {SUM: {"capaian_1": 9}}, tahun=2023)
+    for name, value in (("rekap-lama.xlsx", 4), ("rekap-baru.xlsx", 6)):  # two rollups of one kecamatan: the newer is used
+        submit(catalogue, tmp_path / name, "desa.xlsx", "33.74.03.1001", {SUM: {"capaian_1": value}})
+        write_xlsx(consolidate_paths([str(tmp_path / name)], RunConfig("kecamatan", 2024, "33.74.03")), folder / name)
+    stat = (folder / "rekap-baru.xlsx").stat()
+    os.utime(folder / "rekap-lama.xlsx", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # made earlier, saved later
+    config = RunConfig("kabupaten", 2024, "33.74")
+    files = discover([str(folder)])
+    held, report, _ = read_cache.read_cached(files, None)
+    assert all(s.packed for s in held) and not any(k.startswith("sel_") for s in held for k in s.identity)
+    packed = consolidate(held, report, config, {f.berkas: f.path for f in files})
+    as_read = consolidate_paths([str(folder)], config)
+    assert len(packed.manifest) > 30 and {m.status for m in packed.manifest} >= {"diterima", "ditolak", "digantikan"}
+    assert next(m for m in packed.manifest if m.berkas.endswith("rekap-lama.xlsx")).status == "digantikan"
+    assert xlsx_parts(build_xlsx(packed)) == xlsx_parts(build_xlsx(as_read))

@@ -15,6 +15,7 @@ from kkb_excel.keys import CHECKED_KEYS, INPUT_VALUE_KEYS, VALUE_KEYS, is_belum_
 UNREADABLE_RULES = {"S01", "S02", "S03", "S04", "S07", "S08", "S09", "S15", "X01"}
 
 SHARED_VALUE_LENGTH = 8  # meta/identity strings this short (cell addresses, column letters) are interned
+LAYOUT_PREFIXES = ("sel_", "kolom_")  # meta/identity keys of the form's cell addresses: packed away with the records
 
 VALUE_INDEX = {key: i for i, key in enumerate(VALUE_KEYS)}
 _INPUTS = itemgetter(*(VALUE_INDEX[k] for k in INPUT_VALUE_KEYS))
@@ -56,6 +57,10 @@ def _unpack(data: bytes):
     return pickle.loads(zlib.decompress(data))
 
 
+def _without_layout(values: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in values.items() if not k.startswith(LAYOUT_PREFIXES)}
+
+
 @dataclass
 class Submission:
     berkas: str
@@ -72,7 +77,7 @@ class Submission:
     rekap: list[tuple] = field(default_factory=list)  # rows of a rollup's data sheet (kind "rekap")
     rows: list[Submission] = field(default_factory=list)  # kind "opd": one submission per reported desa row
     leaves: dict | None = None  # its partials as the only source of its unit, computed where it was read (merge.single_source)
-    packed: tuple[bytes, bytes] | None = None  # records and leaves, compressed, while a consolidation holds it (`pack`)
+    packed: tuple[bytes, bytes, bytes] | None = None  # records, leaves, full meta and identity, compressed (`pack`)
 
     def __setstate__(self, state: dict) -> None:
         """Unpickled (from a worker or the cache): the keys of meta and identity, and their short values
@@ -83,17 +88,21 @@ class Submission:
         self.__dict__.update(state)
 
     def pack(self) -> None:
-        """Keep records and leaves as compressed bytes: a nasional run holds ~84,000 submissions, and
-        the parent needs their values only for the units it adds up (see `unpacked`, `packed_leaves`)."""
+        """Keep records and leaves as compressed bytes, and meta and identity without the form's cell
+        addresses (kept whole in the bytes): a nasional run holds ~84,000 submissions, and the parent needs
+        their values only for the units it adds up, and cell addresses never (see `unpacked`, `packed_leaves`)."""
         if self.packed is None:
-            self.packed = (_pack(self.records), _pack(self.leaves))
+            self.packed = (_pack(self.records), _pack(self.leaves), _pack((self.meta, self.identity)))
             self.records, self.leaves = [], None
+            self.meta, self.identity = _without_layout(self.meta), _without_layout(self.identity)
 
     def unpacked(self) -> Submission:
-        """This submission with its records and leaves (a copy when packed; the packed one stays small)."""
+        """This submission as read: records, leaves, whole meta and identity (a copy when packed; the packed
+        one stays small)."""
         if self.packed is None:
             return self
-        return replace(self, records=_unpack(self.packed[0]), leaves=_unpack(self.packed[1]), packed=None)
+        meta, identity = _unpack(self.packed[2])
+        return replace(self, records=_unpack(self.packed[0]), leaves=_unpack(self.packed[1]), meta=meta, identity=identity, packed=None)
 
     def packed_leaves(self) -> dict | None:
         """Its leaves alone, unpacked if need be: all a unit with this one source needs."""
