@@ -298,7 +298,7 @@ def _validate(files, laporan, json_path, anotasi, jobs, rinci):
     from kkb_excel.read.pool import read_all
     from kkb_excel.validators.run import validate_submissions
 
-    with paused_gc(), progress_bar(len(files)) as bar:  # validated here: one pandas import, not one per worker
+    with paused_gc(until_exit=True), progress_bar(len(files)) as bar:  # validated here: one pandas import, not one per worker
         task = bar.add_task("Membaca berkas", total=len(files))
         submissions = read_all(files, jobs, progress=lambda n: bar.advance(task, n))
         submissions = out.skip_own_reports(submissions, files, {"--laporan": laporan, "--json": json_path})
@@ -401,7 +401,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     files = discover(list(paths))
     if store is not None:  # the cache lives beside the rollup, in a folder every output may create
         store.parent.mkdir(parents=True, exist_ok=True)
-    with paused_gc(), progress_bar(len(files)) as bar:
+    with paused_gc(until_exit=True), progress_bar(len(files)) as bar:
         task = bar.add_task("Membaca berkas", total=len(files))
         submissions, report, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))
         bar.update(task, visible=False)  # a nasional run adds up and writes for a minute or more: say so

@@ -106,3 +106,23 @@ def test_a_cp1252_console_never_crashes_on_text_it_cannot_show(tmp_path):
     done = subprocess.run([sys.executable, "-m", "kkb_excel", "validate", str(tmp_path)], capture_output=True, env=env)
     assert b"Traceback" not in done.stderr, done.stderr[-500:]
     assert done.returncode == 1 and b"kiriman_?.xlsx" in done.stdout  # the letter shown as '?', the batch reported
+
+
+def test_the_collector_restarts_after_a_batch_and_a_command_freezes_what_it_made():
+    """paused_gc: no cyclic collection during the batch; after a command's batch (`until_exit`) its objects
+    are frozen, so the first collection does not scan them all."""
+    import gc
+
+    from kkb_excel.runtime import paused_gc
+
+    before = gc.get_freeze_count()
+    with paused_gc():
+        assert not gc.isenabled()
+        made = [[] for _ in range(1000)]
+    assert gc.isenabled() and gc.get_freeze_count() == before
+    with paused_gc(until_exit=True):
+        made += [[] for _ in range(1000)]
+    try:
+        assert gc.isenabled() and gc.get_freeze_count() >= before + 1000
+    finally:
+        gc.unfreeze()  # the test process goes on as before
