@@ -235,8 +235,9 @@ class _Pool(ProcessPoolExecutor):
         return as_completed(futures)
 
     def __exit__(self, exc_type, *exc) -> None:
-        """A run that stops (an error, Ctrl+C) does not wait for the chunks not yet started."""
-        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+        """Every result is in: the workers exit while the run goes on. A run that stops (an error, Ctrl+C)
+        waits for the chunks being read, not for those not yet started."""
+        self.shutdown(wait=exc_type is not None, cancel_futures=exc_type is not None)
 
 
 class _Here:
