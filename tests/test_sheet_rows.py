@@ -172,3 +172,20 @@ def test_plain_values_render_as_add_does_without_the_empty_cells():
                     if v not in (None, "") and clean(v) is not None])  # fmt: skip
     fast.add_values(1, ["", None, float("nan")])
     assert fast._pending == general._pending and fast.last_row == 0 and fast.last_col == len(values) - 1
+
+
+def test_a_big_sheet_goes_on_in_a_faster_stream_that_joins_the_first(monkeypatch):
+    """Past _FAST_FROM bytes the rows go to a second, faster deflate stream: one member, every row read back."""
+    import zipfile
+
+    monkeypatch.setattr(SheetRows, "_BATCH", 5)
+    monkeypatch.setattr(SheetRows, "_FAST_FROM", 2000)
+    rows = SheetRows()
+    for r in range(300):
+        rows.add(r, [(0, f"baris {r} " * 3, None), (1, r / 7, None)])
+    assert rows._size > 10 * SheetRows._FAST_FROM
+    data = _package(rows)
+    assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None  # the CRC of the joined streams is right
+    grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Data").to_python()
+    assert grid == [[f"baris {r} " * 3, r / 7] for r in range(300)]
+    assert openpyxl.load_workbook(io.BytesIO(data))["Data"].cell(300, 2).value == 299 / 7

@@ -62,6 +62,7 @@ class SheetRows:
 
     _BATCH = 2048  # rows rendered before they are deflated together (~3 MB: the thread waits for the GIL per batch)
     _AHEAD = 4  # batches waiting to be deflated at most: rendering waits beyond, so memory stays flat
+    _FAST_FROM = 64 * 2**20  # bytes of row XML deflated at the usual level; beyond, level 2 (3.7 x faster, ~20 % larger)
 
     def __init__(self) -> None:
         self._pending: list[str] = []
@@ -70,6 +71,7 @@ class SheetRows:
         self._deflated: list[Future] = []
         self._crc = 0  # CRC-32 of the row XML deflated so far (updated in the deflating thread)
         self._size = 0  # bytes of row XML
+        self._deflated_size = 0  # bytes of row XML given to the deflater (in the deflating thread)
         self.last_row = -1
         self.last_col = -1
         self._letters: list[str] = []
@@ -175,7 +177,15 @@ class SheetRows:
             self._deflated[-self._AHEAD - 1].result()
 
     def _deflate(self, data: bytes) -> bytes:
+        """One batch (in the deflating thread, in order). Past `_FAST_FROM` bytes (a provinsi- or nasional-size
+        sheet, whose writing waits for this thread) the stream ends on a byte boundary and a faster one goes on."""
         self._crc = zlib.crc32(data, self._crc)
+        done = self._deflated_size
+        self._deflated_size += len(data)
+        if done < self._FAST_FROM <= self._deflated_size:
+            ended = self._deflater.compress(data) + self._deflater.flush(zlib.Z_SYNC_FLUSH)
+            self._deflater = zlib.compressobj(2, zlib.DEFLATED, _RAW)
+            return ended
         return self._deflater.compress(data)
 
     def finish(self) -> DeflatedRows:
