@@ -171,19 +171,36 @@ def test_plain_values_render_as_add_does_without_the_empty_cells():
     general.add(0, [(c, int(v) if isinstance(v, bool) else clean(v), None) for c, v in enumerate(values)
                     if v not in (None, "") and clean(v) is not None])  # fmt: skip
     fast.add_values(1, ["", None, float("nan")])
-    assert fast._pending == general._pending and fast.last_row == 0 and fast.last_col == len(values) - 1
+    fast.add_values(2, ["kunci"])
+    general.add(2, [(0, "kunci", None)])
+    assert fast._pending == general._pending and fast.last_row == 2 and fast.last_col == len(values) - 1
 
 
 def test_a_big_sheet_goes_on_in_a_faster_stream_that_joins_the_first(monkeypatch):
     """Past _FAST_FROM bytes the rows go to a second, faster deflate stream: one member, every row read back."""
     import zipfile
+    import zlib
+
+    from kkb_excel.output import sheet_rows
 
     monkeypatch.setattr(SheetRows, "_BATCH", 5)
     monkeypatch.setattr(SheetRows, "_FAST_FROM", 2000)
+    made, compress = [], zlib.compressobj
     rows = SheetRows()
+
+    def compressobj(level, *args):  # the streams started after the first: at what level, after how many bytes
+        made.append((level, rows._deflated_size))
+        return compress(level, *args)
+
+    monkeypatch.setattr(sheet_rows.zlib, "compressobj", compressobj)
     for r in range(300):
         rows.add(r, [(0, f"baris {r} " * 3, None), (1, r / 7, None)])
+    rows._pack()
+    [f.result() for f in rows._deflated]
+    monkeypatch.setattr(sheet_rows.zlib, "compressobj", compress)
     assert rows._size > 10 * SheetRows._FAST_FROM
+    assert len(made) == 1 and made[0][0] == 2  # one faster stream, in the batch that crossed the mark
+    assert SheetRows._FAST_FROM <= made[0][1] < SheetRows._FAST_FROM + rows._size / 300 * SheetRows._BATCH
     data = _package(rows)
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None  # the CRC of the joined streams is right
     grid = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Data").to_python()
