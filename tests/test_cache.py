@@ -123,7 +123,8 @@ def test_held_submissions_are_packed_and_unpack_to_what_was_read(folder, tmp_pat
         assert all(s.packed and not s.records and s.leaves is None for s in subs)
         for sub, read in zip(subs, read_all(files), strict=True):
             full = sub.unpacked()
-            assert full.records == read.records and full.leaves and full.packed is None
+            assert full.records == read.records and full.packed is None
+            assert isinstance(full.leaves, dict) and full.leaves and full.leaves == sub.packed_leaves()
             assert list(full.meta.items()) == list(read.meta.items()) and list(full.identity.items()) == list(read.identity.items())
             assert sub.packed and not sub.records  # unpacking gives a copy: the held one stays small
             assert sub.meta == {k: v for k, v in read.meta.items() if not k.startswith(("sel_", "kolom_"))}
