@@ -53,6 +53,19 @@ def test_one_changed_byte_means_a_re_read(folder, tmp_path):
     _consolidate(folder, tmp_path / "rekap.xlsx")
     _flip_one_byte(folder / "desa-3.xlsx")
     assert "3 berkas dari cache, 1 berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")
+    assert "4 berkas dari cache, 0 berkas dibaca ulang" in _consolidate(folder, tmp_path / "rekap.xlsx")  # its new entry serves
+
+
+def test_progress_counts_every_file_once(folder, tmp_path):
+    from kkb_excel.read.discover import discover
+
+    files = discover([str(folder)])
+    for change in (None, None, folder / "desa-3.xlsx"):  # read, from the cache, one changed byte
+        if change:
+            _flip_one_byte(change)
+        counted: list[int] = []
+        read_cache.read_cached(files, tmp_path / "rekap.kkb-cache", progress=counted.append)
+        assert sum(counted) == len(files)
 
 
 def _flip_one_byte(target: Path) -> None:
@@ -95,6 +108,7 @@ def test_workers_hash_read_and_validate_and_give_the_same_rollup(folder, tmp_pat
     assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
     _flip_one_byte(folder / "desa-3.xlsx")
     assert f"{len(DESA) - 1} berkas dari cache, 1 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
+    assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
 
 
 def test_results_checked_on_another_day_are_checked_again(folder, tmp_path):
