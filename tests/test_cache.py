@@ -60,12 +60,22 @@ def test_progress_counts_every_file_once(folder, tmp_path):
     from kkb_excel.read.discover import discover
 
     files = discover([str(folder)])
-    for change in (None, None, folder / "desa-3.xlsx"):  # read, from the cache, one changed byte
-        if change:
+    for change in (None, None, folder / "desa-3.xlsx", "kemarin"):  # read, from the cache, a changed byte, another day
+        if change == "kemarin":
+            _as_if_checked_long_ago(tmp_path / "rekap.kkb-cache")
+        elif change:
             _flip_one_byte(change)
         counted: list[int] = []
         read_cache.read_cached(files, tmp_path / "rekap.kkb-cache", progress=counted.append)
         assert sum(counted) == len(files)
+
+
+def _as_if_checked_long_ago(store: Path) -> None:
+    """Every entry as if its file had been read and checked on 1 January 2000."""
+    with sqlite3.connect(store) as db:
+        for path, payload in db.execute("SELECT path, payload FROM entries").fetchall():
+            _, checked = pickle.loads(payload)
+            db.execute("UPDATE entries SET payload = ? WHERE path = ?", (pickle.dumps(("2000-01-01", checked)), path))
 
 
 def _flip_one_byte(target: Path) -> None:
@@ -111,14 +121,15 @@ def test_workers_hash_read_and_validate_and_give_the_same_rollup(folder, tmp_pat
     assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", "2")
 
 
-def test_results_checked_on_another_day_are_checked_again(folder, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_results_checked_on_another_day_are_checked_again(folder, tmp_path, monkeypatch, jobs):
+    """In chunks, here or in the workers (a nasional rerun on a new day held every file unpacked at once)."""
+    monkeypatch.setattr(read_cache, "HASH_IN_WORKERS_FROM", 0)
+    monkeypatch.setattr(read_cache, "MAX_CHUNK", 2)  # 4 files: two chunks
     _consolidate(folder, tmp_path / "rekap.xlsx")
     store = tmp_path / "rekap.kkb-cache"
-    with sqlite3.connect(store) as db:  # as if the first run had been yesterday or earlier
-        for path, payload in db.execute("SELECT path, payload FROM entries").fetchall():
-            _, checked = pickle.loads(payload)
-            db.execute("UPDATE entries SET payload = ? WHERE path = ?", (pickle.dumps(("2000-01-01", checked)), path))
-    assert f"{len(DESA)} berkas dari cache" in _same_as_uncached(folder, tmp_path)
+    _as_if_checked_long_ago(store)
+    assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", jobs)
     with sqlite3.connect(store) as db:
         days = {pickle.loads(payload)[0] for (payload,) in db.execute("SELECT payload FROM entries")}
     assert days == {date.today().isoformat()}

@@ -141,30 +141,34 @@ def read_cached(
                    for part in chunked(list(candidates), jobs, HASH_CHUNK)}  # fmt: skip
         served = dict(_unpickled(db, present, candidates)) if candidates else {}  # while the workers hash
         today, stale = date.today().isoformat(), []
-        for future in workers.finished(hashing):
-            part = hashing[future]
-            hashes.update(zip(part, future.result(), strict=True))
-            same = [i for i in part if hashes[i] and hashes[i] == candidates[i]]
-            for i in same:
-                day, results[i] = served.pop(i)
-                if day != today:
-                    stale.append(i)
-            if progress:
-                progress(len(same))
-        changed = [i for i in candidates if results[i] is None]
-        reading.update(_start_reading(workers, files, changed, jobs, hashed=True))
-        if stale:  # read on another day: the date rules are applied again to the cached read
-            for i, checked in zip(stale, validated([[s.unpacked() for s, _ in results[i]] for i in stale]), strict=True):
-                results[i] = packed(checked)
-                _put(db, files[i], present[i], hashes[i], pickle.dumps((today, checked), protocol=pickle.HIGHEST_PROTOCOL))
-        for future in workers.finished(reading):  # workers validate: the parent only merges
-            part = reading[future]
-            for i, (sha, payload) in zip(part, future.result(), strict=True):
+
+        def take(part: list[int], payloads: list[tuple[str, bytes]]) -> None:  # results of the workers, stored as they come
+            for i, (sha, payload) in zip(part, payloads, strict=True):
                 _, results[i] = pickle.loads(payload)
                 if db is not None:
                     _put(db, files[i], present[i], sha, payload)
             if progress:
                 progress(len(part))
+
+        for future in workers.finished(hashing):
+            part = hashing[future]
+            hashes.update(zip(part, future.result(), strict=True))
+            served_today = 0
+            for i in part:
+                if hashes[i] and hashes[i] == candidates[i]:
+                    day, results[i] = served.pop(i)
+                    if day == today:
+                        served_today += 1
+                    else:  # read on another day: counted when checked again
+                        stale.append(i)
+            if progress:
+                progress(served_today)
+        changed = [i for i in candidates if results[i] is None]
+        reading.update(_start_reading(workers, files, changed, jobs, hashed=True))
+        for part, payloads in _rechecked(workers, results, hashes, stale, jobs):  # read on another day: date rules again
+            take(part, payloads)
+        for future in workers.finished(reading):  # workers validate: the parent only merges
+            take(reading[future], future.result())
         if db is not None:
             _forget_gone(db, present)
     if db is not None:
@@ -184,6 +188,29 @@ def read_chunk_hashed(items: list[tuple[str, str]], hashed: bool = True) -> list
     """Worker entry point: per file, its SHA-256 taken before it is read (or "") and its `check_chunk` payload."""
     shas = hash_chunk([path for path, _ in items]) if hashed else [""] * len(items)
     return list(zip(shas, check_chunk(items), strict=True))
+
+
+def recheck_chunk(items: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Worker entry point: (SHA-256, pickled `Checked` pairs) of files read on another day, checked again
+    from their cached reads (date rules depend on today); per file its SHA-256 and `check_chunk` payload."""
+    day = date.today().isoformat()
+    per_file = [[s.unpacked() for s, _ in pickle.loads(data)] for _, data in items]
+    return [(sha, pickle.dumps((day, packed(checked)), protocol=pickle.HIGHEST_PROTOCOL))
+            for (sha, _), checked in zip(items, validated(per_file), strict=True)]  # fmt: skip
+
+
+def _rechecked(workers, results: list, hashes: dict[int, str], stale: list[int], jobs: int):
+    """(file indexes, `recheck_chunk` result) for the files read on another day, chunk by chunk, with a
+    few chunks in flight: a nasional rerun on a new day held every file unpacked at once (7.9 GB)."""
+    parts, pending = iter(chunked(stale, jobs, MAX_CHUNK)), {}
+    while True:
+        while len(pending) < 2 * jobs and (part := next(parts, None)) is not None:
+            items = [(hashes[i], pickle.dumps(results[i], protocol=pickle.HIGHEST_PROTOCOL)) for i in part]
+            pending[workers.submit(recheck_chunk, items)] = part
+        if not pending:
+            return
+        future = next(iter(workers.finished(pending)))
+        yield pending.pop(future), future.result()
 
 
 def _candidates(db: sqlite3.Connection, files: list[Discovered], present: list[str]) -> dict[int, str]:
