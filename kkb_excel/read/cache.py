@@ -31,7 +31,7 @@ from kkb_excel.catalogue import load_catalogue
 from kkb_excel.findings import Report
 from kkb_excel.parallel import chunked
 from kkb_excel.read.discover import Discovered
-from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, Checked, check_chunk, packed, validated
+from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, Checked, check_chunk, payloads
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import ROLLUP_VERSION, TEMPLATE_VERSION
 
@@ -193,10 +193,8 @@ def read_chunk_hashed(items: list[tuple[str, str]], hashed: bool = True) -> list
 def recheck_chunk(items: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Worker entry point: (SHA-256, pickled `Checked` pairs) of files read on another day, checked again
     from their cached reads (date rules depend on today); per file its SHA-256 and `check_chunk` payload."""
-    day = date.today().isoformat()
     per_file = [[s.unpacked() for s, _ in pickle.loads(data)] for _, data in items]
-    return [(sha, pickle.dumps((day, packed(checked)), protocol=pickle.HIGHEST_PROTOCOL))
-            for (sha, _), checked in zip(items, validated(per_file), strict=True)]  # fmt: skip
+    return list(zip((sha for sha, _ in items), payloads(per_file), strict=True))
 
 
 def _rechecked(workers, results: list, hashes: dict[int, str], stale: list[int], jobs: int):

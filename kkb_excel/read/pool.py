@@ -36,8 +36,13 @@ def check_chunk(items: list[tuple[str, str]]) -> list[bytes]:
     the parent unpickles it once and the cache stores these bytes as they are. The parent only merges:
     it never runs the batch rules (nor imports pandas) for files read here.
     """
+    return payloads(read_chunk(items))
+
+
+def payloads(per_file: list[list[Submission]]) -> list[bytes]:
+    """Per file, the pickled (day checked, its `Checked` pairs packed): what the cache stores as it is."""
     day = date.today().isoformat()
-    return [pickle.dumps((day, packed(checked)), protocol=pickle.HIGHEST_PROTOCOL) for checked in validated(read_chunk(items))]
+    return [pickle.dumps((day, packed(checked)), protocol=pickle.HIGHEST_PROTOCOL) for checked in validated(per_file)]
 
 
 def packed(checked: list[Checked]) -> list[Checked]:
