@@ -289,6 +289,15 @@ def _cell_format(styles: Styles, kind: str, variant):
     return styles.number(1 if variant[0] else 0.5, bold=variant[1])
 
 
+def _fixed_styles(book: xlsxwriter.Workbook) -> Styles:
+    """The book's styles, `CELL_FORMATS` registered first: their styles.xml indexes are the same in every rollup
+    (rows in `memo` and rows made in another process use them)."""
+    styles = Styles(book)
+    for kind, variant in CELL_FORMATS:
+        _cell_format(styles, kind, variant)._get_xf_index()
+    return styles
+
+
 def _write_cells(ws, row: int, cells: list[tuple[int, object, object]], height: float | None) -> None:
     """Cells through XlsxWriter itself (text always as text, never a formula)."""
     if height is not None:
@@ -362,9 +371,7 @@ def _build(rollup: Rollup, catalogue: Catalogue, paper: str, for_print: bool, ma
     index = load_wilayah()
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "nan_inf_to_errors": True})  # last resort
-    styles = Styles(book)
-    for kind, variant in CELL_FORMATS:  # their styles.xml indexes first, the same in every rollup (rows in `memo` use them)
-        _cell_format(styles, kind, variant)._get_xf_index()
+    styles = _fixed_styles(book)
     made: list[_Sheet] = []
 
     def sheet(name: str, **options) -> _Sheet:
@@ -586,10 +593,7 @@ def manifest_rows(values: list[list], accounting: str) -> Listed:
     workbook; module level: a spawn-started process runs it for a nasional rollup (~84,000 rows). Its cells
     use `CELL_FORMATS` only, whose styles.xml indexes are the same in every rollup."""
     book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True, "in_memory": True})
-    styles = Styles(book)
-    for kind, variant in CELL_FORMATS:
-        _cell_format(styles, kind, variant)._get_xf_index()
-    sheet = _Sheet(book, "Manifest", styles=styles, paper=DEFAULT_PAPER, wrap=MANIFEST_WRAP)
+    sheet = _Sheet(book, "Manifest", styles=_fixed_styles(book), paper=DEFAULT_PAPER, wrap=MANIFEST_WRAP)
     _manifest(sheet, values, accounting)
     return sheet.rows.finish(), sheet.widths, sheet.header_row, sheet.row
 
