@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-from common import calamine_frame, peak_memory_mb
+from common import calamine_frame, peak_memory_mb, reader_floor
 
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.files import write_atomic
@@ -206,6 +206,7 @@ def run(n: int, jobs_list: tuple[int, ...] = (1, 2), rerun: bool = True, corpus:
               f"{competent_rate:8.1f} berkas/s ({competent_cpu:.1f} berkas per detik CPU)")  # fmt: skip
         print(f"  --jobs {best} = {rates[best] / naive_rate:.1f} x cara naif, {rates[best] / competent_rate:.1f} x cara kompeten; "
               f"perkiraan {ALL_DESA:,} desa/kel nasional: {ALL_DESA / rates[best]:.0f} s")  # fmt: skip
+        print(f"  {reader_floor(competent_sample, best)}")
         own_cpu = n / cpus[best] if cpus[best] else float("nan")
         print(f"  per detik CPU (tidak terpengaruh beban mesin lain): kkb-excel {own_cpu:.1f} berkas = "
               f"{own_cpu / naive_cpu:.1f} x cara naif, {own_cpu / competent_cpu:.1f} x cara kompeten")  # fmt: skip

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-from common import calamine_frame, peak_memory_mb
+from common import calamine_frame, peak_memory_mb, reader_floor
 
 from kkb_excel.read.discover import discover
 from kkb_excel.synthetic import write_synthetic
@@ -100,6 +100,7 @@ def main() -> int:
         competent_rate = competent(sample)
         print(f"cara kompeten (1 proses, python-calamine + 1 pandera, {len(sample)} berkas): {competent_rate:8.1f} berkas/s")
         print(f"--jobs 2 = {rates[2] / naive_rate:.1f} x cara naif, {rates[2] / competent_rate:.1f} x cara kompeten")
+        print(reader_floor(sample))
         print(f"memori puncak (pengukuran ini dan proses anak): {peak_memory_mb()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
