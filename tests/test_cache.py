@@ -70,12 +70,17 @@ def test_progress_counts_every_file_once(folder, tmp_path):
         assert sum(counted) == len(files)
 
 
-def _as_if_checked_long_ago(store: Path) -> None:
-    """Every entry as if its file had been read and checked on 1 January 2000."""
+def _as_if_checked_long_ago(store: Path, day: str = "2000-01-01") -> None:
+    """Every entry as if its file had been read and checked on `day` (1 January 2000: every date rule may differ)."""
     with sqlite3.connect(store) as db:
         for path, payload in db.execute("SELECT path, payload FROM entries").fetchall():
             _, checked = pickle.loads(payload)
-            db.execute("UPDATE entries SET payload = ? WHERE path = ?", (pickle.dumps(("2000-01-01", checked)), path))
+            db.execute("UPDATE entries SET payload = ? WHERE path = ?", (pickle.dumps((day, checked)), path))
+
+
+def _days_checked(store: Path) -> dict[str, str]:
+    with sqlite3.connect(store) as db:
+        return {b.rsplit("/", 1)[-1]: pickle.loads(p)[0] for b, p in db.execute("SELECT berkas, payload FROM entries")}
 
 
 def _flip_one_byte(target: Path) -> None:
@@ -130,9 +135,27 @@ def test_results_checked_on_another_day_are_checked_again(folder, tmp_path, monk
     store = tmp_path / "rekap.kkb-cache"
     _as_if_checked_long_ago(store)
     assert f"{len(DESA)} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", jobs)
-    with sqlite3.connect(store) as db:
-        days = {pickle.loads(payload)[0] for (payload,) in db.execute("SELECT payload FROM entries")}
-    assert days == {date.today().isoformat()}
+    assert set(_days_checked(store).values()) == {date.today().isoformat()}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_results_from_another_day_whose_date_rules_hold_are_served_as_they_are(folder, tmp_path, monkeypatch, catalogue, jobs):
+    """Checked on 2 December 2024: the forms dated 1 December are served unchecked (their tanggal was past
+    already), the one dated 3 December is checked again (it was in the future then); the same rollup as uncached."""
+    monkeypatch.setattr(read_cache, "HASH_IN_WORKERS_FROM", 0)
+    rechecked: list[int] = []
+    recheck = read_cache._rechecked
+    monkeypatch.setattr(read_cache, "_rechecked", lambda w, r, h, stale, j: rechecked.append(len(stale)) or recheck(w, r, h, stale, j))
+    submit(catalogue, folder, "desa-4.xlsx", "33.74.02.1002", {SUM: {"capaian_1": 7}}, tanggal=date(2024, 12, 3))
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    store = tmp_path / "rekap.kkb-cache"
+    _as_if_checked_long_ago(store, "2024-12-02")
+    assert f"{len(DESA) + 1} berkas dari cache, 0 berkas dibaca ulang" in _same_as_uncached(folder, tmp_path, "--jobs", jobs)
+    days = _days_checked(store)
+    assert days.pop("desa-4.xlsx") == date.today().isoformat()
+    assert set(days.values()) == {"2024-12-02"}
+    _consolidate(folder, tmp_path / "rekap.xlsx")
+    assert rechecked == [0, 1, 0, 0]  # the first run, "another day" (desa-4 only) and its uncached twin, the same day again
 
 
 def test_held_submissions_are_packed_and_unpack_to_what_was_read(folder, tmp_path):

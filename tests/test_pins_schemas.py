@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from kkb_excel.keys import CHECKED_KEYS, NUMBER_KEYS
-from kkb_excel.validators import schemas
+from kkb_excel.validators import dated, schemas
 from kkb_excel.validators.schemas import IDENTITY, MAX_ORANG, VALUES, bound, failures
 
 NAN = float("nan")
@@ -141,7 +141,7 @@ def test_a_frame_that_breaks_the_schema_is_an_internal_error_not_a_finding():
 
 
 def identity(**over) -> dict:
-    return {"kode_dikenal": True, "tingkat_sesuai": True, "nama_sesuai": True, "tahun": 2024.0, "opd": "Pemerintah Desa",
+    return {"kode_dikenal": True, "tingkat_sesuai": True, "nama_sesuai": True, "tahun_wajar": True, "opd": "Pemerintah Desa",
             "petugas_ada": True, "tanggal_sah": True, "tanggal_dalam_tahun": True, "tanggal_sudah_lewat": True, **over}  # fmt: skip
 
 
@@ -152,7 +152,7 @@ def identity_found(*rows: dict) -> list[tuple[str, str, int]]:
 @pytest.mark.parametrize(
     ("column", "code", "key"),
     [("kode_dikenal", "I01", "kode_wilayah"), ("tingkat_sesuai", "I02", "kode_wilayah"), ("nama_sesuai", "I03", "nama"),
-     ("petugas_ada", "I06", "petugas"), ("tanggal_sah", "I09", "tanggal"), ("tanggal_dalam_tahun", "I10", "tanggal"),
+     ("tahun_wajar", "I04", "tahun"), ("petugas_ada", "I06", "petugas"), ("tanggal_sah", "I09", "tanggal"), ("tanggal_dalam_tahun", "I10", "tanggal"),
      ("tanggal_sudah_lewat", "I11", "tanggal")],
 )  # fmt: skip
 def test_each_identity_flag_is_its_own_rule(column, code, key):
@@ -160,10 +160,10 @@ def test_each_identity_flag_is_its_own_rule(column, code, key):
 
 
 def test_i04_the_year_window_from_2022_to_next_year():
-    next_year = date.today().year + 1
-    assert identity_found(*(identity(tahun=float(y)) for y in (2022, next_year))) == []
-    assert identity_found(identity(tahun=2021.0), identity(tahun=float(next_year + 1))) == [("I04", "tahun", 0), ("I04", "tahun", 1)]
-    assert schemas.FIRST_YEAR == 2022
+    today = date(2026, 11, 29)
+    assert [dated.tahun_wajar(y, today) for y in (2022, 2027, 2022.0, 2027.0)] == [True] * 4
+    assert [dated.tahun_wajar(y, today) for y in (2021, 2028, 2021.9, float("nan"), "2024", None, True)] == [False] * 7
+    assert dated.FIRST_YEAR == 2022
 
 
 def test_i05_the_opd_must_be_named():

@@ -14,7 +14,7 @@ from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import identity_cell
 from kkb_excel.template.opd_layout import OPD_ID
 from kkb_excel.tingkat import CODE_PARTS, tingkat_of
-from kkb_excel.validators import schemas
+from kkb_excel.validators import dated, schemas
 from kkb_excel.validators.filechecks import check_file
 from kkb_excel.wilayah import WilayahIndex, load_wilayah
 
@@ -75,13 +75,6 @@ def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list:
     return found
 
 
-def _tanggal(sub: Submission) -> date | None:
-    try:
-        return date.fromisoformat(str(sub.identity.get("tanggal")))
-    except ValueError:
-        return None
-
-
 def identity_frame(subs: list[Submission], index: WilayahIndex, today: date) -> pd.DataFrame:
     rows = []
     chains: dict[str, dict] = {}  # many files share a wilayah (OPDs, resubmissions): look each up once
@@ -90,17 +83,17 @@ def identity_frame(subs: list[Submission], index: WilayahIndex, today: date) -> 
         known = kode in index
         if known and kode not in chains:
             chains[kode] = {w.tingkat: w for w in index.chain(kode)}
-        tahun, tanggal = sub.meta.get("tahun"), _tanggal(sub)
+        tahun, tanggal = sub.meta.get("tahun"), dated.tanggal_of(sub)
         rows.append({
             "kode_dikenal": known,
             "tingkat_sesuai": not known or tingkat_of(kode) == tingkat,  # an unknown code is I01's alone
             "nama_sesuai": not _wrong_names(sub, chains.get(kode, {})),
-            "tahun": float(tahun) if isinstance(tahun, int | float) else float("nan"),
+            "tahun_wajar": dated.tahun_wajar(tahun, today),
             "opd": str(sub.identity.get("opd") or "").strip(),
             "petugas_ada": bool(str(sub.identity.get("petugas") or "").strip()),
             "tanggal_sah": tanggal is not None,
-            "tanggal_dalam_tahun": tanggal is None or tanggal > today or tanggal.year == tahun,
-            "tanggal_sudah_lewat": tanggal is None or tanggal <= today,
+            "tanggal_dalam_tahun": dated.tanggal_dalam_tahun(tanggal, tahun, today),
+            "tanggal_sudah_lewat": dated.tanggal_sudah_lewat(tanggal, today),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=list(schemas.IDENTITY.columns))
 
@@ -127,14 +120,14 @@ def _identity_finding(code: str, sub: Submission, index: WilayahIndex, today: da
         key, reference = _wrong_names(sub, chain)[0]
         return finding(code, sub.berkas, kode=kode, nama_referensi=reference, sel=ident.get(f"sel_{key}"), nilai=ident.get(key), **at)
     if code == "I04":
-        return finding(code, sub.berkas, dari=str(schemas.FIRST_YEAR), sampai=str(today.year + 1),
+        return finding(code, sub.berkas, dari=str(dated.FIRST_YEAR), sampai=str(today.year + 1),
                        sel=ident.get("sel_tahun") or identity_cell("tahun"), nilai=str(meta.get("tahun")), **at)  # fmt: skip
     if code in ("I05", "I06"):
         return finding(code, sub.berkas, sel=ident.get("sel_opd" if code == "I05" else "sel_petugas"), **at)
     shown = {"sel": ident.get("sel_tanggal"), **at}
     if code == "I09":
         return finding(code, sub.berkas, nilai=ident.get("tanggal"), **shown)
-    tanggal = _tanggal(sub)
+    tanggal = dated.tanggal_of(sub)
     text = f"{tanggal:%d/%m/%Y}" if tanggal else ""
     if code == "I10":
         return finding(code, sub.berkas, tanggal=text, tahun=str(meta.get("tahun")), nilai=text, **shown)

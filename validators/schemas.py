@@ -7,8 +7,6 @@ rule (K01).
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import pandera.pandas as pa
 
@@ -16,7 +14,6 @@ from kkb_excel.keys import NUMBER_KEYS, SEMESTERS, STATUS_KEYS
 
 TOLERANCE_PP = 0.5  # stated % vs pembilang/penyebut, in percentage points
 TARGET_MULTIPLE = 3  # V07: capaian above this many times the target is suspicious
-FIRST_YEAR = 2022  # the Pedoman's first monitoring year
 MAX_ORANG = 3e8  # pembilang/penyebut count people (or households, units): more than Indonesia's population is a typo
 MAX_PER_SATUAN = {  # V11: largest plausible national count per satuan of a count indicator
     "Pasangan": 1e8, "KUMKM": 1e8, "Usaha Mikro": 1e8, "Nelayan": 1e7, "Ekor": 1e10,
@@ -109,7 +106,7 @@ IDENTITY = pa.DataFrameSchema(
         "kode_dikenal": pa.Column(bool, _check(_true, "I01", "kode_wilayah")),
         "tingkat_sesuai": pa.Column(bool, _check(_true, "I02", "kode_wilayah")),
         "nama_sesuai": pa.Column(bool, _check(_true, "I03", "nama")),
-        "tahun": pa.Column(float, _check(lambda v: v.between(FIRST_YEAR, date.today().year + 1), "I04", "tahun")),
+        "tahun_wajar": pa.Column(bool, _check(_true, "I04", "tahun")),
         "opd": pa.Column(str, _check(lambda v: v.str.len() > 0, "I05", "opd")),
         "petugas_ada": pa.Column(bool, _check(_true, "I06", "petugas")),
         "tanggal_sah": pa.Column(bool, _check(_true, "I09", "tanggal")),

@@ -3,8 +3,9 @@
 One SQLite file per output holds, per input file, its path, size, mtime, SHA-256 and the pickled
 submissions read from it with their validation results and the day they were checked. An entry is
 used only when the file's bytes hash to the stored SHA-256 (a touched but unchanged file is served
-from the cache; a changed byte means a re-read). Results checked on another day are checked again
-from the cached read (date rules depend on today). The whole cache is dropped when its fingerprint
+from the cache; a changed byte means a re-read). A result checked on another day is served when the
+date rules give today what they gave that day (`validators.dated.same_on`: a tanggal already past, a
+tahun inside its window); otherwise it is checked again from the cached read. The whole cache is dropped when its fingerprint
 changes: kkb-excel's version and source code, the catalogue version and the template and rollup
 versions. Reading and validating do not depend on any consolidate option, so options never
 invalidate entries (they act after validation). The same file holds the memo of per-unit results
@@ -34,6 +35,7 @@ from kkb_excel.read.discover import Discovered
 from kkb_excel.read.pool import MAX_CHUNK, PARALLEL_MIN_FILES, Checked, check_chunk, payloads
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import ROLLUP_VERSION, TEMPLATE_VERSION
+from kkb_excel.validators.dated import same_on
 
 SUFFIX = ".kkb-cache"
 HASH_CHUNK = 2000  # files per hashing task
@@ -140,7 +142,7 @@ def read_cached(
         hashing = {workers.submit(hash_chunk, [str(files[i].path) for i in part]): part
                    for part in chunked(list(candidates), jobs, HASH_CHUNK)}  # fmt: skip
         served = dict(_unpickled(db, present, candidates)) if candidates else {}  # while the workers hash
-        today, stale = date.today().isoformat(), []
+        today, stale = date.today(), []
 
         def take(part: list[int], payloads: list[tuple[str, bytes]]) -> None:  # results of the workers, stored as they come
             for i, (sha, payload) in zip(part, payloads, strict=True):
@@ -157,9 +159,9 @@ def read_cached(
             for i in part:
                 if hashes[i] and hashes[i] == candidates[i]:
                     day, results[i] = served.pop(i)
-                    if day == today:
+                    if _still_holds(day, today, results[i]):
                         served_today += 1
-                    else:  # read on another day: counted when checked again
+                    else:  # checked on another day, and its date rules may say otherwise today: counted when checked again
                         stale.append(i)
             if progress:
                 progress(served_today)
@@ -179,6 +181,14 @@ def read_cached(
     return [sub for sub, _ in pairs], report, CacheStats(len(files) - read, read)
 
 
+def _still_holds(day: str, today: date, checked: list[Checked]) -> bool:
+    """A result checked on `day` is today's too: for each of its submissions the date rules say the same."""
+    if day == today.isoformat():
+        return True
+    checked_on = date.fromisoformat(day)
+    return all(sub.is_rollup or same_on(sub, checked_on, today) for sub, _ in checked)
+
+
 def hash_chunk(paths: list[str]) -> list[str]:
     """Worker entry point: each file's SHA-256 ("" when it cannot be read)."""
     return [_sha256(Path(path)) for path in paths]
@@ -191,8 +201,8 @@ def read_chunk_hashed(items: list[tuple[str, str]], hashed: bool = True) -> list
 
 
 def recheck_chunk(items: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-    """Worker entry point: (SHA-256, pickled `Checked` pairs) of files read on another day, checked again
-    from their cached reads (date rules depend on today); per file its SHA-256 and `check_chunk` payload."""
+    """Worker entry point: (SHA-256, pickled `Checked` pairs) of files checked on another day whose date rules
+    may say otherwise today, checked again from their cached reads; per file its SHA-256 and `check_chunk` payload."""
     per_file = [[s.unpacked() for s, _ in pickle.loads(data)] for _, data in items]
     return list(zip((sha for sha, _ in items), payloads(per_file), strict=True))
 
