@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -14,6 +15,21 @@ def slug(text: str, max_length: int = 40) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return cleaned[:max_length].rstrip("-") or "wilayah"
+
+
+class NotAFileError(OSError):
+    """A path that is no regular file: a pipe (FIFO), a device or a socket."""
+
+
+def file_bytes(path: Path) -> bytes:
+    """The bytes of a regular file (links followed). A folder raises IsADirectoryError, a pipe or
+    device NotAFileError (reading a pipe would wait forever), a broken link FileNotFoundError."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(21, "folder", str(path))
+    if not stat.S_ISREG(mode):
+        raise NotAFileError(0, "bukan berkas biasa", str(path))
+    return path.read_bytes()
 
 
 def _file_mode() -> int:

@@ -160,6 +160,7 @@ def corpus() -> dict[str, tuple[bytes | None, str]]:
         "kosong.xlsx": (b"", "ditolak"),
         "spasi saja.xlsx": (b"   \r\n", "ditolak"),
         "terpotong.xlsx": (good[: len(good) // 2], "ditolak"),
+        "lembar terpotong.xlsx": (rezipped(good, MAIN_SHEET_PART, lambda b: b[: len(b) // 2]), "ditolak"),  # a sound zip
         "sebenarnya csv.xlsx": (b"kode;capaian\n33.74.01.1001;50,5\n", "ditolak"),
         "sebenarnya html.xlsx": (b"<html><body><table><tr><td>50</td></tr></table></body></html>", "ditolak"),
         "sebenarnya pdf.xlsx": (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "ditolak"),
@@ -269,6 +270,10 @@ def folder(tmp_path_factory) -> tuple[Path, dict[str, tuple[bytes | None, str]]]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     (root / "folder kosong.xlsx").mkdir()  # a directory named like a workbook, with nothing in it
+    if os.name != "nt":  # a broken link and a pipe: named, never dropped, and a pipe is never waited on
+        (root / "tautan rusak.xlsx").symlink_to(root / "sudah dihapus.xlsx")
+        os.mkfifo(root / "pipa.xlsx")
+        files = {**files, "tautan rusak.xlsx": (None, "ditolak"), "pipa.xlsx": (None, "ditolak")}
     return root, files
 
 

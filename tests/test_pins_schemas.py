@@ -152,8 +152,8 @@ def identity_found(*rows: dict) -> list[tuple[str, str, int]]:
 @pytest.mark.parametrize(
     ("column", "code", "key"),
     [("kode_dikenal", "I01", "kode_wilayah"), ("tingkat_sesuai", "I02", "kode_wilayah"), ("nama_sesuai", "I03", "nama"),
-     ("tahun_wajar", "I04", "tahun"), ("petugas_ada", "I06", "petugas"), ("tanggal_sah", "I09", "tanggal"), ("tanggal_dalam_tahun", "I10", "tanggal"),
-     ("tanggal_sudah_lewat", "I11", "tanggal")],
+     ("tahun_wajar", "I04", "tahun"), ("petugas_ada", "I06", "petugas"), ("tanggal_sah", "I09", "tanggal"),
+     ("tanggal_dalam_tahun", "I10", "tanggal"), ("tanggal_sudah_lewat", "I11", "tanggal")],
 )  # fmt: skip
 def test_each_identity_flag_is_its_own_rule(column, code, key):
     assert identity_found(identity(), identity(**{column: False})) == [(code, key, 1)]

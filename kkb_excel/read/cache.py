@@ -29,6 +29,7 @@ from pathlib import Path
 
 from kkb_excel import __version__, validators
 from kkb_excel.catalogue import load_catalogue
+from kkb_excel.files import file_bytes
 from kkb_excel.findings import Report
 from kkb_excel.parallel import chunked
 from kkb_excel.read.discover import Discovered
@@ -98,7 +99,7 @@ def _sha256(path: Path) -> str:
     """The file's SHA-256, or "" when it cannot be read: never served from the cache, it goes to the
     reader, which names it in a finding (the batch goes on)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(file_bytes(path)).hexdigest()
     except OSError:
         return ""
 

@@ -17,9 +17,10 @@ class Discovered:
 
 
 def _files_under(folder: Path) -> list[tuple[tuple[str, ...], str]]:
-    """(names below `folder`, path) of every file in it and its subfolders, sorted like Path objects:
-    what `folder.rglob("*")` with `is_file()` finds (symlinked files yes, symlinked folders not entered,
-    unreadable folders passed over), without a stat or a Path object per file."""
+    """(names below `folder`, path) of everything in it and its subfolders that is no folder, sorted like
+    Path objects, without a stat or a Path object per file. Symlinked folders are not entered, and are
+    listed like broken links, pipes and devices: the reader names each in a finding, none is dropped.
+    Unreadable folders are passed over."""
     found = []
     pending = [((), str(folder))]
     while pending:
@@ -34,7 +35,7 @@ def _files_under(folder: Path) -> list[tuple[tuple[str, ...], str]]:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((names, entry.path))
-                elif entry.is_file():
+                else:
                     found.append((names, entry.path))
             except OSError:
                 continue
@@ -51,10 +52,10 @@ def discover(arguments: list[str]) -> list[Discovered]:
         if path.is_dir():  # shown relative to the folder given, with its name: kiriman/kec-01/desa.xlsx
             absolute = os.path.abspath(path)
             candidates = [(os.path.join(absolute, *names), file, os.path.join(path.name, *names)) for names, file in _files_under(path)]
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():  # a file, or a broken link, pipe or device the reader names
             candidates = [(os.path.abspath(path), str(path), str(path))]
         elif glob.has_magic(argument):
-            matches = [p for p in sorted(glob.glob(argument, recursive=True)) if os.path.isfile(p)]
+            matches = [p for p in sorted(glob.glob(argument, recursive=True)) if not os.path.isdir(p)]
             candidates = [(os.path.abspath(p), p, str(Path(p))) for p in matches]
             if not candidates:
                 missing.append(argument)

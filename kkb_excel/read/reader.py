@@ -10,14 +10,18 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import zipfile
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from python_calamine import CalamineError
+
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.dates import parse_tanggal
+from kkb_excel.files import NotAFileError, file_bytes
 from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, VALUE_KEYS
 from kkb_excel.numbers import tampil
@@ -54,6 +58,7 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 LOCK_PREFIX = "~$"
+DAMAGED_PART = "isi workbook rusak (lembar tidak dapat diurai); buka di Excel lalu simpan ulang, atau minta OPD mengirim ulang"
 OS_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
@@ -61,7 +66,8 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 _OS_REASON = {PermissionError: "tidak ada izin membaca, atau berkas sedang dikunci program lain",
               FileNotFoundError: "berkas hilang sebelum sempat dibaca",
-              IsADirectoryError: "ini folder, bukan berkas"}  # fmt: skip
+              IsADirectoryError: "ini folder, bukan berkas",
+              NotAFileError: "bukan berkas biasa (pipe, perangkat atau soket)"}  # fmt: skip
 
 
 class _Stop(Exception):
@@ -75,6 +81,9 @@ def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue 
         _read(path, sub, catalogue or load_catalogue())
     except _Stop:
         pass
+    except CalamineError:  # a damaged part inside a sound archive (a sheet's XML cut short)
+        sub.findings.append(finding("S01", sub.berkas, sebab=DAMAGED_PART))
+        sub.records = []
     except Exception as exc:  # a bug or an input nobody foresaw: this file's finding, the batch goes on
         sub.findings.append(internal_error(sub.berkas, exc))
         sub.records = []
@@ -98,9 +107,11 @@ def _read(path: Path, sub: Submission, catalogue: Catalogue) -> None:
         sub.skipped = True
         _stop(sub, "S07", jenis="Berkas sistem")
     try:
-        data = path.read_bytes()
-    except OSError as exc:  # no permission, a file another program holds locked, one removed meanwhile
-        _stop(sub, "S01", sebab=f"{_OS_REASON.get(type(exc), 'galat sistem berkas')} ({exc.strerror or exc})")
+        data = file_bytes(path)
+    except OSError as exc:  # no permission, a file another program holds locked, one removed meanwhile, a broken link
+        if isinstance(exc, FileNotFoundError) and path.is_symlink():
+            _stop(sub, "S01", sebab=f"tautan (symlink) ke berkas yang tidak ada ({os.readlink(path)})")
+        _stop(sub, "S01", sebab=_OS_REASON.get(type(exc), f"galat sistem berkas ({exc.strerror or exc})"))
     sub.sha256 = hashlib.sha256(data).hexdigest()
     if not data:
         _stop(sub, "S01", sebab="berkas kosong (0 byte)")
