@@ -16,6 +16,7 @@ from rich.table import Table
 from kkb_excel import __version__
 from kkb_excel.cli_bahasa import use_bahasa_indonesia
 from kkb_excel.errors import KkbError
+from kkb_excel.files import check_writable, os_reason
 from kkb_excel.runtime import paused_gc
 
 use_bahasa_indonesia()
@@ -46,7 +47,7 @@ def user_errors(func):
         except KkbError as exc:
             raise CliError(str(exc)) from None
         except OSError as exc:
-            raise CliError(f"Berkas/folder tidak dapat diakses: {exc.filename or ''} ({exc.strerror or exc})") from None
+            raise CliError(f"Berkas/folder tidak dapat diakses: {exc.filename or ''} ({os_reason(exc)})") from None
 
     return wrapper
 
@@ -283,6 +284,9 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     files = discover(list(paths))
     if not files:
         raise CliError("Tidak ada berkas yang ditemukan pada PATH yang diberikan.")
+    for path in (laporan, json_path, anotasi / "x" if anotasi else None):
+        if path is not None:
+            check_writable(path)
     try:
         report = _validate(files, laporan, json_path, anotasi, jobs, rinci)
     except (KkbError, OSError):
@@ -385,7 +389,7 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     """
     from kkb_excel.consolidate.model import RunConfig
     from kkb_excel.consolidate.run import consolidate as run
-    from kkb_excel.consolidate.run import nothing_accepted
+    from kkb_excel.consolidate.run import nothing_accepted, refuse_input_as_output
     from kkb_excel.memo import open_memo
     from kkb_excel.output import rollup_workbook as rollup_writer
     from kkb_excel.read.cache import cache_path, read_cached
@@ -399,8 +403,9 @@ def consolidate(paths, output, tingkat, wilayah_code, tahun, semester, target_fi
     outputs = tuple(p for p in (output, csv_path, parquet, pdf_path, cache_path(output)) if p)
     config = RunConfig(tingkat, tahun, wilayah_code, semester, overrides, outputs)
     files = discover(list(paths))
-    if store is not None:  # the cache lives beside the rollup, in a folder every output may create
-        store.parent.mkdir(parents=True, exist_ok=True)
+    refuse_input_as_output(output, files)
+    for path in outputs:  # before an hour of reading, not after
+        check_writable(path)
     with paused_gc(until_exit=True), progress_bar(len(files)) as bar:
         task = bar.add_task("Membaca berkas", total=len(files))
         submissions, report, cached = read_cached(files, store, jobs, progress=lambda n: bar.advance(task, n))

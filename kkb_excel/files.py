@@ -9,6 +9,8 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from kkb_excel.errors import KkbError
+
 
 def slug(text: str, max_length: int = 40) -> str:
     """ASCII, lower-case, hyphenated: safe in file names on Windows ('Kota Semarang' -> 'kota-semarang')."""
@@ -42,14 +44,58 @@ _FILE_MODE = _file_mode()  # what open() would give; mkstemp alone gives 0o600
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then move it into place in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~kkb-", suffix=".tmp", dir=path.parent)
+    """Write to a temporary file beside `path`, then move it into place in one step.
+
+    An OSError names `path`, never the temporary file the user did not choose."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~kkb-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
         raise
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    return type(exc)(exc.errno, exc.strerror, str(path))
+
+
+def check_writable(path: Path) -> None:
+    """Before any work: KkbError when `path` cannot be written (a folder without permission, a file
+    another program holds open, as Excel does on Windows). Writes nothing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~kkb-", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        why = ("tidak ada izin menulis" if isinstance(exc, PermissionError) else "media hanya-baca" if exc.errno == 30
+               else "folder itu tidak dapat ditulisi")  # fmt: skip
+        raise KkbError(f"Tidak dapat membuat berkas di folder {path.parent} ({why}). Pilih folder lain untuk {path.name}.") from exc
+    if path.is_file():
+        try:
+            with open(path, "ab"):  # appends nothing: the content and its time stay as they are
+                pass
+        except OSError as exc:
+            raise KkbError(f"{path} tidak dapat ditimpa ({os_reason(exc)}).") from exc
+
+
+_OS_REASONS = ((PermissionError, "tidak ada izin, atau berkas sedang dibuka program lain seperti Excel; tutup dulu"),
+               (FileNotFoundError, "tidak ada"), (IsADirectoryError, "ini folder, bukan berkas"),
+               (NotADirectoryError, "bagian jalurnya bukan folder"), (FileExistsError, "sudah ada"))  # fmt: skip
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, in Indonesian (the OS's own text only when no reason fits)."""
+    reason = next((text for kind, text in _OS_REASONS if isinstance(exc, kind)), None)
+    if reason is None and exc.errno == 30:  # EROFS
+        reason = "media hanya-baca"
+    return reason or f"galat sistem berkas: {exc.strerror or exc}"

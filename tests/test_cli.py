@@ -126,3 +126,60 @@ def test_the_collector_restarts_after_a_batch_and_a_command_freezes_what_it_made
         assert gc.isenabled() and gc.get_freeze_count() >= before + 1000
     finally:
         gc.unfreeze()  # the test process goes on as before
+
+
+def _two_desa(tmp_path, catalogue):
+    from consolidate_helpers import four_desa
+
+    folder = four_desa(catalogue, tmp_path / "kiriman")
+    for extra in sorted(folder.iterdir())[2:]:
+        extra.unlink()
+    return folder
+
+
+def test_an_input_named_as_output_is_refused_before_anything_is_written(run, tmp_path, catalogue):
+    folder = _two_desa(tmp_path, catalogue)
+    before = sorted(p.name for p in folder.iterdir())
+    result = run("consolidate", str(folder), "-o", str(folder / "desa-0.xlsx"), "--tingkat", "kecamatan", "--tahun", "2024")
+    assert result.exit_code == 2 and "salah satu berkas masukan" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == before  # no cache beside it either
+
+
+def test_an_output_that_cannot_be_written_is_named_before_any_reading(run, tmp_path, catalogue, monkeypatch):
+    from kkb_excel import files
+    from kkb_excel.read import reader
+
+    folder = _two_desa(tmp_path, catalogue)
+    monkeypatch.setattr(reader, "read_submission", lambda *a, **k: pytest.fail("read before the outputs were checked"))
+    not_a_folder = tmp_path / "catatan.txt"
+    not_a_folder.write_text("x")
+    for args in (("consolidate", str(folder), "-o", str(not_a_folder / "rekap.xlsx"), "--tingkat", "kecamatan", "--tahun", "2024"),
+                 ("validate", str(folder), "--json", str(not_a_folder / "temuan.json"))):  # fmt: skip
+        result = run(*args)
+        said = "".join(result.output.split())  # the console wraps long lines, even inside a path
+        assert result.exit_code == 2 and f"Tidakdapatmembuatberkasdifolder{not_a_folder}(" in said
+    held = tmp_path / "dibuka-di-excel.xlsx"
+    held.write_bytes(b"rekap lama")
+    real_open = open
+
+    def open_held(path, *args, **kwargs):  # what Windows does to a workbook Excel holds open
+        if str(path) == str(held):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "open", open_held, raising=False)
+    result = run("consolidate", str(folder), "-o", str(held), "--tingkat", "kecamatan", "--tahun", "2024")
+    said = "".join(result.output.split())  # the console wraps long lines, even inside a path
+    assert result.exit_code == 2 and f"{held}tidakdapatditimpa" in said and "Excel" in said
+    assert "Permissiondenied" not in said and held.read_bytes() == b"rekap lama"
+
+
+def test_a_failed_atomic_write_names_the_file_the_user_chose(tmp_path, monkeypatch):
+    from kkb_excel import files
+
+    monkeypatch.setattr(files.os, "replace", lambda *a: (_ for _ in ()).throw(PermissionError(13, "Permission denied", a[0])))
+    with pytest.raises(PermissionError) as raised:
+        files.write_atomic(tmp_path / "rekap.xlsx", b"isi")
+    assert raised.value.filename == str(tmp_path / "rekap.xlsx")
+    assert list(tmp_path.iterdir()) == []  # the temporary file is gone
+    assert files.os_reason(raised.value).startswith("tidak ada izin")

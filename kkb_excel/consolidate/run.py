@@ -122,6 +122,17 @@ def consolidate_paths(paths: list[str], config: RunConfig, jobs: int = 1, progre
     return consolidate(subs, report, config, {f.berkas: f.path for f in files})
 
 
+def refuse_input_as_output(output: Path, files: list) -> None:
+    """-o naming an input workbook that is no earlier rollup: refused before anything is read or written
+    (`consolidate` refuses it too, for callers that did not ask first)."""
+    from kkb_excel.read.reader import read_submission
+
+    same = os.path.normcase(os.path.abspath(output))
+    for file in files:
+        if os.path.normcase(os.path.abspath(file.path)) == same:
+            _refuse_overwriting(read_submission(file.path, file.berkas), file.path)
+
+
 def _refuse_overwriting(sub: Submission, path: Path) -> None:
     """An output named like an input workbook that is not an earlier rollup: stop before it is written over."""
     if not sub.is_rollup and Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
