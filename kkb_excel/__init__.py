@@ -34,7 +34,8 @@ The pipeline, stage by stage (folder -> role):
   each file's read and validation results kept beside a rollup.
 - ③ `validators/` (top-level folder installed as kkb_excel.validators): `rules` every rule's code,
   severity, title and message template, and `schemas` the pandera value and identity schemas · `filechecks` per-file
-  rules run in the workers · `run` frames -> pandera -> findings -> Report.
+  rules run in the workers · `dated` the rules that depend on the day (I04, I10, I11), and whether a
+  result checked on another day still holds · `run` frames -> pandera -> findings -> Report.
 - ④ `consolidate/`: `model` RunConfig, Rollup, ManifestEntry, Conflict · `aggregate` additive
   partial sums per indicator · `merge` resubmissions by date and OPDs per semester · `completeness`
   expected units from the wilayah reference, Belum Masuk · `rollup_sheet` the hidden `_kkb_rekap`
