@@ -174,6 +174,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("I04", c.edited("i04.xlsx", _meta("tahun", 2021)), "I04", identity_cell("tahun"), Status.DITOLAK)
     # Structure
     case("S16_meta", c.edited("s16m.xlsx", _meta("tahun", 2025)), "S16", None, Status.DITOLAK)
+    case("S16_kolom", c.edited("s16k.xlsx", _meta("kolom_capaian_1", "")), "S16", None, Status.DITOLAK)
+    case("S16_sel", c.edited("s16s.xlsx", _meta("sel_tanggal", "ZZZ9999999")), "S16", None, Status.DITOLAK)
     case("S16_target", c.write("s16t.xlsx", c.bytes({ref("target", r[RASIO]): 10})), "S16", None, Status.DITOLAK)
     case("S15_kolom", c.edited("s15k.xlsx", lambda wb: wb[SHEET_MAIN].insert_cols(7)), "S15", f"{COL['target']}{FIRST_DATA_ROW - 1}",
          Status.DITOLAK)  # fmt: skip
@@ -261,7 +263,8 @@ CASE_NAMES = [
     "bersih", "V01", "V02", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S02", "S03", "S04", "S05", "S07", "S08", "S09",
-    "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S17",
+    "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
+    "S16_sel", "S17",
     "K01", "K02",
 ]  # fmt: skip
 
@@ -284,6 +287,13 @@ def test_single_defect(corpus, name):
     assert all("{" not in f.pesan for f in result.findings)
     if status == Status.DITOLAK and RULES[code].keparahan == Keparahan.GALAT and not code.startswith(("I0", "S13", "S16", "V02", "V03")):
         assert _galat(result) == {code}, described  # the defect alone rejects the file
+
+
+@pytest.mark.parametrize("name", ["S16_kolom", "S16_sel"])
+def test_an_edited_address_in_the_metadata_stops_reading_and_nothing_else_is_reported(corpus, name):
+    """No value can be located: S16 alone, not the spurious 'OPD belum diisi' of identity never read."""
+    result = corpus[0][name][0]
+    assert [f.aturan for f in result.findings] == ["S16"] and result.status == Status.DITOLAK
 
 
 def test_every_rule_is_emitted_by_a_real_file(corpus):

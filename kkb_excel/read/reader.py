@@ -11,6 +11,7 @@ import hashlib
 import io
 import math
 import os
+import re
 import zipfile
 from datetime import date, datetime
 from functools import lru_cache
@@ -80,7 +81,7 @@ def read_submission(path: Path, berkas: str | None = None, catalogue: Catalogue 
     try:
         _read(path, sub, catalogue or load_catalogue())
     except _Stop:
-        pass
+        sub.stopped = True  # e.g. S16 for an edited `_kkb`: no identity or value rule runs on what was not read
     except CalamineError:  # a damaged part inside a sound archive (a sheet's XML cut short)
         sub.findings.append(finding("S01", sub.berkas, sebab=DAMAGED_PART))
         sub.records = []
@@ -186,6 +187,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     if sub.meta.get("katalog_versi") != catalogue.version:
         sub.findings.append(finding("S13", sub.berkas, versi=sub.meta.get("katalog_versi"), versi_sekarang=catalogue.version,
                                     **meta_sheet, sel="B4"))  # fmt: skip
+    _layout_addresses(sub)
     sheet = str(sub.meta.get("lembar", ""))
     if sheet not in workbook.sheet_names:
         _stop(sub, "S09", lembar_dicari=sheet, lembar_ada=", ".join(workbook.sheet_names))
@@ -214,6 +216,28 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
         if "xl/styles.xml" in archive.namelist():
             _percent_typed(sub, styled_cells(xml, percent_styles(archive.read("xl/styles.xml"))), catalogue)
         _check_formulas(sub, xml, catalogue)
+
+
+_COLUMN = re.compile(r"[A-Z]{1,3}")
+_CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's sheet: A1:XFD1048576
+
+
+def _layout_addresses(sub: Submission) -> None:
+    """S16 when an address of the hidden metadata (kolom_*, sel_*) is no column or cell of a sheet: an
+    edited `_kkb` from which no value can be located."""
+    for key, value in sub.meta.items():
+        text = str(value)
+        if key.startswith("kolom_"):
+            ok = _COLUMN.fullmatch(text) and column_index(text) < MAX_COLUMN
+        elif key.startswith("sel_"):
+            cell = _CELL.fullmatch(text)
+            ok = cell and column_index(cell[1]) < MAX_COLUMN and int(cell[2]) <= MAX_ROW
+        else:
+            continue
+        if not ok:
+            _stop(sub, "S16", sebab=f"alamat {key} pada metadata (_kkb) bukan {'kolom' if key.startswith('kolom_') else 'sel'} "
+                  f"lembar ('{text}')", lembar=SHEET_META, nilai=text)  # fmt: skip
 
 
 def _indicator_rows(sub: Submission, meta_rows: list[list]) -> list[tuple[str, int, bool]]:

@@ -71,6 +71,7 @@ class Submission:
     records: list[Record] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     skipped: bool = False
+    stopped: bool = False  # reading stopped at a finding: what came after it was never read
     isian_wajib: int = 0
     isian_terisi: int = 0
     checked: bool = False  # per-file rules applied (kkb_excel.validators.filechecks)
@@ -122,4 +123,4 @@ class Submission:
 
     @property
     def readable(self) -> bool:
-        return bool(self.meta) and not any(f.aturan in UNREADABLE_RULES for f in self.findings)
+        return bool(self.meta) and not self.stopped and not any(f.aturan in UNREADABLE_RULES for f in self.findings)
