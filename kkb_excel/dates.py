@@ -1,4 +1,4 @@
-"""Dates typed by people: real date cells, Excel serials, dd/mm/yyyy, dd-mm-yyyy, ISO and Indonesian month names."""
+"""Dates typed by people: real date cells, Excel serials, dd/mm/yyyy, dd-mm-yy, ISO and Indonesian month names."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ MONTHS = {
 DAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu", "ahad",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # fmt: skip
 EXCEL_EPOCH = date(1899, 12, 30)  # from serial 61 (1900-03-01) on; Excel counts a fictitious 1900-02-29 (serial 60)
-_NUMERIC = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})")
+_NUMERIC = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?")  # matched on lower-cased text
-_WORDS = re.compile(r"(\d{1,2})(?:\s+|-)([a-z]+)\.?(?:\s+|-)(\d{4})")  # '15 Agustus 2024', '15-Agu-2024'
+_WORDS = re.compile(r"(\d{1,2})(?:\s+|-)([a-z]+)\.?(?:\s+|-)(\d{4}|\d{2})")  # '15 Agustus 2024', '15-Agu-24'
 _DAY_NAME = re.compile(r"([a-z']+),? (?=\d)")  # 'Senin, 4 November 2024': a long date format pasted as text
 
 
@@ -47,13 +47,15 @@ def _text_date(value: str) -> date | None:
         match = pattern.fullmatch(text)
         if match:
             parts = [int(match.group(i + 1)) for i in range(3)]
+            if pattern is _NUMERIC:
+                parts[2] = _year(match.group(3))
             return _date(parts[order[0]], parts[order[1]], parts[order[2]])
     day = _DAY_NAME.match(text)
     if day and day.group(1) in DAYS:
         text = text[day.end() :]
     match = _WORDS.fullmatch(text.replace(",", ""))
     if match and match.group(2) in MONTHS:
-        return _date(int(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
+        return _date(_year(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
     return None
 
 
@@ -62,6 +64,12 @@ def _serial(number: float) -> date | None:
         return None
     days = int(number)
     return EXCEL_EPOCH + timedelta(days=days if days > 60 else days + 1)
+
+
+def _year(digits: str) -> int:
+    """A typed year; two digits as Excel reads them: 00-29 are 2000-2029, 30-99 are 1930-1999."""
+    year = int(digits)
+    return year + (2000 if year <= 29 else 1900) if len(digits) == 2 else year
 
 
 def _date(year: int, month: int, day: int) -> date | None:
