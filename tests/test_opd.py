@@ -282,6 +282,28 @@ def test_mixed_inputs_newer_correction_and_opd_conflict(blank, catalogue, tmp_pa
     assert rollup.completeness["kabupaten"][KOTA]["masuk"] == 3
 
 
+def test_a_newer_opd_row_supersedes_an_older_desa_file_only_for_the_indicators_it_holds(blank, catalogue, tmp_path):
+    """The same OPD sent a per-desa form, then its per-OPD workbook: the workbook's indicators come from
+    its newer row, and what the form reported beyond them still counts (nothing reported is lost)."""
+    kode, other = "33.74.01.1001", "S3.Pc.K3.a"  # another angka indicator of the desa form, not in the OPD's workbook
+    values = typed_values(random.Random(8), [kode])
+    fill_openpyxl(blank, tmp_path / "tim-uji.xlsx", values, tanggal="01/09/2024")
+    per_desa_file(catalogue, tmp_path, kode, {(ANGKA, "capaian_1"): 55, (other, "capaian_1"): 7}, tanggal=date(2024, 8, 15))
+    rollup = consolidate_kota(tmp_path)
+    desa = rollup.partials["desa"][kode]
+    assert desa[ANGKA].sums["jumlah_1"] == expected(values[kode][(ANGKA, "capaian_1")])  # the newer row's
+    assert desa[other].sums["jumlah_1"] == 7 and not rollup.conflicts  # the older form's, beyond the row
+    entry = {Path(m.berkas).name: m for m in rollup.manifest}[f"desa-{kode}.xlsx"]
+    assert entry.status == "diterima" and entry.alasan.startswith("sebagian digantikan oleh ") and "tim-uji.xlsx!baris" in entry.alasan
+    assert "dipakai untuk 1 indikator" in entry.alasan
+    assert rollup.partials["kabupaten"][KOTA][other].sums["jumlah_1"] == 7
+    # a form that reported nothing beyond the row is superseded whole, as before
+    per_desa_file(catalogue, tmp_path, kode, {(ANGKA, "capaian_1"): 55}, tanggal=date(2024, 8, 15))
+    rollup = consolidate_kota(tmp_path)
+    entry = {Path(m.berkas).name: m for m in rollup.manifest}[f"desa-{kode}.xlsx"]
+    assert entry.status == "digantikan" and other not in rollup.partials["desa"][kode]
+
+
 @pytest.mark.libreoffice
 def test_opd_workbook_filled_in_libreoffice_reads_back_exactly(blank, tmp_path):
     from libreoffice import soffice, uno_python

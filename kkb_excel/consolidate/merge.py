@@ -10,6 +10,7 @@ conflict and that semester is held back (the other semester and other indicators
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from pathlib import PurePath
 
@@ -53,11 +54,7 @@ def supersede(candidates: list[Submission], manifest: dict[str, ManifestEntry]) 
                 entry = manifest[sub.berkas]
                 entry.status, entry.alasan = DIGANTIKAN, f"isi sama dengan {first.berkas}"
         winners = list(distinct.values())
-        for sub in subs:
-            if (tanggal_of(sub) or date.min) != newest:
-                entry = manifest[sub.berkas]
-                entry.status = DIGANTIKAN
-                entry.alasan = f"digantikan oleh {winners[0].berkas} (tanggal pengisian lebih baru)"
+        kept.extend(_remainders([s for s in subs if (tanggal_of(s) or date.min) != newest], winners, manifest))
         if len(winners) > 1:
             names = ", ".join(w.berkas for w in winners)
             for sub in winners:
@@ -65,6 +62,38 @@ def supersede(candidates: list[Submission], manifest: dict[str, ManifestEntry]) 
                                                "nilai yang sama dipakai, yang berbeda dilaporkan di lembar Konflik")  # fmt: skip
         kept.extend(winners)
     return kept
+
+
+def _remainders(older: list[Submission], winners: list[Submission], manifest: dict[str, ManifestEntry]) -> list[Submission]:
+    """What still counts of a unit x OPD's older submissions: each is superseded for the indicators a newer
+    one's form holds, filled or not. A newer row of a per-OPD workbook holds only that OPD's indicators:
+    what the older per-desa form reported beyond them stays (a copy restricted to those indicators)."""
+    covered = set().union(*(_indicators(w) for w in winners))
+    kept = []
+    for day in sorted({tanggal_of(s) or date.min for s in older}, reverse=True):
+        level = [s for s in older if (tanggal_of(s) or date.min) == day]
+        for sub in level:
+            full = sub.unpacked()
+            rest = [r for r in full.records if r.diamati and r.kode not in covered and _says_something(r)]
+            entry = manifest[sub.berkas]
+            if not rest:
+                entry.status, entry.alasan = DIGANTIKAN, f"digantikan oleh {winners[0].berkas} (tanggal pengisian lebih baru)"
+                continue
+            kept.append(replace(full, records=rest, leaves=None))
+            entry.alasan = (f"sebagian digantikan oleh {winners[0].berkas} (tanggal pengisian lebih baru): dipakai untuk "
+                            f"{len(rest)} indikator yang tidak ada di kiriman itu")  # fmt: skip
+        covered |= set().union(*(_indicators(s) for s in level))
+    return kept
+
+
+def _indicators(sub: Submission) -> set[str]:
+    """The indicators its form holds (every observed one for a per-desa form, the OPD's for a row of a per-OPD workbook)."""
+    return {r.kode for r in sub.unpacked().records if r.diamati}
+
+
+def _says_something(rec: Record) -> bool:
+    """A value typed, or 'Belum tersedia': a row that counts for its unit."""
+    return rec.belum_tersedia or any(v is not None for v in rec.inputs())
 
 
 def _entry(ind: Indicator, rec: Record, s: int):
@@ -95,7 +124,7 @@ def single_source(sub: Submission, catalogue: Catalogue) -> dict[str, Partial]:
     """The partials of a unit with this one submission (workers compute them ahead: `Submission.leaves`)."""
     partials = {}
     for rec in sub.records:
-        if rec.diamati and (rec.belum_tersedia or any(v is not None for v in rec.inputs())):
+        if rec.diamati and _says_something(rec):
             partials[rec.kode] = aggregate.leaf(catalogue.get(rec.kode), rec.value, rec.belum_tersedia)
     return partials
 
