@@ -279,8 +279,11 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
 
     Contoh: kkb-excel validate kiriman/ --laporan laporan.xlsx --anotasi koreksi/ -j 2
     """
+    from kkb_excel.output.names import output_path
     from kkb_excel.read.discover import discover
 
+    laporan = output_path(laporan, ".xlsx", "--laporan") if laporan else None
+    json_path = output_path(json_path, ".json", "--json") if json_path else None
     files = discover(list(paths))
     if not files:
         raise CliError("Tidak ada berkas yang ditemukan pada PATH yang diberikan.")

@@ -183,3 +183,12 @@ def test_a_failed_atomic_write_names_the_file_the_user_chose(tmp_path, monkeypat
     assert raised.value.filename == str(tmp_path / "rekap.xlsx")
     assert list(tmp_path.iterdir()) == []  # the temporary file is gone
     assert files.os_reason(raised.value).startswith("tidak ada izin")
+
+
+def test_validate_report_names_say_what_they_hold(run, tmp_path, catalogue):
+    folder = _two_desa(tmp_path, catalogue)
+    for option, name in (("--laporan", "laporan.csv"), ("--json", "temuan.txt")):
+        result = run("validate", str(folder), option, str(tmp_path / name))
+        assert result.exit_code == 2 and "harusberakhiran" in "".join(result.output.split()) and not (tmp_path / name).exists()
+    assert run("validate", str(folder), "--laporan", str(tmp_path / "laporan"), "--json", str(tmp_path / "temuan")).exit_code == 0
+    assert (tmp_path / "laporan.xlsx").is_file() and (tmp_path / "temuan.json").is_file()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kkb_excel.errors import KkbError
 
-KIND = {".xlsx": "workbook Excel", ".csv": "CSV", ".parquet": "Parquet", ".pdf": "PDF"}
+KIND = {".xlsx": "workbook Excel", ".csv": "CSV", ".parquet": "Parquet", ".pdf": "PDF", ".json": "JSON"}
 
 
 def output_path(path: Path, extension: str, option: str) -> Path:
