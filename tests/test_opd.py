@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+import re
 import subprocess
 import zipfile
 from datetime import date
@@ -302,6 +303,36 @@ def test_a_newer_opd_row_supersedes_an_older_desa_file_only_for_the_indicators_i
     rollup = consolidate_kota(tmp_path)
     entry = {Path(m.berkas).name: m for m in rollup.manifest}[f"desa-{kode}.xlsx"]
     assert entry.status == "digantikan" and other not in rollup.partials["desa"][kode]
+
+
+def test_a_formula_typed_into_an_opd_input_cell_is_reported_as_on_the_desa_form(blank, tmp_path):
+    """N04 (galat) for a formula without a stored value, N03 (its stored value used) for one with: before,
+    the first read as an empty cell (K01 only) and still superseded the desa's other submissions."""
+    columns, rows = column_map(blank)
+    first, second, third = "33.74.01.1001", "33.74.01.1002", "33.74.01.1003"
+    values = typed_values(random.Random(9), [first, second])
+    values[first][(ANGKA, "capaian_1")] = "=5+5"
+    values[second][(ANGKA, "capaian_1")] = "=2*6"
+    values[third] = {(ANGKA, "capaian_2"): "=1+1"}  # a row with nothing but a formula is not left out
+    path = fill_openpyxl(blank, tmp_path / "rumus.xlsx", values)
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = next(name for name, data in parts.items() if b"<f>2*6</f>" in data)
+    parts[sheet] = re.sub(rb"<f>2\*6</f><v\s*/>|<f>2\*6</f><v></v>|<f>2\*6</f>(?!<v)", b"<f>2*6</f><v>12</v>", parts[sheet])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    subs = read_all(discover([str(path)]))
+    results = {s.meta["kode_wilayah"]: r for s, r in zip(subs, validate_submissions(subs).files, strict=True)}
+    by_desa = {s.meta["kode_wilayah"]: s for s in subs}
+    assert set(results) == {first, second, third}
+    for kode, key, code, status in ((first, "capaian_1", "N04", "ditolak"), (second, "capaian_1", "N03", "diterima"),
+                                    (third, "capaian_2", "N04", "ditolak")):  # fmt: skip
+        cell = f"{columns[(ANGKA, key)]}{rows[kode]}"
+        assert (code, SHEET_OPD, cell) in {(f.aturan, f.lembar, f.sel) for f in results[kode].findings}, results[kode].findings
+        assert results[kode].status == status
+    [record] = [r for r in by_desa[second].records if r.kode == ANGKA]
+    assert record.value("capaian_1") == 12  # the stored value, as Excel shows it
 
 
 @pytest.mark.libreoffice

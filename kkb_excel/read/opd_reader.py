@@ -8,6 +8,7 @@ sheet and the A1 cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kkb_excel import capaian
@@ -17,7 +18,7 @@ from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
 from kkb_excel.read.cells import parse_value
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
-from kkb_excel.read.xlsxscan import column_index, column_letter
+from kkb_excel.read.xlsxscan import column_index, column_letter, formula_count, scan_sheet
 from kkb_excel.template.layout import SHEET_META
 from kkb_excel.template.opd_layout import (
     HEADER_ROW,
@@ -60,8 +61,10 @@ class OpdRowSubmission(Submission):
         return f"{letter}{self.baris_excel}"
 
 
-def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
-    """Fill `sub` (the file) with its meta and identity, and `sub.rows` with one submission per reported desa."""
+def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue, sheet_xml: Callable[[str], bytes | None] = lambda _: None) -> None:
+    """Fill `sub` (the file) with its meta and identity, and `sub.rows` with one submission per reported desa.
+
+    `sheet_xml`: a sheet's XML by name (None for an .xls), where formulas typed into input cells are seen."""
     sub.kind = "opd"
     where = {"lembar": SHEET_META}
     if str(sub.meta.get("template_versi", "")) != OPD_VERSION:
@@ -96,11 +99,13 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
         sub.findings.append(shifted)
         return
     width = max(every, default=-1) + 1
+    formulas = _typed_formulas(sheet_xml(sheet))
+    letter_of = {col: column_letter(col) for col in every} if formulas else {}
     for row, kode_wilayah in rows:
         cells = grid[row - 1] if 0 < row <= len(grid) else []
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
-        if all(_blank(cells[col]) for col in every):
+        if all(_blank(cells[col]) for col in every) and not any(f"{letter}{row}" in formulas for letter in letter_of.values()):
             continue
         row_sub = _row_submission(sub, row, kode_wilayah, cells, kodes, letters)
         found = cells[0] if cells else ""
@@ -113,6 +118,10 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue) -> None:
             values = [None] * len(VALUE_KEYS)
             for col, index, key in cols:
                 value = cells[col]
+                if formulas and f"{letter_of[col]}{row}" in formulas:  # as the per-desa reader: N03 (its value used) or N04
+                    rumus, where = formulas[f"{letter_of[col]}{row}"], _where(row_sub, key, kode, position)
+                    row_sub.findings.append(finding("N04", row_sub.berkas, rumus=rumus, **where) if _blank(value)
+                                            else finding("N03", row_sub.berkas, rumus=rumus, nilai=value, **where))  # fmt: skip
                 if type(value) is float and key in NUMBER_KEYS:
                     values[index] = value
                 elif not _blank(value):
@@ -160,6 +169,11 @@ def _column_shift(sub: Submission, grid: list[list], sheet: str, letters: dict[s
         sebab = f"kolom {gone} templat asli dihapus (kolom sesudahnya bergeser ke kiri)"
     return finding("S15", sub.berkas, sebab=sebab, lembar=sheet, sel=f"{column_letter(first)}{HEADER_ROW}",
                    nilai=" ".join(filter(None, header(first))))  # fmt: skip
+
+
+def _typed_formulas(xml: bytes | None) -> dict[str, str]:
+    """Formula text per cell of the OPD sheet (its template has none in the table: any there was typed)."""
+    return scan_sheet(xml).formulas if xml is not None and formula_count(xml) else {}
 
 
 def _grid_value(grid: list[list], row: int, col: int):

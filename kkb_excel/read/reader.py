@@ -175,7 +175,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
         _read_rollup(workbook, sub, meta_sheet)
         return
     if sub.meta.get("template_id") == OPD_ID:  # one workbook per OPD: one submission per desa row
-        read_opd_workbook(workbook, sub, catalogue)
+        read_opd_workbook(workbook, sub, catalogue, lambda name: archive.read(parts[name]) if name in parts else None)
         return
     if sub.meta.get("template_id") != TEMPLATE_ID:
         _stop(sub, "S03", sebab="id templat tidak dikenal", **meta_sheet, sel="B2")
