@@ -18,8 +18,10 @@ from conftest import DESA
 from openpyxl import Workbook, load_workbook
 
 from kkb_excel.findings import finding, sort_key
+from kkb_excel.read.cells import parse_value
 from kkb_excel.read.discover import discover
 from kkb_excel.read.pool import read_all
+from kkb_excel.read.submission import Submission
 from kkb_excel.synthetic import plausible_values
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
@@ -321,6 +323,9 @@ def test_messages_show_what_the_clerk_typed(corpus):
     assert v03.pesan == "Pembilang 51 melebihi penyebut 50."
     [n02] = [f for f in cases["N02"][0].findings if f.aturan == "N02"]
     assert n02.pesan == "'1.234' dibaca sebagai 1234 (titik = pemisah ribuan)."
+    comma = Submission("koma.xlsx")
+    assert parse_value(comma, "capaian_1", "12,345", {}) == 12.345
+    assert comma.findings[0].pesan == "'12,345' dibaca sebagai 12,345 (koma = pemisah desimal)."
     [s15] = [f for f in cases["S15_kolom"][0].findings]
     assert "1 kolom disisipkan di antara F dan G" in s15.pesan
     [s15] = [f for f in cases["S15_baris"][0].findings]

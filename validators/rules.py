@@ -93,7 +93,7 @@ _RULES = [
     # Numbers typed by people (N).
     Rule("N01", GALAT, "Bukan angka", "'{nilai}' bukan angka."),
     Rule("N02", PERINGATAN, "Penulisan angka ambigu (dibaca cara Indonesia)",
-         "'{nilai}' dibaca sebagai {dibaca} (titik = pemisah ribuan)."),
+         "'{nilai}' dibaca sebagai {dibaca} ({cara})."),
     Rule("N03", INFO, "Rumus di sel isian: nilai tersimpannya dipakai",
          "Sel isian berisi rumus '={rumus}'; nilai tersimpannya {nilai} dipakai. Sebaiknya ketik angkanya."),
     Rule("N04", GALAT, "Rumus di sel isian tanpa nilai tersimpan",

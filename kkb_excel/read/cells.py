@@ -24,7 +24,8 @@ def parse_value(sub: Submission, key: str, raw, where: dict):
         return None
     if parsed.ambiguous:
         plain = str(int(parsed.value)) if parsed.value.is_integer() else tampil(parsed.value)  # "1234": no separator to misread
-        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, **where))
+        cara = "koma = pemisah desimal" if "," in str(raw) else "titik = pemisah ribuan"  # '12,345' is 12,345; '1.234' is 1234
+        sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, cara=cara, **where))
     return parsed.value
 
 
