@@ -287,6 +287,8 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
     files = discover(list(paths))
     if not files:
         raise CliError("Tidak ada berkas yang ditemukan pada PATH yang diberikan.")
+    if anotasi:
+        _outside_inputs(anotasi, paths)
     for path in (laporan, json_path, anotasi / "x" if anotasi else None):
         if path is not None:
             check_writable(path)
@@ -298,6 +300,16 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
         err_console.print(f"Galat internal kkb-excel: {type(exc).__name__}: {exc}", markup=False)
         sys.exit(3)
     sys.exit(report.exit_status())
+
+
+def _outside_inputs(folder: Path, paths) -> None:
+    """--anotasi inside a folder being checked is refused: its copies would be read as submissions next time."""
+    target = folder.resolve()
+    for given in paths:
+        root = Path(given).resolve()
+        if root.is_dir() and (target == root or root in target.parents):
+            raise KkbError(f"--anotasi {folder} berada di dalam folder kiriman {given}: salinan bertanda akan terbaca sebagai "
+                           f"kiriman pada run berikutnya. Pilih folder di luar {given}.")  # fmt: skip
 
 
 def _validate(files, laporan, json_path, anotasi, jobs, rinci):

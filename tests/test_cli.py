@@ -192,3 +192,12 @@ def test_validate_report_names_say_what_they_hold(run, tmp_path, catalogue):
         assert result.exit_code == 2 and "harusberakhiran" in "".join(result.output.split()) and not (tmp_path / name).exists()
     assert run("validate", str(folder), "--laporan", str(tmp_path / "laporan"), "--json", str(tmp_path / "temuan")).exit_code == 0
     assert (tmp_path / "laporan.xlsx").is_file() and (tmp_path / "temuan.json").is_file()
+
+
+def test_annotated_copies_never_go_inside_a_folder_being_checked(run, tmp_path, catalogue):
+    folder = _two_desa(tmp_path, catalogue)
+    for inside in (folder, folder / "koreksi"):
+        result = run("validate", str(folder), "--anotasi", str(inside))
+        assert result.exit_code == 2 and "salinanbertandaakanterbaca" in "".join(result.output.split())
+    assert sorted(p.name for p in folder.iterdir()) == ["desa-0.xlsx", "desa-1.xlsx"]
+    assert run("validate", str(folder), "--anotasi", str(tmp_path / "koreksi")).exit_code == 0
