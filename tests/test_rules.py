@@ -178,6 +178,10 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S16_meta", c.edited("s16m.xlsx", _meta("tahun", 2025)), "S16", None, Status.DITOLAK)
     case("S16_kolom", c.edited("s16k.xlsx", _meta("kolom_capaian_1", "")), "S16", None, Status.DITOLAK)
     case("S16_sel", c.edited("s16s.xlsx", _meta("sel_tanggal", "ZZZ9999999")), "S16", None, Status.DITOLAK)
+    def stray(wb):  # right of the table, in the blank spacer column of an indicator row, below the form
+        for cell, value in (("T6", 12), (f"M{r[COUNT]}", 5), ("A200", "catatan")):
+            wb[SHEET_MAIN][cell] = value
+    case("S18", c.edited("s18.xlsx", stray), "S18", "T6", Status.DITERIMA)
     case("S16_target", c.write("s16t.xlsx", c.bytes({ref("target", r[RASIO]): 10})), "S16", None, Status.DITOLAK)
     case("S15_kolom", c.edited("s15k.xlsx", lambda wb: wb[SHEET_MAIN].insert_cols(7)), "S15", f"{COL['target']}{FIRST_DATA_ROW - 1}",
          Status.DITOLAK)  # fmt: skip
@@ -266,7 +270,7 @@ CASE_NAMES = [
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S02", "S03", "S04", "S05", "S07", "S08", "S09",
     "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
-    "S16_sel", "S17",
+    "S16_sel", "S17", "S18",
     "K01", "K02",
 ]  # fmt: skip
 
@@ -296,6 +300,12 @@ def test_an_edited_address_in_the_metadata_stops_reading_and_nothing_else_is_rep
     """No value can be located: S16 alone, not the spurious 'OPD belum diisi' of identity never read."""
     result = corpus[0][name][0]
     assert [f.aturan for f in result.findings] == ["S16"] and result.status == Status.DITOLAK
+
+
+def test_stray_values_are_counted_and_shown(corpus):
+    [s18] = [f for f in corpus[0]["S18"][0].findings if f.aturan == "S18"]
+    assert s18.pesan.startswith("3 nilai di luar kolom dan baris isian tidak dibaca (T6 = 12, M")
+    assert "A200 = catatan)" in s18.pesan and s18.lembar == SHEET_MAIN
 
 
 def test_every_rule_is_emitted_by_a_real_file(corpus):

@@ -71,6 +71,8 @@ _RULES = [
          "Segel templat tidak cocok: {sebab}. Isian tidak dipakai; isi ulang templat asli dari sekretariat."),
     Rule("S17", PERINGATAN, "Isian di lembar lain diabaikan",
          "Lembar '{lembar_salinan}' berisi {jumlah} isian yang tidak dibaca; hanya lembar '{lembar_dicari}' yang dibaca."),
+    Rule("S18", PERINGATAN, "Isian di luar area yang dibaca diabaikan",
+         "{jumlah} nilai di luar kolom dan baris isian tidak dibaca ({contoh}); pindahkan ke sel isiannya bila itu data."),
     # Identity (I): who reports, for which wilayah and year.
     Rule("I01", GALAT, "Kode wilayah tidak dikenal", "Kode wilayah {kode} tidak ada dalam referensi Kemendagri."),
     Rule("I02", GALAT, "Kode wilayah tidak sesuai tingkat", "Kode wilayah {kode} bukan wilayah tingkat {tingkat}."),
@@ -140,6 +142,7 @@ _ADVICE = {  # what the clerk should do, where the message itself does not say i
     "S07": "Tidak perlu tindakan.",
     "S13": "Tidak perlu tindakan bila isian benar; templat baru dapat diminta ke sekretariat.",
     "S17": "Pindahkan isian ke lembar Daftar Tilik, lalu hapus lembar salinannya.",
+    "S18": "Bila itu data, ketik di sel isian indikatornya; bila bukan, hapus.",
     "I08": "Pastikan berkas ini memang untuk wilayah yang tertulis di blok identitas.",
     "I09": "Ketik tanggal pengisian seperti 15/07/2024.",
     "I10": "Periksa tahun pada tanggal pengisian.",

@@ -204,6 +204,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
         known.add(str(sub.meta["lembar_cetak"]))
     sub.findings.extend(structure.identity_vs_meta(sub) + structure.heading_vs_meta(sub, grid) + structure.text_lengths(sub)
                         + structure.file_name(sub, sub.berkas) + structure.seal_check(sub, grid, indicator_rows)
+                        + structure.stray_values(sub, grid, indicator_rows)
                         + structure.other_sheets(sub, workbook, known, indicator_rows))  # fmt: skip
     if sub.kind == "xls":  # the value reader shows an .xls error value as an empty cell
         for ref, error in sorted(error_cells(path.read_bytes(), sheet).items()):

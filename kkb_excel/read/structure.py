@@ -9,6 +9,7 @@ import re
 
 from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, INPUT_VALUE_KEYS
+from kkb_excel.numbers import tampil
 from kkb_excel.read.submission import Submission
 from kkb_excel.read.xlsxscan import column_index, column_letter
 from kkb_excel.template.layout import COLUMNS, TEMPLATE_VERSION, identity_cell
@@ -144,6 +145,31 @@ def text_lengths(sub: Submission) -> list:
             found.append(finding("I12", sub.berkas, panjang=str(len(text)), batas=str(limit), lembar=sub.sheet,
                                  sel=str(sub.identity.get(f"sel_{key}")), kolom="OPD/instansi pengisi"))  # fmt: skip
     return found
+
+
+def stray_values(sub: Submission, grid: list[list], indicator_rows) -> list:
+    """S18 for values typed where the form reads nothing: right of its last column, in a column between its
+    columns on an indicator row (the blank spacer), or below its last row. One warning naming the first cells."""
+    columns = {column_index(str(v)) for k, v in sub.meta.items() if k.startswith("kolom_")}
+    rows = {row for _, row, _ in indicator_rows}
+    if not columns or not rows:
+        return []
+    last_col = max(columns)
+    last_row = max([*rows, *(int(str(v).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for k, v in sub.meta.items() if k.startswith("sel_"))])
+    spacers = [c for c in range(last_col) if c not in columns]
+    stray = []
+    for r, cells in enumerate(grid, start=1):
+        if r > last_row:
+            places = range(len(cells))
+        else:
+            places = [*(spacers if r in rows else ()), *range(last_col + 1, len(cells))]
+        stray.extend((r, c) for c in places if c < len(cells) and cells[c] not in ("", None))
+    if not stray:
+        return []
+    shown = ", ".join(f"{column_letter(c)}{r} = {tampil(grid[r - 1][c])}" for r, c in stray[:3])
+    r, c = stray[0]
+    return [finding("S18", sub.berkas, jumlah=str(len(stray)), contoh=shown + (", ..." if len(stray) > 3 else ""),
+                    lembar=sub.sheet, sel=f"{column_letter(c)}{r}", nilai=grid[r - 1][c])]  # fmt: skip
 
 
 def file_name(sub: Submission, name: str) -> list:
