@@ -46,6 +46,9 @@ def user_errors(func):
             return func(*args, **kwargs)
         except KkbError as exc:
             raise CliError(str(exc)) from None
+        except BrokenPipeError:  # the console's reader stopped early (| head): nothing more can be said there
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except OSError as exc:
             raise CliError(f"Berkas/folder tidak dapat diakses: {exc.filename or ''} ({os_reason(exc)})") from None
 

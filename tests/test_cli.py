@@ -201,3 +201,16 @@ def test_annotated_copies_never_go_inside_a_folder_being_checked(run, tmp_path, 
         assert result.exit_code == 2 and "salinanbertandaakanterbaca" in "".join(result.output.split())
     assert sorted(p.name for p in folder.iterdir()) == ["desa-0.xlsx", "desa-1.xlsx"]
     assert run("validate", str(folder), "--anotasi", str(tmp_path / "koreksi")).exit_code == 0
+
+
+def test_a_console_reader_that_stops_early_ends_the_command_quietly():
+    """`kkb-excel ... | head`: no 'Galat: ... (Broken pipe)' and no traceback, exit status 1."""
+    import subprocess
+    import sys
+
+    code = "from kkb_excel.cli import user_errors; user_errors(lambda: [print('x' * 99) for _ in range(200_000)])()"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1 and err == "", err
