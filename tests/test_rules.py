@@ -179,7 +179,7 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S16_kolom", c.edited("s16k.xlsx", _meta("kolom_capaian_1", "")), "S16", None, Status.DITOLAK)
     case("S16_sel", c.edited("s16s.xlsx", _meta("sel_tanggal", "ZZZ9999999")), "S16", None, Status.DITOLAK)
     def stray(wb):  # right of the table, in the blank spacer column of an indicator row, below the form
-        for cell, value in (("T6", 12), (f"M{r[COUNT]}", 5), ("A200", "catatan")):
+        for cell, value in (("T6", 12), (f"M{r[COUNT]}", 5), ("A200", "catatan"), ("B201", 1.5)):
             wb[SHEET_MAIN][cell] = value
     case("S18", c.edited("s18.xlsx", stray), "S18", "T6", Status.DITERIMA)
     case("S16_target", c.write("s16t.xlsx", c.bytes({ref("target", r[RASIO]): 10})), "S16", None, Status.DITOLAK)
@@ -304,8 +304,18 @@ def test_an_edited_address_in_the_metadata_stops_reading_and_nothing_else_is_rep
 
 def test_stray_values_are_counted_and_shown(corpus):
     [s18] = [f for f in corpus[0]["S18"][0].findings if f.aturan == "S18"]
-    assert s18.pesan.startswith("3 nilai di luar kolom dan baris isian tidak dibaca (T6 = 12, M")
-    assert "A200 = catatan)" in s18.pesan and s18.lembar == SHEET_MAIN
+    assert s18.pesan.startswith("4 nilai di luar kolom dan baris isian tidak dibaca (T6 = 12, M")
+    assert "A200 = catatan, ...)" in s18.pesan and "1,5" not in s18.pesan  # the first three shown
+    assert (s18.lembar, s18.sel, s18.nilai) == (SHEET_MAIN, "T6", "12")
+
+
+def test_stray_values_need_a_layout_and_read_short_rows():
+    from kkb_excel.read.structure import stray_values
+
+    sub = Submission("x.xlsx", meta={"lembar": SHEET_MAIN, "kolom_kode": "A", "kolom_target": "D", "sel_opd": "B2"})
+    assert stray_values(sub, [["Kode", "", "", "Target"], ["a"], ["S1", "", "9"]], [("S1", 3, True)])[0].sel == "C3"
+    assert stray_values(sub, [["Kode"], ["a"], ["S1"], ["", "x"]], [("S1", 3, True)])[0].sel == "B4"  # short rows: no spacer read
+    assert stray_values(Submission("y.xlsx", meta={"lembar": SHEET_MAIN}), [["x"], ["y"]], []) == []
 
 
 def test_every_rule_is_emitted_by_a_real_file(corpus):

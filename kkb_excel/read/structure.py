@@ -152,10 +152,11 @@ def stray_values(sub: Submission, grid: list[list], indicator_rows) -> list:
     columns on an indicator row (the blank spacer), or below its last row. One warning naming the first cells."""
     columns = {column_index(str(v)) for k, v in sub.meta.items() if k.startswith("kolom_")}
     rows = {row for _, row, _ in indicator_rows}
-    if not columns or not rows:
+    if not columns:  # no layout to tell its places from others (S16 or S15 said why)
         return []
     last_col = max(columns)
-    last_row = max([*rows, *(int(str(v).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for k, v in sub.meta.items() if k.startswith("sel_"))])
+    last_row = max([*rows, *(int(str(v).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for k, v in sub.meta.items() if k.startswith("sel_"))],
+                   default=0)  # fmt: skip
     spacers = [c for c in range(last_col) if c not in columns]
     stray = []
     for r, cells in enumerate(grid, start=1):
