@@ -303,6 +303,22 @@ def test_a_newer_opd_row_supersedes_an_older_desa_file_only_for_the_indicators_i
     rollup = consolidate_kota(tmp_path)
     entry = {Path(m.berkas).name: m for m in rollup.manifest}[f"desa-{kode}.xlsx"]
     assert entry.status == "digantikan" and other not in rollup.partials["desa"][kode]
+    assert entry.alasan.startswith("digantikan oleh ") and "tim-uji.xlsx!baris" in entry.alasan
+
+
+def test_supersession_goes_from_the_newest_down(blank, catalogue, tmp_path):
+    """Three dates of one desa x OPD: the row (newest) holds the OPD's indicators; the middle form gives the rest;
+    the oldest form is superseded whole by the middle one (the same form), not counted beside it."""
+    kode, other = "33.74.01.1001", "S3.Pc.K3.a"
+    fill_openpyxl(blank, tmp_path / "tim-uji.xlsx", typed_values(random.Random(8), [kode]), tanggal="01/09/2024")
+    middle = per_desa_file(catalogue, tmp_path, kode, {(other, "capaian_1"): 7}, tanggal=date(2024, 8, 15))
+    middle.rename(tmp_path / "tengah.xlsx")
+    per_desa_file(catalogue, tmp_path, kode, {(other, "capaian_1"): 3}, tanggal=date(2024, 8, 1)).rename(tmp_path / "lama.xlsx")
+    rollup = consolidate_kota(tmp_path)
+    assert rollup.partials["desa"][kode][other].sums["jumlah_1"] == 7 and not rollup.conflicts
+    entries = {Path(m.berkas).name: m for m in rollup.manifest}
+    assert entries["tengah.xlsx"].status == "diterima" and entries["tengah.xlsx"].alasan.startswith("sebagian digantikan")
+    assert entries["lama.xlsx"].status == "digantikan"
 
 
 def test_a_formula_typed_into_an_opd_input_cell_is_reported_as_on_the_desa_form(blank, tmp_path):
