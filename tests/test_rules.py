@@ -316,6 +316,8 @@ def test_stray_values_need_a_layout_and_read_short_rows():
     assert stray_values(sub, [["Kode", "", "", "Target"], ["a"], ["S1", "", "9"]], [("S1", 3, True)])[0].sel == "C3"
     assert stray_values(sub, [["Kode"], ["a"], ["S1"], ["", "x"]], [("S1", 3, True)])[0].sel == "B4"  # short rows: no spacer read
     assert stray_values(Submission("y.xlsx", meta={"lembar": SHEET_MAIN}), [["x"], ["y"]], []) == []
+    [three] = stray_values(sub, [["Kode", "", "", "Target", 1, 2, 3]], [])
+    assert three.pesan.startswith("3 nilai") and "(E1 = 1, F1 = 2, G1 = 3);" in three.pesan  # all shown: no '...'
 
 
 def test_every_rule_is_emitted_by_a_real_file(corpus):
