@@ -7,13 +7,14 @@ validated in one batch, and every rule in the rule table must be emitted by at l
 from __future__ import annotations
 
 import io
+import os
 import random
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from bad_files import with_part, zip_bomb
+from bad_files import cut_part, with_part, zip_bomb
 from conftest import DESA
 from openpyxl import Workbook, load_workbook
 
@@ -23,7 +24,7 @@ from kkb_excel.read.discover import discover
 from kkb_excel.read.pool import read_all
 from kkb_excel.read.submission import Submission
 from kkb_excel.synthetic import plausible_values
-from kkb_excel.template.blueprint import Blueprint
+from kkb_excel.template.blueprint import MAIN_SHEET_PART, Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import (
     COL,
@@ -209,6 +210,7 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S12", c.edited("s12.xlsx", error_value), "S12", ref("capaian_1", r[COUNT]), Status.DITOLAK)
     case("S13", c.edited("s13.xlsx", _meta("katalog_versi", "lama")), "S13", "B4", Status.DITOLAK)
     case("S01", c.write("s01.xlsx", b"bukan workbook"), "S01", None, Status.DITOLAK)
+    case("S01_lembar", c.write("s01l.xlsx", cut_part(c.bytes(), MAIN_SHEET_PART)), "S01", None, Status.DITOLAK)
     case("S03", c.edited("s03.xlsx", _meta("template_id", "lain")), "S03", "B2", Status.DITOLAK)
     case("S04", c.edited("s04.xlsx", _meta("template_versi", "0")), "S04", "B3", Status.DITOLAK)
     case("S02", c.write("s02.xlsx", _encrypted(c.bytes())), "S02", None, Status.DITOLAK)
@@ -268,7 +270,8 @@ def _galat(result) -> set[str]:
 CASE_NAMES = [
     "bersih", "V01", "V02", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
-    "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S02", "S03", "S04", "S05", "S07", "S08", "S09",
+    "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
+    "S09",
     "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
     "S16_sel", "S17", "S18",
     "K01", "K02",
@@ -318,6 +321,25 @@ def test_stray_values_need_a_layout_and_read_short_rows():
     assert stray_values(Submission("y.xlsx", meta={"lembar": SHEET_MAIN}), [["x"], ["y"]], []) == []
     [three] = stray_values(sub, [["Kode", "", "", "Target", 1, 2, 3]], [])
     assert three.pesan.startswith("3 nilai") and "(E1 = 1, F1 = 2, G1 = 3);" in three.pesan  # all shown: no '...'
+
+
+@pytest.mark.skipif(os.name == "nt", reason="pipes and symbolic links are POSIX here")
+def test_a_pipe_a_broken_link_and_a_linked_folder_are_named_never_read(tmp_path):
+    from kkb_excel.read.reader import read_submission
+
+    os.mkfifo(tmp_path / "pipa.xlsx")
+    (tmp_path / "rusak.xlsx").symlink_to(tmp_path / "sudah dihapus.xlsx")
+    (tmp_path / "map").mkdir()
+    (tmp_path / "map-tautan").symlink_to(tmp_path / "map", target_is_directory=True)
+    for name, said in (("pipa.xlsx", "bukan berkas biasa (pipe, perangkat atau soket)"), ("map-tautan", "ini folder, bukan berkas"),
+                       ("rusak.xlsx", f"tautan (symlink) ke berkas yang tidak ada ({tmp_path / 'sudah dihapus.xlsx'})")):  # fmt: skip
+        sub = read_submission(tmp_path / name)
+        assert [f.aturan for f in sub.findings] == ["S01"] and said in sub.findings[0].pesan and not sub.readable
+
+
+def test_a_damaged_sheet_is_named_in_indonesian(corpus):
+    [s01] = corpus[0]["S01_lembar"][0].findings
+    assert "isi workbook rusak (lembar tidak dapat diurai)" in s01.pesan and "Error" not in s01.pesan
 
 
 def test_every_rule_is_emitted_by_a_real_file(corpus):
