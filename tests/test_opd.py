@@ -480,3 +480,11 @@ def test_belum_tersedia_row_is_reported_not_zero(blank, tmp_path):
     [prefilled] = read_all(discover([str(out)]))
     [rasio] = [r for r in prefilled.records if r.kode == RASIO]
     assert rasio.belum_tersedia and TEST_OPD in rasio.value("keterangan")
+
+
+def test_an_opd_workbook_without_sheet_xml_has_no_typed_formulas():
+    """An .xls has no sheet XML: no formula is looked for (and nothing breaks)."""
+    from kkb_excel.read.opd_reader import _typed_formulas
+
+    assert _typed_formulas(None) == {} and _typed_formulas(b"<worksheet><sheetData/></worksheet>") == {}
+    assert _typed_formulas(b'<worksheet><sheetData><row r="9"><c r="G9"><f>1+1</f></c></row></sheetData></worksheet>') == {"G9": "1+1"}

@@ -337,9 +337,44 @@ def test_a_pipe_a_broken_link_and_a_linked_folder_are_named_never_read(tmp_path)
         assert [f.aturan for f in sub.findings] == ["S01"] and said in sub.findings[0].pesan and not sub.readable
 
 
-def test_a_damaged_sheet_is_named_in_indonesian(corpus):
+def test_a_damaged_sheet_is_named_in_indonesian(corpus, catalogue, tmp_path):
+    from kkb_excel.read.reader import read_submission
+    from kkb_excel.read.xlsxscan import sheet_parts
+
     [s01] = corpus[0]["S01_lembar"][0].findings
     assert "isi workbook rusak (lembar tidak dapat diurai)" in s01.pesan and "Error" not in s01.pesan
+    c = Corpus(catalogue, tmp_path)
+    path = c.edited("salinan.xlsx", lambda wb: wb.create_sheet("Salinan").append([1, 2, 3]))  # read after the values
+    with zipfile.ZipFile(path) as z:
+        copy = sheet_parts(z)["Salinan"]
+    path.write_bytes(cut_part(path.read_bytes(), copy))
+    sub = read_submission(path)
+    assert [f.aturan for f in sub.findings] == ["S01"] and sub.records == [] and not sub.readable
+
+
+def test_an_unforeseen_os_error_is_named_with_what_the_os_said(tmp_path, monkeypatch):
+    from kkb_excel.read import reader
+
+    monkeypatch.setattr(reader, "file_bytes", lambda path: (_ for _ in ()).throw(OSError(5, "Input/output error")))
+    [s01] = reader.read_submission(tmp_path / "x.xlsx").findings
+    assert s01.aturan == "S01" and "galat sistem berkas (Input/output error)" in s01.pesan
+
+
+@pytest.mark.parametrize(("key", "value", "stops"), [
+    ("kolom_target", "XFD", False), ("kolom_target", "XFE", True), ("kolom_target", "g", True),
+    ("sel_opd", "XFD1048576", False), ("sel_opd", "XFE1", True), ("sel_opd", "A1048577", True), ("sel_opd", "A0", True),
+    ("baris_pertama", "bukan alamat", False),
+])  # fmt: skip
+def test_metadata_addresses_must_lie_on_an_excel_sheet(key, value, stops):
+    from kkb_excel.read import reader
+
+    sub = Submission("x.xlsx", meta={key: value})
+    try:
+        reader._layout_addresses(sub)
+    except reader._Stop:
+        assert stops and sub.findings[0].aturan == "S16"
+    else:
+        assert not stops
 
 
 def test_every_rule_is_emitted_by_a_real_file(corpus):
