@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -28,9 +29,9 @@ def file_bytes(path: Path) -> bytes:
     device NotAFileError (reading a pipe would wait forever), a broken link FileNotFoundError."""
     mode = os.stat(path).st_mode
     if stat.S_ISDIR(mode):
-        raise IsADirectoryError(21, "folder", str(path))
+        raise IsADirectoryError(errno.EISDIR, "folder", str(path))
     if not stat.S_ISREG(mode):
-        raise NotAFileError(0, "bukan berkas biasa", str(path))
+        raise NotAFileError(errno.EINVAL, "bukan berkas biasa", str(path))
     return path.read_bytes()
 
 
@@ -77,7 +78,7 @@ def check_writable(path: Path) -> None:
         os.close(fd)
         os.unlink(tmp)
     except OSError as exc:
-        why = ("tidak ada izin menulis" if isinstance(exc, PermissionError) else "media hanya-baca" if exc.errno == 30
+        why = ("tidak ada izin menulis" if isinstance(exc, PermissionError) else "media hanya-baca" if exc.errno == errno.EROFS
                else "folder itu tidak dapat ditulisi")  # fmt: skip
         raise KkbError(f"Tidak dapat membuat berkas di folder {path.parent} ({why}). Pilih folder lain untuk {path.name}.") from exc
     if path.is_file():
@@ -96,6 +97,6 @@ _OS_REASONS = ((PermissionError, "tidak ada izin, atau berkas sedang dibuka prog
 def os_reason(exc: OSError) -> str:
     """Why a file could not be used, in Indonesian (the OS's own text only when no reason fits)."""
     reason = next((text for kind, text in _OS_REASONS if isinstance(exc, kind)), None)
-    if reason is None and exc.errno == 30:  # EROFS
+    if reason is None and exc.errno == errno.EROFS:
         reason = "media hanya-baca"
     return reason or f"galat sistem berkas: {exc.strerror or exc}"
