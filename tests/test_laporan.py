@@ -76,6 +76,9 @@ def test_annotated_copy_marks_cells_and_lists_every_finding(catalogue, tmp_path)
     assert len(listed) == len(report.files[0].findings)
     assert any(r[2] == f"{COL['capaian_1']}{count_row}" and r[3].startswith("S3.Pc.K3.a ") and "V01" in r[5] and r[6] for r in listed)
     assert fixes.page_setup.orientation == "landscape" and fixes.print_title_rows.replace("$", "") == "3:3"
+    for number, row in enumerate(fixes.iter_rows(min_row=4), start=4):  # tall enough for its wrapped text: no overlap in print
+        longest = max(len(str(c.value or "")) / fixes.column_dimensions[c.column_letter].width for c in row)
+        assert fixes.row_dimensions[number].height >= 11 * 1.2 * max(1, -(-longest // 1)), (number, [c.value for c in row])
     cell = wb[SHEET_MAIN][f"{COL['capaian_1']}{count_row}"]
     assert cell.fill.patternType == "lightUp" and cell.border.left.style == "medium" and cell.border.left.color.rgb.endswith("C00000")
     assert "V01" in cell.comment.text

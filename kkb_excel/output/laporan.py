@@ -17,10 +17,13 @@ from kkb_excel.errors import KkbError
 from kkb_excel.files import write_atomic
 from kkb_excel.findings import DILEWATI, DITERIMA, DITOLAK, Report, finding, sort_key
 from kkb_excel.output.safe import clean_number, clean_text, is_truncated
+from kkb_excel.output.xlsx_style import text_lines
 from kkb_excel.read.opd_reader import source_berkas
 from kkb_excel.read.structure import FIXES_SHEET as SHEET_FIXES
 from kkb_excel.read.submission import Submission
 from kkb_excel.validators.rules import GALAT, INFO, PERINGATAN, RULES, advice
+
+OPENPYXL_FONT_SIZE = 11  # the sheets openpyxl makes here: Calibri 11
 
 FINDING_COLUMNS = ("berkas", "lembar", "sel", "kode_indikator", "kolom", "nilai", "aturan", "keparahan", "pesan")
 FINDING_HEADERS = ("Berkas", "Lembar", "Sel", "Kode indikator", "Kolom", "Nilai", "Kode aturan", "Tingkat keparahan", "Pesan")
@@ -201,11 +204,14 @@ def _fixes_sheet(wb, result, indicator_names: dict[str, str]) -> None:
         indicator = f"{f.kode_indikator} {indicator_names.get(f.kode_indikator, '')}".strip() if f.kode_indikator else ""
         _row(ws, [number, f.lembar or "", f.sel or "", indicator, str(f.keparahan).upper(), f"[{f.aturan}] {f.pesan}", advice(f.aturan)])
     wrap = Alignment(wrap_text=True, vertical="top")
+    widths = dict(zip("ABCDEFG", (5, 12, 8, 34, 13, 58, 45), strict=True))
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = wrap
-    for letter, width in zip("ABCDEFG", (5, 12, 8, 34, 13, 58, 45), strict=True):
-        ws.column_dimensions[letter].width = width
+        lines = max(text_lines(str(c.value or ""), widths[c.column_letter], OPENPYXL_FONT_SIZE) for c in row if c.column_letter in widths)
+        ws.row_dimensions[row[0].row].height = lines * OPENPYXL_FONT_SIZE * 1.3 + 3  # spreadsheets do not size rows on opening
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
