@@ -49,8 +49,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     An OSError names `path`, never the temporary file the user did not choose."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~kkb-", suffix=".tmp", dir=path.parent)
+        fd, tmp = _temporary_beside(path)
     except OSError as exc:
         raise _naming(exc, path) from exc
     try:
@@ -65,6 +64,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """An open temporary file in `path`'s folder (made if missing): what an atomic write writes first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=".~kkb-", suffix=".tmp", dir=path.parent)
+
+
 def _naming(exc: OSError, path: Path) -> OSError:
     return type(exc)(exc.errno, exc.strerror, str(path))
 
@@ -73,8 +78,7 @@ def check_writable(path: Path) -> None:
     """Before any work: KkbError when `path` cannot be written (a folder without permission, a file
     another program holds open, as Excel does on Windows). Writes nothing."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~kkb-", suffix=".tmp", dir=path.parent)
+        fd, tmp = _temporary_beside(path)
         os.close(fd)
         os.unlink(tmp)
     except OSError as exc:

@@ -71,9 +71,10 @@ def _remainders(older: list[Submission], winners: list[Submission], manifest: di
     covered = set().union(*(_indicators(w) for w in winners))
     kept = []
     for day in sorted({tanggal_of(s) or date.min for s in older}, reverse=True):
-        level = [s for s in older if (tanggal_of(s) or date.min) == day]
-        for sub in level:
+        held: set[str] = set()  # what this date's forms hold, for the older dates
+        for sub in (s for s in older if (tanggal_of(s) or date.min) == day):
             full = sub.unpacked()
+            held |= {r.kode for r in full.records if r.diamati}
             rest = [r for r in full.records if r.diamati and r.kode not in covered and _says_something(r)]
             entry = manifest[sub.berkas]
             if not rest:
@@ -82,7 +83,7 @@ def _remainders(older: list[Submission], winners: list[Submission], manifest: di
             kept.append(replace(full, records=rest, leaves=None))
             entry.alasan = (f"sebagian digantikan oleh {winners[0].berkas} (tanggal pengisian lebih baru): dipakai untuk "
                             f"{len(rest)} indikator yang tidak ada di kiriman itu")  # fmt: skip
-        covered |= set().union(*(_indicators(s) for s in level))
+        covered |= held
     return kept
 
 
