@@ -292,7 +292,7 @@ def validate(paths, laporan, json_path, anotasi, jobs, rinci) -> None:
         raise CliError("Tidak ada berkas yang ditemukan pada PATH yang diberikan.")
     if anotasi:
         _outside_inputs(anotasi, paths)
-    for path in (laporan, json_path, anotasi / "x" if anotasi else None):
+    for path in (laporan, json_path, anotasi / "salinan bertanda" if anotasi else None):  # the folder's own check
         if path is not None:
             check_writable(path)
     try:
