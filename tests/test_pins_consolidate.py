@@ -338,10 +338,14 @@ def test_a_rollup_is_an_input_again_and_files_are_weighed_against_it(folder, kec
     make(again, "a_ditolak.xlsx", A, {RATIO: ratio(5, 2)})
     shutil.copy(folder / "e_ditolak.xlsx", again / "e_ditolak.xlsx")
     [old_d] = [f[0] for f in kec.known_files if f[5] == "kiriman/d.xlsx"]
-    for n in range(1, 60):  # a changed d.xlsx whose digest sorts before the old one's (the rollup's entry comes first)
-        make(again, "d.xlsx", D, {RATIO: ratio(n, 60)})
-        if hashlib.sha256((again / "d.xlsx").read_bytes()).hexdigest() < old_d:
-            break
+
+    def changed_d(n):  # d.xlsx with another figure; its digest depends on the second the forms were built in
+        make(again, "d.xlsx", D, {RATIO: ratio(1, n)})
+        return hashlib.sha256((again / "d.xlsx").read_bytes()).hexdigest()
+
+    # one whose digest sorts before the old one's (the rollup's entry comes first): ~1 + ln(20000) tries on average,
+    # a miss only when old_d is below 1/20000 of the range
+    assert any(changed_d(n) < old_d for n in range(2, 20_002)), old_d
     kab_c = run([tmp_path / "rekap", again], "kabupaten", "33.74")
     assert manifest(kab_c)["c3.xlsx"] == manifest(kab)["a_koreksi.xlsx"]  # 'dipakai: ...; nilai desa ini di rekap itu diganti'
     assert [(x.kode_wilayah, x.kode_indikator) for x in kab_c.conflicts] == [(B, RATIO), (B, SUM), (B, SHARE), (F, SUM)]
