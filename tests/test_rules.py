@@ -143,6 +143,14 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
          Status.DITERIMA)  # fmt: skip
     case("V11", c.write("v11.xlsx", c.bytes({ref("capaian_1", r[COUNT]): 1e20})), "V11", ref("capaian_1", r[COUNT]), Status.DITOLAK)
     case("V11_orang", c.write("v11o.xlsx", c.bytes(_ratio_cells(c, RASIO, 5e8, 1e308))), "V11", ref("penyebut_1", r[RASIO]), Status.DITOLAK)
+    case("V12", c.write("v12.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "12,5", ref("capaian_2", r[COUNT]): 20})), "V12",
+         ref("capaian_1", r[COUNT]), Status.DITERIMA)  # fmt: skip
+    case("V12_rasio", c.write("v12r.xlsx", c.bytes(_ratio_cells(c, RASIO, 10, 20.5))), "V12", ref("penyebut_1", r[RASIO]), Status.DITERIMA)
+    case("V12_batas", c.write("v12b.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "12,0", ref("capaian_2", r[COUNT]): 20})), None, None,
+         Status.DITERIMA)  # fmt: skip
+    belum = {ref("keterangan", r[COUNT]): "Belum tersedia"}
+    case("V13", c.write("v13.xlsx", c.bytes(belum)), "V13", ref("keterangan", r[COUNT]), Status.DITERIMA)  # both semesters filled
+    case("V13_batas", c.write("v13b.xlsx", c.bytes({**belum, ref("capaian_2", r[COUNT]): None})), None, None, Status.DITERIMA)
     # Numbers
     case("N01", c.write("n01.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "dua belas"})), "N01", ref("capaian_1", r[COUNT]), Status.DITOLAK)
     case("N02", c.write("n02.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "1.234", ref("capaian_2", r[COUNT]): 2000})),
@@ -269,7 +277,8 @@ def _galat(result) -> set[str]:
 
 CASE_NAMES = [
     "bersih", "V01", "V02", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
-    "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
+    "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "V12", "V12_rasio", "V12_batas", "V13", "V13_batas",
+    "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",
     "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",

@@ -118,6 +118,10 @@ _RULES = [
          "Isian {kolom} ({nilai}) di sel abu-abu diabaikan: {sebab}."),
     Rule("V11", GALAT, "Nilai tidak wajar untuk satuannya",
          "{kolom} {nilai} tidak wajar untuk satuan {satuan} (paling banyak {batas}); periksa salah ketik."),
+    Rule("V12", PERINGATAN, "Jumlah bukan bilangan bulat",
+         "{kolom} berisi {nilai}, padahal yang dihitung ({satuan}) selalu utuh; nilai ini tetap dipakai dalam rekap."),
+    Rule("V13", PERINGATAN, "Keterangan 'Belum tersedia' padahal kedua semester sudah diisi",
+         "Keterangan '{nilai}' padahal Semester I dan II sudah diisi; nilai yang diisi dipakai dalam rekap."),
     # Completeness (K).
     Rule("K01", PERINGATAN, "Isian wajib belum lengkap", "{kosong} dari {wajib} isian wajib kosong: {sel_kosong}."),
     Rule("K02", GALAT, "Tidak ada capaian yang diisi", "Belum ada capaian yang diisi; workbook dikirim kosong."),
@@ -156,6 +160,8 @@ _ADVICE = {  # what the clerk should do, where the message itself does not say i
     "V09": "Isi pembilang dan penyebut indikator ini.",
     "V10": "Hapus isian di sel abu-abu ini.",
     "V11": "Periksa salah ketik (angka nol berlebih, tempel dari aplikasi lain).",
+    "V12": "Periksa tanda desimal: titik memisahkan ribuan (1.234) dan koma menandai desimal (1,5); ketik jumlah tanpa desimal.",
+    "V13": "Bila data sudah tersedia, hapus keterangan 'Belum tersedia'; bila belum, kosongkan isiannya.",
 }
 
 

@@ -25,11 +25,11 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
     rows, positions = [], []
     for s_index, sub in enumerate(submissions):
         observed = [i for i, rec in enumerate(sub.records) if rec.diamati]
-        rows.extend(kinds[sub.records[i].kode] + sub.records[i].checked_values() for i in observed)
+        rows.extend(kinds[sub.records[i].kode] + (sub.records[i].belum_tersedia,) + sub.records[i].checked_values() for i in observed)
         positions.extend((s_index, i) for i in observed)
-    columns = ["cara_isi", "persentase", "kumulatif", "batas", *CHECKED_KEYS]
+    columns = ["cara_isi", "persentase", "kumulatif", "batas", "belum_tersedia", *CHECKED_KEYS]
     transposed = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    dtypes = {"persentase": bool, "kumulatif": bool, "batas": float, **dict.fromkeys(NUMBER_KEYS, float)}
+    dtypes = {"persentase": bool, "kumulatif": bool, "batas": float, "belum_tersedia": bool, **dict.fromkeys(NUMBER_KEYS, float)}
     frame = pd.DataFrame({
         name: pd.Series(np.array(values, dtype=dtypes.get(name, object)), dtype=dtypes.get(name, object))
         for name, values in zip(columns, transposed, strict=True)
@@ -37,8 +37,16 @@ def values_frame(submissions: list[Submission], catalogue: Catalogue) -> tuple[p
     return frame, positions
 
 
-def _value_fields(code: str, key: str, rec, satuan: str) -> dict:
+def _counted(key: str, ind) -> str:
+    """What a count column counts: the indicator's satuan, or the definition of its pembilang/penyebut."""
+    if key.startswith("capaian"):
+        return ind.satuan
+    return (ind.definisi_pembilang if key.startswith("pembilang") else ind.definisi_penyebut) or "orang, keluarga atau kelompok"
+
+
+def _value_fields(code: str, key: str, rec, ind) -> dict:
     """The template fields of a value rule, from the row's values (numbers shown as typed)."""
+    satuan = ind.satuan
     sem = key.rsplit("_", 1)[-1]
     num, den = rec.value(f"pembilang_{sem}") if sem in "12" else None, rec.value(f"penyebut_{sem}") if sem in "12" else None
     fields = {"pembilang": num, "penyebut": den, "semester": "I" if sem == "1" else "II",
@@ -48,6 +56,8 @@ def _value_fields(code: str, key: str, rec, satuan: str) -> dict:
     if code == "V11":
         fields.update(satuan=satuan if key.startswith("capaian") else "orang",
                       batas=schemas.bound(satuan, False) if key.startswith("capaian") else schemas.MAX_ORANG)  # fmt: skip
+    if code == "V12":
+        fields.update(satuan=_counted(key, ind))
     return fields
 
 
@@ -69,7 +79,7 @@ def value_findings(submissions: list[Submission], catalogue: Catalogue) -> list:
         rec = sub.records[positions[index][1]]
         if code in COMPUTED_TWICE and key.startswith("capaian") and _capaian_computed(sub, catalogue.get(rec.kode).cara_isi):
             continue  # a locked formula's result: the pembilang/penyebut that made it carry V01/V03 already
-        fields = _value_fields(code, key, rec, catalogue.get(rec.kode).satuan)
+        fields = _value_fields(code, key, rec, catalogue.get(rec.kode))
         found.append(finding(code, sub.berkas, lembar=sub.sheet, sel=sub.cell(key, rec.baris), kode_indikator=rec.kode,
                              kolom=COLUMN_LABEL[key], nilai=rec.value(key), **fields))  # fmt: skip
     return found

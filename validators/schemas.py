@@ -73,6 +73,27 @@ def _implausible_capaian(d: pd.DataFrame, s: int) -> pd.Series:
     return d[f"capaian_{s}"] > d["batas"]
 
 
+def _fraction(column: pd.Series) -> pd.Series:
+    return column.mod(1).gt(0)  # NaN: not a fraction
+
+
+def _count_fraction(d: pd.DataFrame, s: int) -> pd.Series:
+    return (d["cara_isi"] == "angka") & ~d["persentase"] & _fraction(d[f"capaian_{s}"])
+
+
+def _ratio_fraction(key: str):
+    return lambda d, s: (d["cara_isi"] == "rasio") & _fraction(d[f"{key}_{s}"])
+
+
+def _semester_filled(d: pd.DataFrame, s: int) -> pd.Series:
+    return d[[f"capaian_{s}", f"pembilang_{s}", f"penyebut_{s}", f"status_{s}"]].notna().any(axis=1)
+
+
+def _belum_tersedia_but_filled(d: pd.DataFrame) -> pd.Series:
+    """'Belum tersedia' said of a row whose every semester holds a value: nothing is left unavailable."""
+    return d["belum_tersedia"] & _semester_filled(d, 1) & _semester_filled(d, 2)
+
+
 def _cumulative_decrease(d: pd.DataFrame) -> pd.Series:
     return d["kumulatif"] & (d["capaian_2"] < d["capaian_1"])
 
@@ -92,6 +113,9 @@ VALUES = pa.DataFrameSchema(
         *_per_semester(_breakdown_missing, "V09", "capaian"),
         *_per_semester(_implausible_capaian, "V11", "capaian"),
         *(_row_check(lambda d, k=k: d[k] > MAX_ORANG, "V11", k) for k in NUMBER_KEYS if k.startswith(("pembilang", "penyebut"))),
+        *_per_semester(_count_fraction, "V12", "capaian"),
+        *(check for key in ("pembilang", "penyebut") for check in _per_semester(_ratio_fraction(key), "V12", key)),
+        _row_check(_belum_tersedia_but_filled, "V13", "keterangan"),
     ],
     name="nilai daftar tilik",
 )
