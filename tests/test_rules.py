@@ -414,6 +414,8 @@ def test_messages_show_what_the_clerk_typed(corpus):
     comma = Submission("koma.xlsx")
     assert parse_value(comma, "capaian_1", "12,345", {}) == 12.345
     assert comma.findings[0].pesan == "'12,345' dibaca sebagai 12,345 (koma = pemisah desimal)."
+    statuses = {raw: parse_value(comma, "status_1", raw, {}) for raw in ("Ya ", " TIDAK", "Y", "Tdk", "  ", True, 1)}
+    assert statuses == {"Ya ": "ya", " TIDAK": "tidak", "Y": "Y", "Tdk": "Tdk", "  ": None, True: "TRUE", 1: "1"}  # V05 shows 'Y'
     [s15] = [f for f in cases["S15_kolom"][0].findings]
     assert "1 kolom disisipkan di antara F dan G" in s15.pesan
     [s15] = [f for f in cases["S15_baris"][0].findings]

@@ -13,8 +13,8 @@ def parse_value(sub: Submission, key: str, raw, where: dict):
     """A non-empty cell value as the column expects it; N01/N02 findings (at `where`) for number text."""
     if key == "keterangan":
         return str(raw)
-    if key in STATUS_KEYS:  # compared as typed, lower case; a TRUE cell stays "TRUE" in messages
-        return (raw.strip().lower() or None) if isinstance(raw, str) else tampil(raw)
+    if key in STATUS_KEYS:  # 'Ya ' is ya; anything else is kept as typed for V05's message ('Y', a TRUE cell)
+        return _status(raw.strip()) if isinstance(raw, str) else tampil(raw)
     try:
         if isinstance(raw, str) and raw.rstrip().endswith("%") and not _percent_cell(key, where.get("kode_indikator")):
             raise NumberFormatError(raw)  # '80%' typed in a count, pembilang or penyebut cell is no count
@@ -27,6 +27,11 @@ def parse_value(sub: Submission, key: str, raw, where: dict):
         cara = "koma = pemisah desimal" if "," in str(raw) else "titik = pemisah ribuan"  # '12,345' is 12,345; '1.234' is 1234
         sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, cara=cara, **where))
     return parsed.value
+
+
+def _status(text: str) -> str | None:
+    lowered = text.lower()
+    return lowered if lowered in ("ya", "tidak") else (text or None)
 
 
 def _percent_cell(key: str, kode: object) -> bool:
