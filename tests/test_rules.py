@@ -169,6 +169,12 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("I05", c.write("i05.xlsx", c.bytes({identity_cell("opd"): None})), "I05", identity_cell("opd"), Status.DITOLAK)
     case("I06", c.write("i06.xlsx", c.bytes({identity_cell("petugas"): None})), "I06", identity_cell("petugas"), Status.DITERIMA)
     case("I09", c.write("i09.xlsx", c.bytes({identity_cell("tanggal"): "kemarin sore"})), "I09", identity_cell("tanggal"), Status.DITERIMA)
+    case("I09_kosong", c.write("i09k.xlsx", c.bytes({identity_cell("tanggal"): None})), "I09", identity_cell("tanggal"), Status.DITERIMA)
+
+    def clock(wb):  # a time typed in the date cell, and a date cell holding a negative number (Excel shows ####)
+        cell = wb[SHEET_MAIN][identity_cell("tanggal")]
+        cell.value, cell.number_format = -1, "dd/mm/yyyy"
+    case("I09_jam", c.edited("i09j.xlsx", clock), "I09", identity_cell("tanggal"), Status.DITERIMA)
     case("I10", c.write("i10.xlsx", c.bytes({identity_cell("tanggal"): "15/07/2023"})), "I10", identity_cell("tanggal"), Status.DITERIMA)
     case("I11", c.write("i11.xlsx", c.bytes({identity_cell("tanggal"): TODAY + timedelta(days=3)})), "I11", identity_cell("tanggal"),
          Status.DITERIMA)  # fmt: skip
@@ -279,7 +285,8 @@ CASE_NAMES = [
     "bersih", "V01", "V02", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "V12", "V12_rasio", "V12_batas", "V13", "V13_batas",
     "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
-    "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
+    "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam",
+    "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",
     "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
     "S16_sel", "S17", "S18",
@@ -414,8 +421,12 @@ def test_messages_show_what_the_clerk_typed(corpus):
     comma = Submission("koma.xlsx")
     assert parse_value(comma, "capaian_1", "12,345", {}) == 12.345
     assert comma.findings[0].pesan == "'12,345' dibaca sebagai 12,345 (koma = pemisah desimal)."
-    statuses = {raw: parse_value(comma, "status_1", raw, {}) for raw in ("Ya ", " TIDAK", "Y", "Tdk", "  ", True, 1)}
-    assert statuses == {"Ya ": "ya", " TIDAK": "tidak", "Y": "Y", "Tdk": "Tdk", "  ": None, True: "TRUE", 1: "1"}  # V05 shows 'Y'
+    i09 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "I09"] for name in ("I09", "I09_kosong", "I09_jam")}
+    assert i09 == {"I09": ["Tanggal pengisian 'kemarin sore' bukan tanggal; tulis seperti 15/07/2024."],
+                   "I09_kosong": ["Tanggal pengisian belum diisi; tulis seperti 15/07/2024."],
+                   "I09_jam": ["Tanggal pengisian berisi jam 00:00 tanpa tanggal; tulis seperti 15/07/2024."]}  # fmt: skip
+    statuses = [parse_value(comma, "status_1", raw, {}) for raw in ("Ya ", " TIDAK", "Y", "Tdk", "  ", True, 2)]
+    assert statuses == ["ya", "tidak", "Y", "Tdk", None, "TRUE", "2"]  # V05 shows 'Y' as typed
     [s15] = [f for f in cases["S15_kolom"][0].findings]
     assert "1 kolom disisipkan di antara F dan G" in s15.pesan
     [s15] = [f for f in cases["S15_baris"][0].findings]

@@ -86,7 +86,7 @@ _RULES = [
     Rule("I08", PERINGATAN, "Nama berkas menyebut wilayah lain",
          "Nama berkas menyebut kode wilayah {kode_berkas}, tetapi isinya untuk {kode}; periksa apakah berkas tertukar."),
     Rule("I09", PERINGATAN, "Tanggal pengisian kosong atau bukan tanggal",
-         "Tanggal pengisian '{nilai}' kosong atau bukan tanggal; tulis seperti 15/07/2024."),
+         "Tanggal pengisian {keadaan}; tulis seperti 15/07/2024."),
     Rule("I10", PERINGATAN, "Tanggal pengisian di luar tahun pelaporan",
          "Tanggal pengisian {tanggal} di luar tahun pelaporan {tahun}."),
     Rule("I11", PERINGATAN, "Tanggal pengisian di masa depan",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 from kkb_excel.catalogue import Catalogue, load_catalogue
 from kkb_excel.findings import FileResult, Report, finding
 from kkb_excel.keys import CHECKED_KEYS, COLUMN_LABEL, NUMBER_KEYS
+from kkb_excel.numbers import tampil
 from kkb_excel.read.submission import Submission
 from kkb_excel.template.layout import identity_cell
 from kkb_excel.template.opd_layout import OPD_ID
@@ -136,12 +137,21 @@ def _identity_finding(code: str, sub: Submission, index: WilayahIndex, today: da
         return finding(code, sub.berkas, sel=ident.get("sel_opd" if code == "I05" else "sel_petugas"), **at)
     shown = {"sel": ident.get("sel_tanggal"), **at}
     if code == "I09":
-        return finding(code, sub.berkas, nilai=ident.get("tanggal"), **shown)
+        return finding(code, sub.berkas, nilai=ident.get("tanggal"), keadaan=_not_a_date(ident.get("tanggal")), **shown)
     tanggal = dated.tanggal_of(sub)
     text = f"{tanggal:%d/%m/%Y}" if tanggal else ""
     if code == "I10":
         return finding(code, sub.berkas, tanggal=text, tahun=str(meta.get("tahun")), nilai=text, **shown)
     return finding(code, sub.berkas, tanggal=text, hari_ini=f"{today:%d/%m/%Y}", nilai=text, **shown)
+
+
+def _not_a_date(value) -> str:
+    """What I09 says of a tanggal pengisian that is no date."""
+    if value is None or not str(value).strip():
+        return "belum diisi"
+    if isinstance(value, time):  # a time-formatted cell, or a date cell holding 0 or a negative number
+        return f"berisi jam {value:%H:%M} tanpa tanggal"
+    return f"'{tampil(value)}' bukan tanggal"
 
 
 def identity_findings(subs: list[Submission], index: WilayahIndex, today: date | None = None) -> list:
