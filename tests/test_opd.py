@@ -351,6 +351,34 @@ def test_a_formula_typed_into_an_opd_input_cell_is_reported_as_on_the_desa_form(
     assert record.value("capaian_1") == 12  # the stored value, as Excel shows it
 
 
+def test_an_error_value_in_an_opd_input_cell_is_s12_as_on_the_desa_form(blank, tmp_path):
+    """A formula whose stored value is an error (LibreOffice keeps '=1/0' as #DIV/0!) and an error typed in: both S12,
+    never 'a formula without a stored value' (N04), never an empty cell."""
+    columns, rows = column_map(blank)
+    first, second = "33.74.01.1001", "33.74.01.1002"
+    values = typed_values(random.Random(9), [first, second])
+    values[first][(ANGKA, "capaian_1")] = "=1/0"
+    values[second][(ANGKA, "capaian_2")] = "#N/A"  # openpyxl writes it as an error cell
+    path = fill_openpyxl(blank, tmp_path / "galat.xlsx", values)
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = next(name for name, data in parts.items() if b"<f>1/0</f>" in data)
+    cell = f"{columns[(ANGKA, 'capaian_1')]}{rows[first]}".encode()
+    error = b'<c r="' + cell + b'" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    parts[sheet], count = re.subn(rb'<c r="' + cell + rb'"[^>]*>.*?</c>', error, parts[sheet])
+    assert count == 1
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    subs = read_all(discover([str(path)]))
+    results = {s.meta["kode_wilayah"]: r for s, r in zip(subs, validate_submissions(subs).files, strict=True)}
+    for kode, key, error in ((first, "capaian_1", "#DIV/0!"), (second, "capaian_2", "#N/A")):
+        at = f"{columns[(ANGKA, key)]}{rows[kode]}"
+        found = [(f.aturan, f.sel, f.nilai) for f in results[kode].findings if f.sel == at]
+        assert found == [("S12", at, error)], results[kode].findings
+        assert results[kode].status == "ditolak"
+
+
 @pytest.mark.libreoffice
 def test_opd_workbook_filled_in_libreoffice_reads_back_exactly(blank, tmp_path):
     from libreoffice import soffice, uno_python

@@ -222,6 +222,9 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
         cell = wb[SHEET_MAIN][ref("capaian_1", r[COUNT])]
         cell.value, cell.data_type = "#DIV/0!", "e"
     case("S12", c.edited("s12.xlsx", error_value), "S12", ref("capaian_1", r[COUNT]), Status.DITOLAK)
+    cell = ref("capaian_1", r[COUNT])  # LibreOffice keeps a formula's error as its value: one S12, not also N04
+    case("S12_rumus", c.write("s12r.xlsx", _with_cell(c.bytes(), cell, f'<c r="{cell}" t="e"><f>1/0</f><v>#DIV/0!</v></c>')), "S12", cell,
+         Status.DITOLAK)  # fmt: skip
     case("S13", c.edited("s13.xlsx", _meta("katalog_versi", "lama")), "S13", "B4", Status.DITOLAK)
     case("S01", c.write("s01.xlsx", b"bukan workbook"), "S01", None, Status.DITOLAK)
     case("S01_lembar", c.write("s01l.xlsx", cut_part(c.bytes(), MAIN_SHEET_PART)), "S01", None, Status.DITOLAK)
@@ -258,6 +261,22 @@ def _with_formula(data: bytes, cell: str, formula: str) -> bytes:
     return out.getvalue()
 
 
+def _with_cell(data: bytes, cell: str, xml: str) -> bytes:
+    """The main sheet with one cell element replaced by `xml`."""
+    import re
+
+    pattern = re.compile(rb'<c r="' + cell.encode() + rb'"[^>]*?(?:/>|>.*?</c>)')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            content = zin.read(info)
+            if info.filename == MAIN_SHEET_PART:
+                assert pattern.search(content)
+                content = pattern.sub(xml.encode(), content, count=1)
+            zout.writestr(info, content)
+    return out.getvalue()
+
+
 def _encrypted(data: bytes) -> bytes:
     from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -288,7 +307,8 @@ CASE_NAMES = [
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam",
     "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",
-    "S10", "S11", "S12", "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
+    "S10", "S11", "S12", "S12_rumus",
+    "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
     "S16_sel", "S17", "S18",
     "K01", "K02",
 ]  # fmt: skip

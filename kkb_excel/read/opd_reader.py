@@ -18,7 +18,7 @@ from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
 from kkb_excel.read.cells import parse_value
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
-from kkb_excel.read.xlsxscan import column_index, column_letter, formula_count, scan_sheet
+from kkb_excel.read.xlsxscan import SheetScan, column_index, column_letter, formula_count, has_error_cells, scan_sheet
 from kkb_excel.template.layout import SHEET_META
 from kkb_excel.template.opd_layout import (
     HEADER_ROW,
@@ -99,13 +99,15 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue, sheet_xml
         sub.findings.append(shifted)
         return
     width = max(every, default=-1) + 1
-    formulas = _typed_formulas(sheet_xml(sheet))
-    letter_of = {col: column_letter(col) for col in every} if formulas else {}
+    scan = _typed_cells(sheet_xml(sheet))
+    formulas, errors = scan.formulas, scan.errors
+    letter_of = {col: column_letter(col) for col in every} if formulas or errors else {}
     for row, kode_wilayah in rows:
         cells = grid[row - 1] if 0 < row <= len(grid) else []
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
-        if all(_blank(cells[col]) for col in every) and not any(f"{letter}{row}" in formulas for letter in letter_of.values()):
+        typed = (f"{x}{row}" for x in letter_of.values())
+        if all(_blank(cells[col]) for col in every) and not any(ref in formulas or ref in errors for ref in typed):
             continue
         row_sub = _row_submission(sub, row, kode_wilayah, cells, kodes, letters)
         found = cells[0] if cells else ""
@@ -118,8 +120,11 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue, sheet_xml
             values = [None] * len(VALUE_KEYS)
             for col, index, key in cols:
                 value = cells[col]
-                if formulas and f"{letter_of[col]}{row}" in formulas:  # as the per-desa reader: N03 (its value used) or N04
-                    rumus, where = formulas[f"{letter_of[col]}{row}"], _where(row_sub, key, kode, position)
+                ref = f"{letter_of[col]}{row}" if letter_of else ""
+                if ref in errors:  # an Excel error value, typed or a formula's (read as empty): S12, as on the desa form
+                    row_sub.findings.append(finding("S12", row_sub.berkas, nilai=errors[ref], **_where(row_sub, key, kode, position)))
+                elif ref in formulas:  # as the per-desa reader: N03 (its value used) or N04
+                    rumus, where = formulas[ref], _where(row_sub, key, kode, position)
                     row_sub.findings.append(finding("N04", row_sub.berkas, rumus=rumus, **where) if _blank(value)
                                             else finding("N03", row_sub.berkas, rumus=rumus, nilai=value, **where))  # fmt: skip
                 if type(value) is float and key in NUMBER_KEYS:
@@ -171,9 +176,11 @@ def _column_shift(sub: Submission, grid: list[list], sheet: str, letters: dict[s
                    nilai=" ".join(filter(None, header(first))))  # fmt: skip
 
 
-def _typed_formulas(xml: bytes | None) -> dict[str, str]:
-    """Formula text per cell of the OPD sheet (its template has none in the table: any there was typed)."""
-    return scan_sheet(xml).formulas if xml is not None and formula_count(xml) else {}
+def _typed_cells(xml: bytes | None) -> SheetScan:
+    """Formulas and error values of the OPD sheet (its template has none in the table: any there was typed)."""
+    if xml is None or not (formula_count(xml) or has_error_cells(xml)):
+        return SheetScan({}, {})
+    return scan_sheet(xml)
 
 
 def _grid_value(grid: list[list], row: int, col: int):

@@ -440,7 +440,8 @@ def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
         return
     by_row = {rec.baris: rec for rec in sub.records}
     formulas = scan_sheet(xml).formulas
-    for ref in suspects:
+    errors = {f.sel for f in sub.findings if f.aturan == "S12"}  # a formula whose value is an error: S12 says it
+    for ref in (ref for ref in suspects if ref not in errors):
         text = formulas.get(ref, "")
         kode, key = inputs[ref]
         if kode is None:
