@@ -511,8 +511,12 @@ def test_belum_tersedia_row_is_reported_not_zero(blank, tmp_path):
 
 
 def test_an_opd_workbook_without_sheet_xml_has_no_typed_formulas():
-    """An .xls has no sheet XML: no formula is looked for (and nothing breaks)."""
-    from kkb_excel.read.opd_reader import _typed_formulas
+    """An .xls has no sheet XML: no formula or error is looked for (and nothing breaks)."""
+    from kkb_excel.read.opd_reader import SheetScan, _typed_cells
 
-    assert _typed_formulas(None) == {} and _typed_formulas(b"<worksheet><sheetData/></worksheet>") == {}
-    assert _typed_formulas(b'<worksheet><sheetData><row r="9"><c r="G9"><f>1+1</f></c></row></sheetData></worksheet>') == {"G9": "1+1"}
+    assert _typed_cells(None) == SheetScan({}, {}) == _typed_cells(b"<worksheet><sheetData/></worksheet>")
+    def sheet(cell: bytes) -> bytes:
+        return b'<worksheet><sheetData><row r="9">' + cell + b"</row></sheetData></worksheet>"
+
+    assert _typed_cells(sheet(b'<c r="G9"><f>1+1</f></c>')) == SheetScan({"G9": "1+1"}, {})
+    assert _typed_cells(sheet(b'<c r="G9" t="e"><v>#N/A</v></c>')) == SheetScan({}, {"G9": "#N/A"})

@@ -160,6 +160,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     n03 = c.bytes({ref("capaian_1", r[COUNT]): 15})
     case("N03", c.write("n03.xlsx", _with_formula(n03, ref("capaian_1", r[COUNT]), "10+5")), "N03", ref("capaian_1", r[COUNT]),
          Status.DITERIMA)  # fmt: skip
+    case("N03_tautan", c.write("n03t.xlsx", _with_formula(n03, ref("capaian_1", r[COUNT]), "[1]Lembar1!A1")), "N03",
+         ref("capaian_1", r[COUNT]), Status.DITERIMA)  # fmt: skip
 
     def percent(wb):
         cell = wb[SHEET_MAIN][ref("capaian_1", r[COUNT])]
@@ -303,7 +305,7 @@ def _galat(result) -> set[str]:
 CASE_NAMES = [
     "bersih", "V01", "V02", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "V12", "V12_rasio", "V12_batas", "V13", "V13_batas",
-    "N01", "N01_persen", "N02", "N03", "N04", "I01", "I02", "I03", "I04",
+    "N01", "N01_persen", "N02", "N03", "N03_tautan", "N04", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam",
     "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",
@@ -445,6 +447,11 @@ def test_messages_show_what_the_clerk_typed(corpus):
     assert i09 == {"I09": ["Tanggal pengisian 'kemarin sore' bukan tanggal; tulis seperti 15/07/2024."],
                    "I09_kosong": ["Tanggal pengisian belum diisi; tulis seperti 15/07/2024."],
                    "I09_jam": ["Tanggal pengisian berisi jam 00:00 tanpa tanggal; tulis seperti 15/07/2024."]}  # fmt: skip
+    [n03] = [f.pesan for f in cases["N03"][0].findings if f.aturan == "N03"]
+    [linked] = [f.pesan for f in cases["N03_tautan"][0].findings if f.aturan == "N03"]
+    assert n03 == "Sel isian berisi rumus '=10+5'; nilai tersimpannya 15 dipakai. Sebaiknya ketik angkanya."
+    assert linked == "Sel isian berisi rumus '=[1]Lembar1!A1' yang merujuk ke workbook lain; nilai tersimpannya 15 dipakai. " + (
+        "Sebaiknya ketik angkanya.")  # fmt: skip
     statuses = [parse_value(comma, "status_1", raw, {}) for raw in ("Ya ", " TIDAK", "Y", "Tdk", "  ", True, 2)]
     assert statuses == ["ya", "tidak", "Y", "Tdk", None, "TRUE", "2"]  # V05 shows 'Y' as typed
     [s15] = [f for f in cases["S15_kolom"][0].findings]

@@ -97,9 +97,9 @@ _RULES = [
     Rule("N02", PERINGATAN, "Penulisan angka ambigu (dibaca cara Indonesia)",
          "'{nilai}' dibaca sebagai {dibaca} ({cara})."),
     Rule("N03", INFO, "Rumus di sel isian: nilai tersimpannya dipakai",
-         "Sel isian berisi rumus '={rumus}'; nilai tersimpannya {nilai} dipakai. Sebaiknya ketik angkanya."),
+         "Sel isian berisi rumus '={rumus}'{tautan}; nilai tersimpannya {nilai} dipakai. Sebaiknya ketik angkanya."),
     Rule("N04", GALAT, "Rumus di sel isian tanpa nilai tersimpan",
-         "Sel isian berisi rumus '={rumus}' tanpa nilai tersimpan; buka dan simpan berkas di Excel, atau ketik angkanya."),
+         "Sel isian berisi rumus '={rumus}'{tautan} tanpa nilai tersimpan; buka dan simpan berkas di Excel, atau ketik angkanya."),
     Rule("N05", INFO, "Persen diketik dengan tanda %", "'{nilai}%' (format persen Excel) dibaca sebagai {dibaca}."),
     # Values (V).
     Rule("V01", GALAT, "Nilai negatif", "{kolom} bernilai negatif ({nilai})."),

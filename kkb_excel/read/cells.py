@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from kkb_excel.catalogue import load_catalogue
 from kkb_excel.findings import finding
 from kkb_excel.keys import STATUS_KEYS
 from kkb_excel.numbers import NumberFormatError, parse_number, tampil
 from kkb_excel.read.submission import Submission
+
+_EXTERNAL = re.compile(r"\[\d+\]")
 
 
 def parse_value(sub: Submission, key: str, raw, where: dict):
@@ -27,6 +31,14 @@ def parse_value(sub: Submission, key: str, raw, where: dict):
         cara = "koma = pemisah desimal" if "," in str(raw) else "titik = pemisah ribuan"  # '12,345' is 12,345; '1.234' is 1234
         sub.findings.append(finding("N02", sub.berkas, nilai=raw, dibaca=plain, cara=cara, **where))
     return parsed.value
+
+
+def formula_finding(berkas: str, rumus: str, value, where: dict):
+    """N03 (its stored value used) or N04 (no stored value) for a formula typed into an input cell."""
+    link = " yang merujuk ke workbook lain" if _EXTERNAL.search(rumus) else ""  # '[1]Sheet1!A1': values from another file
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return finding("N04", berkas, rumus=rumus, tautan=link, **where)
+    return finding("N03", berkas, rumus=rumus, tautan=link, nilai=value, **where)
 
 
 def _status(text: str) -> str | None:

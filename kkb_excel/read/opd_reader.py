@@ -16,7 +16,7 @@ from kkb_excel.catalogue import Catalogue, Indicator
 from kkb_excel.dates import parse_tanggal
 from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
-from kkb_excel.read.cells import parse_value
+from kkb_excel.read.cells import formula_finding, parse_value
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsxscan import SheetScan, column_index, column_letter, formula_count, has_error_cells, scan_sheet
 from kkb_excel.template.layout import SHEET_META
@@ -125,8 +125,7 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue, sheet_xml
                     row_sub.findings.append(finding("S12", row_sub.berkas, nilai=errors[ref], **_where(row_sub, key, kode, position)))
                 elif ref in formulas:  # as the per-desa reader: N03 (its value used) or N04
                     rumus, where = formulas[ref], _where(row_sub, key, kode, position)
-                    row_sub.findings.append(finding("N04", row_sub.berkas, rumus=rumus, **where) if _blank(value)
-                                            else finding("N03", row_sub.berkas, rumus=rumus, nilai=value, **where))  # fmt: skip
+                    row_sub.findings.append(formula_finding(row_sub.berkas, rumus, value, where))
                 if type(value) is float and key in NUMBER_KEYS:
                     values[index] = value
                 elif not _blank(value):

@@ -27,7 +27,7 @@ from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, VALUE_KEYS
 from kkb_excel.numbers import tampil
 from kkb_excel.read import structure
-from kkb_excel.read.cells import parse_value
+from kkb_excel.read.cells import formula_finding, parse_value
 from kkb_excel.read.opd_reader import read_opd_workbook
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsscan import error_cells
@@ -449,10 +449,7 @@ def _input_formulas(sub: Submission, xml: bytes, expected: dict) -> None:
         else:
             value = by_row[int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))].value(key)
         where = {"lembar": sub.sheet, "sel": ref, "kode_indikator": kode, "kolom": COLUMN_LABEL.get(key, key)}
-        if value in (None, ""):
-            sub.findings.append(finding("N04", sub.berkas, rumus=text, **where))
-        else:
-            sub.findings.append(finding("N03", sub.berkas, rumus=text, nilai=value, **where))
+        sub.findings.append(formula_finding(sub.berkas, text, value, where))
 
 
 def _percent_typed(sub: Submission, cells: set[str], catalogue: Catalogue) -> None:
