@@ -351,6 +351,32 @@ def test_a_formula_typed_into_an_opd_input_cell_is_reported_as_on_the_desa_form(
     assert record.value("capaian_1") == 12  # the stored value, as Excel shows it
 
 
+def test_what_holds_for_the_whole_opd_workbook_is_told_on_every_row(blank, tmp_path):
+    """The tahun edited in the identity block is I07 (rejected, as on the desa form; before: not seen), and a workbook
+    of another catalogue version gets S13 (before: lost, since a workbook's rows stand in for the file)."""
+    desa = ["33.74.01.1001", "33.74.01.1002"]
+    values = typed_values(random.Random(4), desa)
+    for name, edit in (("tahun.xlsx", lambda wb: wb[SHEET_OPD].__setitem__("B6", 2023)),
+                       ("katalog.xlsx", lambda wb: wb["_kkb"].__setitem__("B4", "lama"))):  # fmt: skip
+        wb = load_workbook(fill_openpyxl(blank, tmp_path / name, values))
+        assert wb["_kkb"]["A4"].value == "katalog_versi"
+        edit(wb)
+        wb.save(tmp_path / name)
+    subs = read_all(discover([str(tmp_path)]))
+    report = validate_submissions(subs)
+    seen = {(Path(r.berkas).name, f.aturan, f.lembar, f.sel, f.pesan) for r in report.files for f in r.findings
+            if f.aturan in ("I07", "S13")}  # fmt: skip
+    i07 = "Tahun pada blok identitas '2023' tidak sesuai templat ('2024'); kembalikan isian aslinya."
+    s13 = next(f.pesan for r in report.files for f in r.findings if f.aturan == "S13")
+    assert "lama" in s13
+    assert seen == {*((f"tahun.xlsx!baris {row}", "I07", SHEET_OPD, "B6", i07) for row in (14, 15)),
+                    *((f"katalog.xlsx!baris {row}", "S13", "_kkb", "B4", s13) for row in (14, 15))}  # fmt: skip
+    assert {Path(r.berkas).name: str(r.status) for r in report.files} == {
+        "tahun.xlsx!baris 14": "ditolak", "tahun.xlsx!baris 15": "ditolak",
+        "katalog.xlsx!baris 14": "diterima", "katalog.xlsx!baris 15": "diterima",
+    }  # fmt: skip
+
+
 def test_an_error_value_in_an_opd_input_cell_is_s12_as_on_the_desa_form(blank, tmp_path):
     """A formula whose stored value is an error (LibreOffice keeps '=1/0' as #DIV/0!) and an error typed in: both S12,
     never 'a formula without a stored value' (N04), never an empty cell."""

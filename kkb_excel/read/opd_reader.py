@@ -17,6 +17,7 @@ from kkb_excel.dates import parse_tanggal
 from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
 from kkb_excel.read.cells import formula_finding, parse_value
+from kkb_excel.read.structure import identity_vs_meta
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsxscan import SheetScan, column_index, column_letter, formula_count, has_error_cells, scan_sheet
 from kkb_excel.template.layout import SHEET_META
@@ -85,6 +86,7 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue, sheet_xml
     rows = [(int(r[7]), str(r[8])) for r in meta_grid[1:] if len(r) > 8 and r[7] not in ("", None)]
     grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     _read_identity(sub, grid)
+    sub.findings.extend(identity_vs_meta(sub, keys=("tahun",)))  # the names are I03's, against the wilayah reference
     kodes = tuple(dict.fromkeys(kode for _, kode, _ in columns if kode in catalogue))
     letters: dict[str, dict[str, str]] = {k: {} for k in kodes}
     for letter, kode, key in columns:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -78,8 +79,13 @@ def validated(per_file: list[list[Submission]]) -> list[list[Checked]]:
 
 
 def flatten(sub: Submission) -> list[Submission]:
-    """An OPD workbook becomes its desa rows' submissions (one file, many submissions); others stay one."""
-    return sub.rows if sub.kind == "opd" and sub.readable and sub.rows else [sub]
+    """An OPD workbook becomes its desa rows' submissions (one file, many submissions); others stay one.
+    What was found of the whole file (another catalogue version, a macro workbook) holds for each row."""
+    if not (sub.kind == "opd" and sub.readable and sub.rows):
+        return [sub]
+    for row in sub.rows:
+        row.findings[:0] = [replace(f, berkas=row.berkas) for f in sub.findings]
+    return sub.rows
 
 
 def read_all(files: list[Discovered], jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Submission]:

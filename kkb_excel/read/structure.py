@@ -100,19 +100,27 @@ _IDENTITY_LABEL = {"tingkat_label": "Tingkat", "tahun": "Tahun", **{f"kode_{lv}"
                    **{f"nama_{lv}": f"Nama {LABEL[lv].lower()}" for lv in CODE_PARTS}}  # fmt: skip
 
 
-def identity_vs_meta(sub: Submission) -> list:
-    """I07 at each visible identity cell that disagrees with the metadata (a changed code, name, tahun)."""
+def identity_vs_meta(sub: Submission, keys: tuple[str, ...] | None = None) -> list:
+    """I07 at each visible identity cell (of `keys`, default all) that disagrees with the metadata (a changed code, name, tahun)."""
     found = []
     for key, wanted in expected_identity(sub.meta).items():
+        if keys is not None and key not in keys:
+            continue
         ref = sub.identity.get(f"sel_{key}")
         if ref is None:
             continue
         shown = sub.identity.get(key)
         same = _same_number(shown, wanted) if key == "tahun" else _norm(shown) == _norm(wanted)
         if not same:
+            if key == "tahun":  # a year, not an amount: 2023, not 2.023
+                shown, wanted = _year_text(shown), _year_text(wanted)
             found.append(finding("I07", sub.berkas, seharusnya=wanted, lembar=sub.sheet, sel=str(ref), kolom=_IDENTITY_LABEL[key],
                                  nilai=shown))  # fmt: skip
     return found
+
+
+def _year_text(value) -> object:
+    return str(int(value)) if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() else value
 
 
 def heading_vs_meta(sub: Submission, grid: list[list]) -> list:
