@@ -67,7 +67,7 @@ def test_manifest_accounts_for_every_file(kab):
     c = kab.counts()
     assert c["ditemukan"] == 9 == c["diterima"] + c["ditolak"] + c["digantikan"] + c["dilewati"]
     entries = {Path(m.berkas).name: m for m in kab.manifest}
-    assert entries["catatan.txt"].alasan == "bukan workbook Excel (.txt); dilewati"
+    assert entries["catatan.txt"].alasan == "Bukan workbook Excel (.txt); dilewati."
     assert entries["a_lama.xlsx"].alasan.startswith("digantikan oleh ") and "tanggal pengisian lebih baru" in entries["a_lama.xlsx"].alasan
     assert entries["e_ditolak.xlsx"].alasan == "Persentase 150 di luar 0-100."  # the first error's message (3/2 = 150 %)
     assert (entries["a.xlsx"].jenis, entries["a.xlsx"].tanggal, entries["a_lama.xlsx"].tanggal) == ("xlsx", "2024-12-01", "2024-07-01")

@@ -14,6 +14,7 @@ Targets: RATIO 100 for kecamatan 01 and 02 (override), otherwise the catalogue's
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -237,14 +238,22 @@ def test_files_that_are_not_workbooks_are_skipped_with_advice(catalogue, tmp_pat
     (folder / "foto.jpg").write_bytes(b"\xff\xd8\xff\xe0 photo")
     (folder / "isian.ods").write_bytes(b"PK\x03\x04 opendocument")
     (folder / "kiriman.zip").write_bytes(b"PK\x03\x04 archive")
+    (folder / "surat.doc").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 1024)  # a Word file is a compound file too
     result = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(tmp_path / "r.xlsx"), "--tingkat", "kecamatan",
                                        "--wilayah", "33.74.01", "--tahun", "2024"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "5 berkas ditemukan = 1 diterima + 0 ditolak + 0 digantikan + 4 dilewati" in result.output
+    assert "6 berkas ditemukan = 1 diterima + 0 ditolak + 0 digantikan + 5 dilewati" in result.output
     rollup = run([folder], "kecamatan", "33.74.01")
     reasons = {Path(m.berkas).name: m.alasan for m in rollup.manifest}
     assert "simpan sebagai .xlsx" in reasons["isian.ods"] and "ekstrak dulu" in reasons["kiriman.zip"]
-    assert reasons["surat.pdf"] == "bukan workbook Excel (.pdf); dilewati" and rollup.rejected == []
+    assert reasons["surat.pdf"] == "Bukan workbook Excel (.pdf); dilewati." and rollup.rejected == []
+    assert reasons["surat.doc"] == "Bukan workbook Excel (.doc); dilewati."
+    checked = CliRunner().invoke(main, ["validate", str(folder), "--json", str(tmp_path / "v.json")])  # validate says the same
+    assert checked.exit_code == 0, checked.output
+    payload = json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))
+    assert {Path(f["berkas"]).name: f["status"] for f in payload["berkas"]} == {**dict.fromkeys(reasons, "dilewati"), "a.xlsx": "diterima"}
+    skipped = {Path(f["berkas"]).name: (f["aturan"], f["pesan"]) for f in payload["temuan"] if f["aturan"] != "K01"}
+    assert skipped == {name: ("S19", reason) for name, reason in reasons.items() if name != "a.xlsx"}
 
 
 def test_scope_out_of_scope_files_and_code_normalisation(catalogue, tmp_path, wilayah):

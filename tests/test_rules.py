@@ -238,6 +238,7 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S08", c.write("s08.xlsx", zip_bomb()), "S08", None, Status.DITOLAK)
     case("S09", c.edited("s09.xlsx", lambda wb: setattr(wb[SHEET_MAIN], "title", "Isian")), "S09", None, Status.DITOLAK)
     case("S14", c.write("s14.xlsx", _rollup_file()), "S14", None, Status.DILEWATI)
+    case("S19", c.write("surat.pdf", b"%PDF-1.4 surat pengantar"), "S19", None, Status.DILEWATI)
     case("K01", c.write("k01.xlsx", c.bytes({ref("capaian_1", r[COUNT]): None})), "K01", None, Status.DITERIMA)
     identity = {identity_cell(k) for k in ("opd", "petugas", "tanggal")}
     empty = {k: (v if k in identity else None) for k, v in c.base.items()}
@@ -311,7 +312,7 @@ CASE_NAMES = [
     "S09",
     "S10", "S11", "S12", "S12_rumus",
     "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
-    "S16_sel", "S17", "S18",
+    "S16_sel", "S17", "S18", "S19",
     "K01", "K02",
 ]  # fmt: skip
 

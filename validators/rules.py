@@ -74,6 +74,7 @@ _RULES = [
     Rule("S18", PERINGATAN, "Isian di luar area yang dibaca diabaikan",
          "{jumlah} nilai di luar kolom dan baris isian tidak dibaca ({contoh}); pindahkan ke sel isiannya bila itu data."),
     # Identity (I): who reports, for which wilayah and year.
+    Rule("S19", PERINGATAN, "Bukan workbook Excel (dilewati)", "{sebab}; dilewati."),
     Rule("I01", GALAT, "Kode wilayah tidak dikenal", "Kode wilayah {kode} tidak ada dalam referensi Kemendagri."),
     Rule("I02", GALAT, "Kode wilayah tidak sesuai tingkat", "Kode wilayah {kode} bukan wilayah tingkat {tingkat}."),
     Rule("I03", PERINGATAN, "Nama wilayah tidak sesuai kode",
@@ -146,6 +147,8 @@ _ADVICE = {  # what the clerk should do, where the message itself does not say i
     "S07": "Tidak perlu tindakan.",
     "S13": "Tidak perlu tindakan bila isian benar; templat baru dapat diminta ke sekretariat.",
     "S17": "Pindahkan isian ke lembar Daftar Tilik, lalu hapus lembar salinannya.",
+    "S19": "Bila ini kiriman, minta OPD mengirim ulang sebagai .xlsx (File > Save As > Excel Workbook); "
+           "bila bukan, pindahkan dari folder kiriman.",
     "S18": "Bila itu data, ketik di sel isian indikatornya; bila bukan, hapus.",
     "I08": "Pastikan berkas ini memang untuk wilayah yang tertulis di blok identitas.",
     "I09": "Ketik tanggal pengisian seperti 15/07/2024.",

@@ -49,13 +49,6 @@ SUPERSEDE_RULE = (
     "Untuk wilayah, OPD dan tahun yang sama, kiriman dengan tanggal pengisian terbaru dipakai (dibaca sebagai "
     "tanggal). Dua kiriman berbeda dengan tanggal sama: nilai yang sama dipakai, yang berbeda dilaporkan sebagai konflik."
 )
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-NOT_WORKBOOK_ADVICE = {
-    ".ods": "berkas OpenDocument (.ods): buka lalu simpan sebagai .xlsx, kemudian jalankan lagi",
-    ".zip": "arsip .zip: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
-    ".rar": "arsip .rar: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
-    ".7z": "arsip .7z: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
-}
 
 
 def consolidate(
@@ -135,6 +128,8 @@ def refuse_input_as_output(output: Path, files: list) -> None:
 
 def _refuse_overwriting(sub: Submission, path: Path) -> None:
     """An output named like an input workbook that is not an earlier rollup: stop before it is written over."""
+    from kkb_excel.read.reader import WORKBOOK_SUFFIXES
+
     if not sub.is_rollup and Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
         raise KkbError(
             f"{source_berkas(sub)} adalah salah satu berkas masukan, bukan rekap; rekap tidak ditulis agar berkas itu "
@@ -173,10 +168,7 @@ def _overlaps(kode: str, wilayah: str | None) -> bool:
 
 
 def _classify_submission(sub, entry, result, config: RunConfig, accepted: list, rejected: list) -> None:
-    suffix = Path(sub.berkas).suffix.lower()
-    if not sub.meta and suffix not in WORKBOOK_SUFFIXES and not sub.skipped:
-        entry.alasan = NOT_WORKBOOK_ADVICE.get(suffix, f"bukan workbook Excel ({suffix or 'tanpa ekstensi'}); dilewati")
-    elif result is None or result.status == DILEWATI:
+    if result is None or result.status == DILEWATI:  # S07 lock files, S14 rollups, S19 no workbook: the reader says why
         entry.alasan = _first_message(sub.findings) or "bukan kiriman"
     elif sub.meta.get("tahun") != config.tahun and sub.meta.get("tahun") is not None:
         entry.alasan = f"tahun {sub.meta.get('tahun')}, bukan {config.tahun}"

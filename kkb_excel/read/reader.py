@@ -61,6 +61,13 @@ MAX_COMPRESSION_RATIO = 200
 LOCK_PREFIX = "~$"
 DAMAGED_PART = "isi workbook rusak (lembar tidak dapat diurai); buka di Excel lalu simpan ulang, atau minta OPD mengirim ulang"
 OS_FILES = {".ds_store", "thumbs.db", "desktop.ini"}
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+OTHER_FORMAT = {  # a file named as no workbook (S19, skipped): what to do with it
+    ".ods": "Berkas OpenDocument (.ods): buka lalu simpan sebagai .xlsx, kemudian jalankan lagi",
+    ".zip": "Arsip .zip: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
+    ".rar": "Arsip .rar: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
+    ".7z": "Arsip .7z: ekstrak dulu, lalu jalankan lagi pada folder hasil ekstrak",
+}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
@@ -130,8 +137,19 @@ def _read(path: Path, sub: Submission, catalogue: Catalogue) -> None:
         sub.kind = "xls"
         sub.findings.append(finding("S06", sub.berkas))
     else:
-        _stop(sub, "S01", sebab="bukan berkas Excel (.xlsx/.xlsm/.xls)")
+        _not_a_workbook(sub, path, "bukan berkas Excel (.xlsx/.xlsm/.xls)")
     _read_workbook(path, sub, catalogue, archive)
+
+
+def _not_a_workbook(sub: Submission, path: Path, sebab: str, other: str | None = None) -> None:
+    """S01 (rejected) for a file named as a workbook whose content is none; S19 (skipped) for a file named as
+    something else (a cover letter, a photo, an archive, an .ods): `other` says what it is where OTHER_FORMAT does not."""
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        _stop(sub, "S01", sebab=sebab)
+    sub.skipped = True
+    sub.findings[:] = [f for f in sub.findings if f.aturan != "S06"]  # a Word .doc is a compound file, but no old workbook
+    _stop(sub, "S19", sebab=OTHER_FORMAT.get(suffix) or other or f"Bukan workbook Excel ({suffix or 'tanpa ekstensi'})")
 
 
 def _open_zip(sub: Submission, path: Path) -> zipfile.ZipFile:
@@ -139,18 +157,19 @@ def _open_zip(sub: Submission, path: Path) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        _stop(sub, "S01", sebab="berkas rusak (arsip zip tidak utuh); minta OPD mengirim ulang")
+        _not_a_workbook(sub, path, "berkas rusak (arsip zip tidak utuh); minta OPD mengirim ulang")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         _stop(sub, "S08", sebab=f"Isi arsip tidak wajar ({total / 1e6:.0f} MB setelah dibuka, rasio {total / packed:.0f}x)")
     names = set(archive.namelist())
     if "xl/workbook.bin" in names:
-        _stop(sub, "S01", sebab="workbook biner Excel (.xlsb) tidak dapat diperiksa; simpan sebagai .xlsx (Excel Workbook)")
+        binary = "workbook biner Excel (.xlsb) tidak dapat diperiksa; simpan sebagai .xlsx (Excel Workbook)"
+        _not_a_workbook(sub, path, binary, other=binary[0].upper() + binary[1:])
     if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
-        _stop(sub, "S01", sebab="berkas OpenDocument (LibreOffice, .ods); buka lalu simpan sebagai .xlsx (Excel 2007-365)")
+        _not_a_workbook(sub, path, "berkas OpenDocument (LibreOffice, .ods); buka lalu simpan sebagai .xlsx (Excel 2007-365)")
     if "xl/workbook.xml" not in names:
-        _stop(sub, "S01", sebab="arsip zip ini bukan workbook Excel (tidak ada xl/workbook.xml)")
+        _not_a_workbook(sub, path, "arsip zip ini bukan workbook Excel (tidak ada xl/workbook.xml)")
     return archive
 
 
@@ -160,8 +179,8 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     try:  # calamine picks its parser by the name's extension: a renamed file is opened by its content
         by_name = path.suffix.lower() == (".xls" if sub.kind == "xls" else ".xlsx" if sub.kind == "xlsx" else ".xlsm")
         workbook = CalamineWorkbook.from_path(str(path)) if by_name else CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
-    except Exception:
-        _stop(sub, "S01", sebab="workbook rusak atau bukan format Excel yang dikenal; buka di Excel lalu simpan ulang sebagai .xlsx")
+    except Exception:  # a Word .doc is a compound file too
+        _not_a_workbook(sub, path, "workbook rusak atau bukan format Excel yang dikenal; buka di Excel lalu simpan ulang sebagai .xlsx")
     if SHEET_META not in workbook.sheet_names:
         _stop(sub, "S03", sebab="lembar metadata '_kkb' tidak ada")
     try:
