@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -133,6 +134,21 @@ def test_json_is_strict(tmp_path):
 
 
 @pytest.mark.libreoffice
+def test_an_xlsx_named_otherwise_gets_its_annotated_copy(catalogue, tmp_path):
+    """Read by content, accepted with findings: its copy is made too (openpyxl refused the name '.xls')."""
+    folder = tmp_path / "kiriman"
+    folder.mkdir()
+    for name in ("lama.xls", "makro.xlsm", "tanpa akhiran"):
+        _submission(catalogue, folder, {identity_cell("tanggal"): "bukan tanggal"}, name=name)
+    report = validate_submissions(read_all(discover([str(folder)])))
+    assert [(Path(r.berkas).name, str(r.status)) for r in report.files] == [
+        ("lama.xls", "diterima"), ("makro.xlsm", "diterima"), ("tanpa akhiran", "diterima")]
+    copies = laporan.write_annotated(report, {r.berkas: folder / Path(r.berkas).name for r in report.files}, tmp_path / "koreksi")
+    assert sorted(p.name for p in copies) == ["lama_catatan.xlsx", "makro_catatan.xlsx", "tanpa akhiran_catatan.xlsx"]
+    for copy in copies:
+        assert load_workbook(copy).sheetnames[0] == laporan.SHEET_FIXES
+
+
 def test_annotated_copy_prints_its_daftar_perbaikan_first_on_landscape_a4(catalogue, tmp_path):
     from libreoffice import recalculate, soffice
 

@@ -233,8 +233,8 @@ def write_annotated(report: Report, sources: dict[str, Path], out_dir: Path) -> 
     for result in report.files:
         if not result.findings or result.berkas not in sources or result.status == DILEWATI:
             continue
-        try:
-            wb = load_workbook(sources[result.berkas])
+        try:  # from its bytes: openpyxl refuses a workbook by its name's extension (an .xlsx named .xls)
+            wb = load_workbook(io.BytesIO(Path(sources[result.berkas]).read_bytes()))
         except Exception:  # unreadable by openpyxl: the laporan still lists its findings
             continue
         try:
