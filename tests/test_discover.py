@@ -58,6 +58,17 @@ def test_symlinks_as_pathlib_sees_them(tree):
     assert [d.berkas for d in discover([str(tree / "A" / "rusak.xlsx")])] == [str(tree / "A" / "rusak.xlsx")]
 
 
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need extra rights on Windows")
+def test_a_folder_given_again_through_a_link_is_read_once(tree):
+    """kiriman/ and a link to it (or a file in it named through the link): each file once, as first named."""
+    (tree / "salinan-A").symlink_to(tree / "A", target_is_directory=True)
+    once = [d.berkas for d in discover([str(tree / "A")])]
+    assert [d.berkas for d in discover([str(tree / "A"), str(tree / "salinan-A"), str(tree / "salinan-A" / "a.xlsx")])] == once
+    assert [d.berkas for d in discover([str(tree / "salinan-A" / "*.xlsx"), str(tree / "A")])][:3] == [
+        str(tree / "salinan-A" / n) for n in ("a.xlsx", "b.xlsx", "sp ace.xlsx")]
+    assert len(discover([str(tree / "salinan-A" / "*.xlsx"), str(tree / "A")])) == len(once)
+
+
 def test_a_file_or_a_pattern_alone_is_shown_as_given(tree, monkeypatch):
     monkeypatch.chdir(tree)
     [one] = discover([os.path.join("A", "a.xlsx")])

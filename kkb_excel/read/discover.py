@@ -43,6 +43,13 @@ def _files_under(folder: Path) -> list[tuple[tuple[str, ...], str]]:
     return found
 
 
+def _real_folder(path) -> str:
+    """The path with its folders resolved (links, junctions), as a folder's listing names its files; the file
+    itself is not followed (a link in a folder is listed as itself)."""
+    absolute = os.path.abspath(path)
+    return os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+
+
 def discover(arguments: list[str]) -> list[Discovered]:
     """Every regular file under the arguments, each once, in a stable order (nothing left out)."""
     found: dict[str, Discovered] = {}
@@ -50,13 +57,13 @@ def discover(arguments: list[str]) -> list[Discovered]:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():  # shown relative to the folder given, with its name: kiriman/kec-01/desa.xlsx
-            absolute = os.path.abspath(path)
-            candidates = [(os.path.join(absolute, *names), file, os.path.join(path.name, *names)) for names, file in _files_under(path)]
+            real = os.path.realpath(path)  # a folder given twice, once through a link (or junction), is read once
+            candidates = [(os.path.join(real, *names), file, os.path.join(path.name, *names)) for names, file in _files_under(path)]
         elif path.exists() or path.is_symlink():  # a file, or a broken link, pipe or device the reader names
-            candidates = [(os.path.abspath(path), str(path), str(path))]
+            candidates = [(_real_folder(path), str(path), str(path))]
         elif glob.has_magic(argument):
             matches = [p for p in sorted(glob.glob(argument, recursive=True)) if not os.path.isdir(p)]
-            candidates = [(os.path.abspath(p), p, str(Path(p))) for p in matches]
+            candidates = [(_real_folder(p), p, str(Path(p))) for p in matches]
             if not candidates:
                 missing.append(argument)
         else:
