@@ -145,7 +145,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("V11_orang", c.write("v11o.xlsx", c.bytes(_ratio_cells(c, RASIO, 5e8, 1e308))), "V11", ref("penyebut_1", r[RASIO]), Status.DITOLAK)
     case("V12", c.write("v12.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "12,5", ref("capaian_2", r[COUNT]): 20})), "V12",
          ref("capaian_1", r[COUNT]), Status.DITERIMA)  # fmt: skip
-    case("V12_rasio", c.write("v12r.xlsx", c.bytes(_ratio_cells(c, RASIO, 10, 20.5))), "V12", ref("penyebut_1", r[RASIO]), Status.DITERIMA)
+    case("V12_rasio", c.write("v12r.xlsx", c.bytes(_ratio_cells(c, RASIO, 10.5, 20.5))), "V12", ref("penyebut_1", r[RASIO]),
+         Status.DITERIMA)  # fmt: skip
     case("V12_batas", c.write("v12b.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "12,0", ref("capaian_2", r[COUNT]): 20})), None, None,
          Status.DITERIMA)  # fmt: skip
     belum = {ref("keterangan", r[COUNT]): "Belum tersedia"}
@@ -433,7 +434,7 @@ def test_every_template_fills():
         assert f.keparahan == rule.keparahan
 
 
-def test_messages_show_what_the_clerk_typed(corpus):
+def test_messages_show_what_the_clerk_typed(corpus, catalogue):
     cases, _ = corpus
     [v01] = [f for f in cases["V01"][0].findings if f.aturan == "V01"]
     assert v01.nilai == "-1" and "(-1)" in v01.pesan
@@ -448,6 +449,13 @@ def test_messages_show_what_the_clerk_typed(corpus):
     assert i09 == {"I09": ["Tanggal pengisian 'kemarin sore' bukan tanggal; tulis seperti 15/07/2024."],
                    "I09_kosong": ["Tanggal pengisian belum diisi; tulis seperti 15/07/2024."],
                    "I09_jam": ["Tanggal pengisian berisi jam 00:00 tanpa tanggal; tulis seperti 15/07/2024."]}  # fmt: skip
+    v12 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "V12"] for name in ("V12", "V12_rasio")}
+    assert v12 == {
+        "V12": ["Capaian Semester I berisi 12,5, padahal yang dihitung (Pasangan) selalu utuh; nilai ini tetap dipakai dalam rekap."],
+        "V12_rasio": [f"{kolom} berisi {nilai}, padahal yang dihitung ({dihitung}) selalu utuh; nilai ini tetap dipakai dalam rekap."
+                      for kolom, nilai, dihitung in (("Pembilang Sem I", "10,5", catalogue.get(RASIO).definisi_pembilang),
+                                                     ("Penyebut Sem I", "20,5", "jumlah Kampung KB"))],
+    }  # the satuan of a count; the definition of a ratio's penyebut
     [n03] = [f.pesan for f in cases["N03"][0].findings if f.aturan == "N03"]
     [linked] = [f.pesan for f in cases["N03_tautan"][0].findings if f.aturan == "N03"]
     assert n03 == "Sel isian berisi rumus '=10+5'; nilai tersimpannya 15 dipakai. Sebaiknya ketik angkanya."

@@ -42,7 +42,7 @@ def _counted(key: str, ind) -> str:
     """What a count column counts: the indicator's satuan, or the definition of its pembilang/penyebut."""
     if key.startswith("capaian"):
         return ind.satuan
-    return (ind.definisi_pembilang if key.startswith("pembilang") else ind.definisi_penyebut) or "orang, keluarga atau kelompok"
+    return ind.definisi_pembilang if key.startswith("pembilang") else ind.definisi_penyebut  # every ratio has both (test_catalogue)
 
 
 def _value_fields(code: str, key: str, rec, ind) -> dict:
