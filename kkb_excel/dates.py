@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from difflib import get_close_matches
 from functools import lru_cache
 
 MONTHS = {
@@ -21,6 +22,9 @@ EXCEL_EPOCH = date(1899, 12, 30)  # from serial 61 (1900-03-01) on; Excel counts
 _NUMERIC = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4}|\d{2})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?")  # matched on lower-cased text
 _WORDS = re.compile(r"(\d{1,2})(?:\s+|-)([a-z]+)\.?(?:\s+|-)(\d{4}|\d{2})")  # '15 Agustus 2024', '15-Agu-24'
+_LABEL_BEFORE = re.compile(r"^(?:tanggal|tgl)\.?\s*:?\s*")  # 'tgl. 2 Des 2024', 'Tanggal: 2/12/2024'
+_TIME_AFTER = re.compile(r"[,\s]\s*(?:pukul|pkl\.?|jam)?\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:wib|wita|wit)?$")  # '... pukul 10.00'
+_SPACED = re.compile(r"\s*([/\-])\s*")  # '02 - 12 - 2024'
 _DAY_NAME = re.compile(r"([a-z']+),? (?=\d)")  # 'Senin, 4 November 2024': a long date format pasted as text
 
 
@@ -41,8 +45,17 @@ def parse_tanggal(value) -> date | None:
 
 @lru_cache(maxsize=4096)
 def _text_date(value: str) -> date | None:
-    """A typed date (`parse_tanggal`); a nasional run asks for the same few hundred dates ~300,000 times."""
+    """A typed date (`parse_tanggal`); a nasional run asks for the same few hundred dates ~300,000 times.
+    What people write around a date is dropped: 'tgl.' before it, a time after it, spaces around '-'."""
     text = " ".join(value.strip().lower().split())
+    found = _plain_date(text)
+    if found is None:
+        bare = _SPACED.sub(r"\1", _TIME_AFTER.sub("", _LABEL_BEFORE.sub("", text)))
+        found = _plain_date(bare) if bare != text else None
+    return found
+
+
+def _plain_date(text: str) -> date | None:
     for pattern, order in ((_ISO, (0, 1, 2)), (_NUMERIC, (2, 1, 0))):
         match = pattern.fullmatch(text)
         if match:
@@ -54,9 +67,16 @@ def _text_date(value: str) -> date | None:
     if day and day.group(1) in DAYS:
         text = text[day.end() :]
     match = _WORDS.fullmatch(text.replace(",", ""))
-    if match and match.group(2) in MONTHS:
-        return _date(_year(match.group(3)), MONTHS[match.group(2)], int(match.group(1)))
-    return None
+    month = _month(match.group(2)) if match else None
+    return _date(_year(match.group(3)), month, int(match.group(1))) if month else None
+
+
+def _month(word: str) -> int | None:
+    """A month name, or one misspelt by a letter ('Dessember', 'Agusuts'): the closest of the full names."""
+    if word in MONTHS:
+        return MONTHS[word]
+    close = get_close_matches(word, [m for m in MONTHS if len(m) > 4], n=1, cutoff=0.85) if len(word) > 4 else []
+    return MONTHS[close[0]] if close else None
 
 
 def _serial(number: float) -> date | None:

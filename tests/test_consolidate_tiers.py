@@ -256,6 +256,37 @@ def test_files_that_are_not_workbooks_are_skipped_with_advice(catalogue, tmp_pat
     assert skipped == {name: ("S19", reason) for name, reason in reasons.items() if name != "a.xlsx"}
 
 
+def test_a_date_in_the_future_or_unreadable_never_outlives_a_dated_correction(catalogue, tmp_path):
+    """A typo (2042 for 2024) made a form win over every later correction; a correction dated '2 Desember 2024
+    pukul 10.00' lost to the form it corrects (its date was unreadable) and the Manifest said the old one was newer."""
+    folder = tmp_path / "tanggal"
+    x = "33.74.01.1003"
+    submit(catalogue, folder, "a_salah_ketik.xlsx", A, {RATIO: ratio(1, 2)}, tanggal=date(2042, 7, 15))
+    submit(catalogue, folder, "a_koreksi.xlsx", A, {RATIO: ratio(3, 4)}, tanggal=date(2024, 10, 1))
+    submit(catalogue, folder, "b_koreksi.xlsx", B, {RATIO: ratio(1, 4)}, tanggal="2 Desember 2024 pukul 10.00")
+    submit(catalogue, folder, "b.xlsx", B, {RATIO: ratio(2, 4)}, tanggal=date(2024, 7, 15))
+    submit(catalogue, folder, "x_tanpa.xlsx", x, {RATIO: ratio(1, 3)}, tanggal="kemarin sore")
+    submit(catalogue, folder, "x_kosong.xlsx", x, {RATIO: ratio(1, 5)}, tanggal=None)
+    submit(catalogue, folder, "x.xlsx", x, {RATIO: ratio(2, 3)}, tanggal=date(2024, 7, 15))
+    kec = run([folder], "kecamatan", "33.74.01")
+    reasons = {Path(m.berkas).name: (str(m.status), m.alasan) for m in kec.manifest}
+    lost = "tanggal pengisian berkas ini {} kalah dari kiriman bertanggal"
+    assert reasons == {
+        "a_salah_ketik.xlsx": ("digantikan", f"digantikan oleh tanggal/a_koreksi.xlsx ({lost.format('15/07/2042 di masa depan,')})"),
+        "a_koreksi.xlsx": ("diterima", ""),
+        "b_koreksi.xlsx": ("diterima", ""),
+        "b.xlsx": ("digantikan", "digantikan oleh tanggal/b_koreksi.xlsx (tanggal pengisian lebih baru)"),
+        "x.xlsx": ("diterima", ""),
+        "x_tanpa.xlsx": ("digantikan", f"digantikan oleh tanggal/x.xlsx ({lost.format('tidak terbaca,')})"),
+        "x_kosong.xlsx": ("digantikan", f"digantikan oleh tanggal/x.xlsx ({lost.format('kosong,')})"),
+    }  # fmt: skip
+    assert [rec(kec, "desa", k, RATIO)["pembilang_1"] for k in (A, B, x)] == [3, 1, 2]
+    alone = tmp_path / "sendiri"
+    submit(catalogue, alone, "a_salah_ketik.xlsx", A, {RATIO: ratio(1, 2)}, tanggal=date(2042, 7, 15))
+    assert [m.alasan for m in run([alone], "kecamatan", "33.74.01").manifest] == [
+        "tanggal pengisian 2042-07-15 di masa depan: kalah dari kiriman bertanggal"]
+
+
 def test_scope_out_of_scope_files_and_code_normalisation(catalogue, tmp_path, wilayah):
     folder = tmp_path / "lingkup"
     other = wilayah.children("33.75", "desa")[0].kode  # a desa of Kota Pekalongan
@@ -266,7 +297,7 @@ def test_scope_out_of_scope_files_and_code_normalisation(catalogue, tmp_path, wi
     submit(catalogue, folder, "c_lalu.xlsx", "33.74.01.1003", {RATIO: ratio(1, 2)}, tanggal="1 Mei 2022")
     kec = run([folder], "kecamatan", " 33.74.01 ")
     reasons = {Path(m.berkas).name: (m.status, m.alasan) for m in kec.manifest}
-    assert reasons["b_depan.xlsx"] == ("diterima", "tanggal pengisian 2099-01-02 di masa depan")
+    assert reasons["b_depan.xlsx"] == ("diterima", "tanggal pengisian 2099-01-02 di masa depan: kalah dari kiriman bertanggal")
     assert reasons["c_lalu.xlsx"] == ("diterima", "tanggal pengisian 2022-05-01 di luar tahun pelaporan 2024")
     assert reasons["lain.xlsx"] == ("dilewati", f"wilayah {other} di luar cakupan 33.74.01")
     assert reasons["kota.xlsx"] == ("dilewati", "wilayah 33.74 di luar cakupan 33.74.01")

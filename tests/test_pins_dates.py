@@ -43,3 +43,21 @@ def test_serials_around_excel_fictitious_leap_day():
 
 def test_iso_date_time_with_t():
     assert parse_tanggal("2024-07-10T08:00:00") == date(2024, 7, 10)
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("02 - 12 - 2024", date(2024, 12, 2)), ("2 / 12 / 2024", date(2024, 12, 2)), ("2 Desember 2024 pukul 10.00", date(2024, 12, 2)),
+    ("2/12/2024 10:30", date(2024, 12, 2)), ("2 Desember 2024, 10:00 WIB", date(2024, 12, 2)), ("2 Des 2024 jam 9:05", date(2024, 12, 2)),
+    ("2 Des 2024 pkl. 08.00 WITA", date(2024, 12, 2)), ("tgl. 2 Des 2024", date(2024, 12, 2)), ("Tanggal: 2/12/2024", date(2024, 12, 2)),
+    ("Tgl 2-12-2024", date(2024, 12, 2)), ("Senin, 4 November 2024 pukul 08.00", date(2024, 11, 4)),
+    ("2 Dessember 2024", date(2024, 12, 2)), ("15 Agusuts 2024", date(2024, 8, 15)), ("1 Oktobr 2024", date(2024, 10, 1)),
+])  # fmt: skip
+def test_what_people_write_around_a_date_is_dropped(typed, meant):
+    """A resubmission dated '2 Desember 2024 pukul 10.00' lost to the older form: its date was unreadable."""
+    assert parse_tanggal(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["Desember 2024", "12.30", "pukul 10.00", "2 Des", "tgl.", "2 Jnui 2024", "2 Xyzzy 2024",
+                                   "2 Desember 2024 pukul", "31 - 02 - 2024"])  # fmt: skip
+def test_still_no_date(typed):
+    assert parse_tanggal(typed) is None

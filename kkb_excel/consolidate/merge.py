@@ -33,6 +33,28 @@ def tanggal_of(sub: Submission) -> date | None:
     return parse_tanggal(sub.identity.get("tanggal"))
 
 
+def usable(tanggal: date | None) -> date:
+    """A tanggal as it weighs against others: a date in the future (a typo such as 2042 for 2024) weighs
+    like an unreadable one, losing to every dated submission, so that it cannot outlive its corrections."""
+    return tanggal if tanggal is not None and tanggal <= date.today() else date.min
+
+
+def rank(sub: Submission) -> date:
+    return usable(tanggal_of(sub))
+
+
+def _older_because(sub: Submission) -> str:
+    """Why a superseded submission lost: the other is newer, or its own tanggal does not count."""
+    tanggal = tanggal_of(sub)
+    if tanggal is not None and tanggal > date.today():
+        return f"tanggal pengisian berkas ini {tanggal:%d/%m/%Y} di masa depan, kalah dari kiriman bertanggal"
+    if tanggal is None:
+        text = sub.identity.get("tanggal")
+        state = "kosong" if text is None or not str(text).strip() else "tidak terbaca"
+        return f"tanggal pengisian berkas ini {state}, kalah dari kiriman bertanggal"
+    return "tanggal pengisian lebih baru"
+
+
 def _content(sub: Submission) -> tuple:
     return tuple((r.kode, r.inputs(), r.belum_tersedia) for r in sub.records if r.diamati)
 
@@ -45,8 +67,8 @@ def supersede(candidates: list[Submission], manifest: dict[str, ManifestEntry]) 
     kept = []
     for key in sorted(groups):
         subs = sorted(groups[key], key=lambda s: s.berkas)
-        newest = max((tanggal_of(s) or date.min) for s in subs)
-        latest = [s for s in subs if (tanggal_of(s) or date.min) == newest]
+        newest = max(rank(s) for s in subs)
+        latest = [s for s in subs if rank(s) == newest]
         distinct: dict[tuple, Submission] = {}
         for sub in latest:
             first = distinct.setdefault(_content(sub.unpacked()) if len(latest) > 1 else (), sub)
@@ -54,7 +76,7 @@ def supersede(candidates: list[Submission], manifest: dict[str, ManifestEntry]) 
                 entry = manifest[sub.berkas]
                 entry.status, entry.alasan = DIGANTIKAN, f"isi sama dengan {first.berkas}"
         winners = list(distinct.values())
-        kept.extend(_remainders([s for s in subs if (tanggal_of(s) or date.min) != newest], winners, manifest))
+        kept.extend(_remainders([s for s in subs if rank(s) != newest], winners, manifest))
         if len(winners) > 1:
             names = ", ".join(w.berkas for w in winners)
             for sub in winners:
@@ -70,18 +92,18 @@ def _remainders(older: list[Submission], winners: list[Submission], manifest: di
     what the older per-desa form reported beyond them stays (a copy restricted to those indicators)."""
     covered = set().union(*(_indicators(w) for w in winners))
     kept = []
-    for day in sorted({tanggal_of(s) or date.min for s in older}, reverse=True):
+    for day in sorted({rank(s) for s in older}, reverse=True):
         held: set[str] = set()  # what this date's forms hold, for the older dates
-        for sub in (s for s in older if (tanggal_of(s) or date.min) == day):
+        for sub in (s for s in older if rank(s) == day):
             full = sub.unpacked()
             held |= {r.kode for r in full.records if r.diamati}
             rest = [r for r in full.records if r.diamati and r.kode not in covered and _says_something(r)]
             entry = manifest[sub.berkas]
             if not rest:
-                entry.status, entry.alasan = DIGANTIKAN, f"digantikan oleh {winners[0].berkas} (tanggal pengisian lebih baru)"
+                entry.status, entry.alasan = DIGANTIKAN, f"digantikan oleh {winners[0].berkas} ({_older_because(sub)})"
                 continue
             kept.append(replace(full, records=rest, leaves=None))
-            entry.alasan = (f"sebagian digantikan oleh {winners[0].berkas} (tanggal pengisian lebih baru): dipakai untuk "
+            entry.alasan = (f"sebagian digantikan oleh {winners[0].berkas} ({_older_because(sub)}): dipakai untuk "
                             f"{len(rest)} indikator yang tidak ada di kiriman itu")  # fmt: skip
         covered |= held
     return kept

@@ -191,7 +191,7 @@ def _date_note(sub: Submission, tahun: int) -> str:
         return ("tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"
                 if sub.identity.get("tanggal") not in (None, "") else "")  # fmt: skip
     if d > date.today():
-        return f"tanggal pengisian {d.isoformat()} di masa depan"
+        return f"tanggal pengisian {d.isoformat()} di masa depan: kalah dari kiriman bertanggal"
     if d.year not in (tahun, tahun + 1):
         return f"tanggal pengisian {d.isoformat()} di luar tahun pelaporan {tahun}"
     return ""
@@ -250,8 +250,8 @@ def _against_rollups(accepted: list[Submission], datas, manifest) -> tuple[list[
             continue
         held = [f for f in data.known_files if f[1] == kode and f[4] == DITERIMA]
         same_opd = [f for f in held if " ".join(f[2].split()).casefold() == merge.opd_key(sub)]
-        mine = merge.tanggal_of(sub) or date.min
-        if same_opd and all(mine < (merge.parse_tanggal(f[3]) or date.min) for f in same_opd):
+        mine = merge.rank(sub)
+        if same_opd and all(mine < merge.usable(merge.parse_tanggal(f[3])) for f in same_opd):
             entry.status, entry.alasan = DIGANTIKAN, f"rekap {rsub.berkas} memakai kiriman OPD ini yang lebih baru"
         elif not held:
             entry.alasan = f"dipakai: rekap {rsub.berkas} tidak memuat kiriman untuk unit ini"
