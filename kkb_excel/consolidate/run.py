@@ -90,6 +90,7 @@ def consolidate(
     fresh, replaced = _against_rollups(accepted, datas, manifest)
     _drop_replaced(datas, replaced)
     kept = merge.supersede(fresh, manifest)
+    _note_rejected_revisions(kept, rejected_subs, manifest)
     leaves, rollup.conflicts = merge.merge_units(kept, catalogue, defer=_desa_dropped(config.tingkat))
     for _, data in datas:  # a rollup carrying its desa (a kecamatan rollup) is recomputed from them
         leaves.update({k: u for k, u in data.partials.get("desa", {}).items() if in_scope(k, rollup.wilayah)})
@@ -161,6 +162,22 @@ def _classify_rollup(sub: Submission, entry: ManifestEntry, config: RunConfig, r
     else:
         entry.status = DITERIMA
         rollup_inputs.append(sub)
+
+
+def _note_rejected_revisions(kept: list[Submission], rejected: list, manifest) -> None:
+    """A file used while a newer one of the same unit and OPD was rejected: its Manifest line says so, since
+    its figures stay in the rollup until the revision is corrected."""
+    newer: dict[tuple[str, str], list[Submission]] = {}
+    for sub, _ in rejected:
+        if sub.meta.get("kode_wilayah"):
+            newer.setdefault((str(sub.meta["kode_wilayah"]), merge.opd_key(sub)), []).append(sub)
+    for sub in kept:
+        later = [r for r in newer.get((str(sub.meta["kode_wilayah"]), merge.opd_key(sub)), []) if merge.rank(r) > merge.rank(sub)]
+        if later:
+            entry = manifest[sub.berkas]
+            note = (f"dipakai karena kiriman lebih baru OPD ini ditolak ({', '.join(r.berkas for r in later[:3])}); "
+                    "angka berkas ini tetap di rekap sampai kiriman itu diperbaiki")  # fmt: skip
+            entry.alasan = f"{entry.alasan}; {note}" if entry.alasan else note
 
 
 def _overlaps(kode: str, wilayah: str | None) -> bool:
