@@ -341,6 +341,9 @@ def test_every_file_once_in_the_manifest(folder, runs):
         if want == "diterima" and name != "salinan sama persis.xlsx":
             assert seen[name] in ("diterima", "digantikan"), name
     assert f"{len(files)} berkas ditemukan" in consolidate.stdout
+    listed = [r[0] for r in load_workbook(out / "rekap.xlsx", read_only=True)["Ditolak"].iter_rows(min_row=2, values_only=True) if r[0]]
+    ditolak = sorted(name for name, status in seen.items() if status == "ditolak")
+    assert sorted(Path(b).relative_to(root.name).as_posix() for b in listed) == ditolak  # a file never read too (a pipe)
 
 
 def test_every_bad_file_gets_an_indonesian_message_naming_it_and_its_cell(folder, runs):

@@ -425,15 +425,16 @@ def _carry_files(rollup: Rollup, datas, submissions, manifest, results) -> None:
                 rejected.setdefault(r.sha256 or r.berkas, r)
     for sub in submissions:
         entry = manifest[sub.berkas]
-        if entry.status == DILEWATI or not sub.sha256:
+        if entry.status == DILEWATI:
             continue
-        if not sub.is_rollup:  # a rollup input is no submission; a rejected one is still listed as rejected
+        if not sub.is_rollup and sub.sha256:  # a rollup input is no submission; a rejected one is still listed as rejected
             known.setdefault(sub.sha256, (sub.sha256, entry.kode_wilayah, entry.opd, entry.tanggal, entry.status, sub.berkas))
         if entry.status == DITOLAK:
             result = None if sub.is_rollup else results.get(sub.berkas)
             errors = [f for f in (result.findings if result else sub.findings) if f.keparahan == GALAT]
             reasons = " | ".join(f"[{f.aturan}] {f.sel + ': ' if f.sel else ''}{f.pesan}" for f in errors)
-            rejected.setdefault(sub.sha256, RejectedFile(sub.berkas, sub.sha256, entry.kode_wilayah, len(errors), reasons, entry.opd))
+            rejected.setdefault(sub.sha256 or sub.berkas,  # a file never read (a broken link, a pipe) has no digest
+                                RejectedFile(sub.berkas, sub.sha256, entry.kode_wilayah, len(errors), reasons, entry.opd))
     rollup.known_files = sorted(known.values(), key=lambda f: (f[5], f[0]))
     rollup.rejected = sorted(rejected.values(), key=lambda r: (r.berkas, r.sha256))
     rollup.conflicts.sort(key=lambda c: (c.kode_wilayah, c.kode_indikator, c.semester))
