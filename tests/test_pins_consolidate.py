@@ -10,7 +10,7 @@ Kecamatan Semarang Tengah (33.74.01, 15 desa), tahun 2024:
           (Sem II 1/5), SUM 5.5 (Sem II 7), SHARE ya
   C 1003  c1.xlsx / arsip/c2.xlsx same OPD, same date: SUM 10 vs 12; RATIO 1/2 in c1, only a pembilang in c2 (says nothing)
   D 1004  d.xlsx RATIO 3/60, SUM 'Belum tersedia', only the pembilang of another ratio (HALF), tanggal 'kemarin sore' (unreadable)
-  E 1005  e_ditolak.xlsx RATIO 5/2 (V02 and V03: ditolak)
+  E 1005  e_ditolak.xlsx RATIO 5/2 (V03; the computed 250 % only repeats it) and SUM -1 (V01): ditolak
   ~$a.xlsx: Excel's lock file; rusak.xlsx: not a workbook at all. Out of this kecamatan: lain_kec.xlsx (33.74.02.1001, dated January 2025),
   kota.xlsx (an empty form of Kota Pekalongan, 33.75)
 """
@@ -94,7 +94,7 @@ def folder(tmp_path_factory, make) -> Path:
     submit("c1.xlsx", C, {SUM: {"capaian_1": 10}, RATIO: ratio(1, 2)}, tanggal=date(2024, 9, 1))
     submit("arsip/c2.xlsx", C, {SUM: {"capaian_1": 12}, RATIO: {"pembilang_1": 1}}, tanggal=date(2024, 9, 1))
     submit("d.xlsx", D, {RATIO: ratio(3, 60), SUM: {"keterangan": "Belum tersedia"}, HALF: {"pembilang_1": 2}}, tanggal="kemarin sore")
-    submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2)})
+    submit("e_ditolak.xlsx", E, {RATIO: ratio(5, 2), SUM: {"capaian_1": -1}})
     submit("lain_kec.xlsx", "33.74.02.1001", {RATIO: ratio(1, 2)}, tanggal=date(2025, 1, 15))  # filled early the next year: fine
     submit("kota.xlsx", "33.75", {})
     (out / "~$a.xlsx").write_bytes(b"\x00lock")  # Excel's lock file beside an open a.xlsx
@@ -121,7 +121,7 @@ COMMON = {
     "c1.xlsx": ("diterima", SAME_DATE),
     "c2.xlsx": ("diterima", SAME_DATE),
     "d.xlsx": ("diterima", "tanggal pengisian kosong/tidak terbaca: kalah dari kiriman bertanggal"),
-    "e_ditolak.xlsx": ("ditolak", "Persentase 250 di luar 0-100."),
+    "e_ditolak.xlsx": ("ditolak", "Pembilang 5 melebihi penyebut 2."),
     "~$a.xlsx": ("dilewati", "Berkas kunci sementara Microsoft Office (~$...), bukan kiriman; dilewati."),
     "rusak.xlsx": ("ditolak", "Berkas tidak dapat dibaca: bukan berkas Excel (.xlsx/.xlsm/.xls)."),
 }
@@ -183,10 +183,11 @@ def test_conflicts_name_both_sources_their_values_and_what_is_held_back(kec):
     ]  # fmt: skip
 
 
-def test_a_rejected_file_lists_every_error_with_its_cell(kec):
+def test_a_rejected_file_lists_every_error_with_its_cell(kec, catalogue):
     r, broken = kec.rejected
     assert (Path(r.berkas).name, r.kode_wilayah, r.galat, r.opd) == ("e_ditolak.xlsx", E, 2, "Pemerintah Desa")
-    assert r.alasan == "[V02] H6: Persentase 250 di luar 0-100. | [V03] N6: Pembilang 5 melebihi penyebut 2."
+    negative = f"[V01] H{row_of(catalogue, SUM)}: Capaian Semester I bernilai negatif (-1)."
+    assert r.alasan == f"[V03] N6: Pembilang 5 melebihi penyebut 2. | {negative}"
     assert (Path(broken.berkas).name, broken.kode_wilayah, broken.galat) == ("rusak.xlsx", "", 1)
     assert broken.alasan == f"[S01] {COMMON['rusak.xlsx'][1]}"  # the reader's own finding: no validation result
     assert kec.desa_status == {A: "diterima", B: "diterima", C: "diterima", D: "diterima", E: "ditolak"}
@@ -245,13 +246,14 @@ def test_without_wilayah_every_touched_kecamatan_is_expected(folder, wilayah):
     assert kec.missing_desa() == len(kec.not_reported) == 15 - 5 + n - 1
 
 
-def test_without_wilayah_every_touched_kabupaten_is_expected(folder, wilayah):
+def test_without_wilayah_every_touched_kabupaten_is_expected(folder, wilayah, catalogue):
     kab = run([folder], "kabupaten")
     assert kab.scope == ["33.74", "33.75"] and kab.wilayah is None  # 33.75: only a rejected kabupaten form touches it
     empty = "Belum ada capaian yang diisi; workbook dikirim kosong."
     assert manifest(kab) == {**COMMON, "lain_kec.xlsx": ("diterima", ""), "kota.xlsx": ("ditolak", empty)}
     assert [(Path(r.berkas).name, r.kode_wilayah, r.alasan) for r in kab.rejected] == [
-        ("e_ditolak.xlsx", E, "[V02] H6: Persentase 250 di luar 0-100. | [V03] N6: Pembilang 5 melebihi penyebut 2."),
+        ("e_ditolak.xlsx", E, f"[V03] N6: Pembilang 5 melebihi penyebut 2. | [V01] H{row_of(catalogue, SUM)}: Capaian Semester I "
+                              "bernilai negatif (-1)."),
         ("kota.xlsx", "33.75", f"[K02] {empty}"),
         ("rusak.xlsx", "", f"[S01] {COMMON['rusak.xlsx'][1]}"),
     ]

@@ -193,7 +193,7 @@ def test_bad_files_never_stop_the_batch(clean, tmp_path):
         "baik.xlsx": ("diterima", None), "bukan_zip.xlsx": ("ditolak", "S01"), "zip_rusak.xlsx": ("ditolak", "S01"),
         "kosong.xlsx": ("ditolak", "S01"), "sandi.xlsx": ("ditolak", "S02"), "makro.xlsm": ("diterima", "S05"),
         "lain.xlsx": ("ditolak", "S03"), "versi_lama.xlsx": ("ditolak", "S04"), "~$baik.xlsx": ("dilewati", "S07"),
-        "bom.xlsx": ("ditolak", "S08"), "catatan.docx": ("ditolak", "S01"), "Thumbs.db": ("dilewati", "S07"),
+        "bom.xlsx": ("ditolak", "S08"), "catatan.docx": ("dilewati", "S19"), "Thumbs.db": ("dilewati", "S07"),
     }  # fmt: skip
     for name, (status, rule) in expected.items():
         result = by_name[name]

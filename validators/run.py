@@ -62,7 +62,9 @@ def _value_fields(code: str, key: str, rec, ind) -> dict:
     return fields
 
 
-COMPUTED_TWICE = ("V01",)  # a negative computed capaian (-50, never typed) repeats its pembilang's V01
+# A capaian computed from pembilang/penyebut (never typed, so never the clerk's to fix) only repeats what its inputs
+# carry: negative (V01 of the pembilang), above 100 (V03), or from a pembilang that was no number (N01) or empty.
+COMPUTED_TWICE = ("V01", "V02", "V09")
 
 
 def _capaian_computed(sub: Submission, cara_isi: str) -> bool:
