@@ -69,7 +69,7 @@ def test_manifest_accounts_for_every_file(kab):
     entries = {Path(m.berkas).name: m for m in kab.manifest}
     assert entries["catatan.txt"].alasan == "Bukan workbook Excel (.txt); dilewati."
     assert entries["a_lama.xlsx"].alasan.startswith("digantikan oleh ") and "tanggal pengisian lebih baru" in entries["a_lama.xlsx"].alasan
-    assert entries["e_ditolak.xlsx"].alasan == "Persentase 150 di luar 0-100."  # the first error's message (3/2 = 150 %)
+    assert entries["e_ditolak.xlsx"].alasan == "Pembilang 3 melebihi penyebut 2."  # the first error's message (the 150 % only repeats it)
     assert (entries["a.xlsx"].jenis, entries["a.xlsx"].tanggal, entries["a_lama.xlsx"].tanggal) == ("xlsx", "2024-12-01", "2024-07-01")
 
 
@@ -120,8 +120,8 @@ def test_missing_units_and_completeness(kab, wilayah):
 
 def test_rejected_file_is_listed_with_reasons(kab):
     [e] = kab.rejected
-    assert Path(e.berkas).name == "e_ditolak.xlsx" and e.kode_wilayah == E and e.galat == 2
-    assert "[V02]" in e.alasan and e.alasan.endswith("Pembilang 3 melebihi penyebut 2.")
+    assert Path(e.berkas).name == "e_ditolak.xlsx" and e.kode_wilayah == E and e.galat == 1
+    assert e.alasan == "[V03] N6: Pembilang 3 melebihi penyebut 2."
 
 
 def test_rollup_of_rollups_equals_direct_in_every_sheet(fixture_dir, kab, tmp_path):
