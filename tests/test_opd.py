@@ -23,6 +23,7 @@ from kkb_excel.opd import OpdFileError, desa_indicators, load_opd_map
 from kkb_excel.output.rollup_workbook import write_xlsx
 from kkb_excel.read.discover import discover
 from kkb_excel.read.pool import read_all
+from kkb_excel.read.xlsxscan import column_letter
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
@@ -375,6 +376,25 @@ def test_what_holds_for_the_whole_opd_workbook_is_told_on_every_row(blank, tmp_p
         "tahun.xlsx!baris 14": "ditolak", "tahun.xlsx!baris 15": "ditolak",
         "katalog.xlsx!baris 14": "diterima", "katalog.xlsx!baris 15": "diterima",
     }  # fmt: skip
+
+
+def test_values_outside_the_opd_table_are_named_s18(blank, tmp_path):
+    """Right of the table, a desa row appended by hand, a note below: read by no one, so told (before: silence)."""
+    _, rows = column_map(blank)
+    last = max(rows.values())
+    wb = load_workbook(fill_openpyxl(blank, tmp_path / "luar.xlsx", typed_values(random.Random(2), ["33.74.01.1001"])))
+    ws = wb[SHEET_OPD]
+    width = ws.max_column
+    ws.cell(OPD_FIRST_ROW, width + 2, 77)
+    ws[f"A{last + 1}"], ws[f"C{last + 1}"] = "33.74.01.9999", "Desa Baru"
+    wb.save(tmp_path / "luar.xlsx")
+    [result] = validate_submissions(read_all(discover([str(tmp_path / "luar.xlsx")]))).files
+    [s18] = [f for f in result.findings if f.aturan == "S18"]
+    right = f"{column_letter(width + 1)}{OPD_FIRST_ROW}"
+    assert (s18.lembar, s18.sel) == (SHEET_OPD, right)
+    shown = f"({right} = 77, A{last + 1} = 33.74.01.9999, C{last + 1} = Desa Baru)"
+    assert s18.pesan.startswith(f"3 nilai di luar kolom dan baris isian tidak dibaca {shown}")
+    assert str(result.status) == "diterima"
 
 
 def test_an_error_value_in_an_opd_input_cell_is_s12_as_on_the_desa_form(blank, tmp_path):

@@ -17,7 +17,7 @@ from kkb_excel.dates import parse_tanggal
 from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
 from kkb_excel.read.cells import formula_finding, parse_value
-from kkb_excel.read.structure import identity_vs_meta
+from kkb_excel.read.structure import identity_vs_meta, opd_stray_values
 from kkb_excel.read.submission import VALUE_INDEX, Record, Submission
 from kkb_excel.read.xlsxscan import SheetScan, column_index, column_letter, formula_count, has_error_cells, scan_sheet
 from kkb_excel.template.layout import SHEET_META
@@ -101,6 +101,8 @@ def read_opd_workbook(workbook, sub: Submission, catalogue: Catalogue, sheet_xml
         sub.findings.append(shifted)
         return
     width = max(every, default=-1) + 1
+    if rows:
+        sub.findings.extend(opd_stray_values(sub, grid, min(r for r, _ in rows), max(r for r, _ in rows), width - 1))
     scan = _typed_cells(sheet_xml(sheet))
     formulas, errors = scan.formulas, scan.errors
     letter_of = {col: column_letter(col) for col in every} if formulas or errors else {}

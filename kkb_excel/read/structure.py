@@ -173,6 +173,21 @@ def stray_values(sub: Submission, grid: list[list], indicator_rows) -> list:
         else:
             places = [*(spacers if r in rows else ()), *range(last_col + 1, len(cells))]
         stray.extend((r, c) for c in places if c < len(cells) and cells[c] not in ("", None))
+    return _stray_finding(sub, grid, stray)
+
+
+def opd_stray_values(sub: Submission, grid: list[list], first_row: int, last_row: int, last_col: int) -> list:
+    """S18 for a per-OPD workbook: values right of its table on the desa rows, or below its last desa row
+    (a desa row appended by hand is read by no one)."""
+    stray = []
+    for r, cells in enumerate(grid, start=1):
+        places = range(len(cells)) if r > last_row else range(last_col + 1, len(cells)) if r >= first_row else ()
+        stray.extend((r, c) for c in places if cells[c] not in ("", None))
+    return _stray_finding(sub, grid, stray)
+
+
+def _stray_finding(sub: Submission, grid: list[list], stray: list[tuple[int, int]]) -> list:
+    """One S18 warning counting the stray cells and naming the first three."""
     if not stray:
         return []
     shown = ", ".join(f"{column_letter(c)}{r} = {tampil(grid[r - 1][c])}" for r, c in stray[:3])
