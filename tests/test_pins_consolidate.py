@@ -149,7 +149,7 @@ def test_files_of_another_year_are_skipped_and_the_run_says_why(folder):
     assert set(manifest(later).values()) == {("dilewati", "tahun 2024, bukan 2025"), COMMON["~$a.xlsx"], COMMON["rusak.xlsx"]}
     assert nothing_accepted(later) == (
         "Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2025: 12 berkas untuk tahun 2024; jalankan dengan --tahun 2024; "
-        "1 berkas ditolak (lihat lembar Ditolak atau jalankan kkb-excel validate)."
+        "1 berkas ditolak (jalankan kkb-excel validate untuk daftar perbaikannya)."
     )
 
 
@@ -157,7 +157,7 @@ def test_a_run_with_only_rejected_files_or_no_file_says_so(folder, tmp_path):
     rejected = run([folder / "e_ditolak.xlsx", folder / "rusak.xlsx"], "kecamatan", "33.74.01")
     assert nothing_accepted(rejected) == (
         "Tidak ada kiriman yang diterima untuk rekap kecamatan tahun 2024: "
-        "2 berkas ditolak (lihat lembar Ditolak atau jalankan kkb-excel validate)."
+        "2 berkas ditolak (jalankan kkb-excel validate untuk daftar perbaikannya)."
     )
     assert nothing_accepted(run([tmp_path], "kabupaten", "33.74")) == (
         "Tidak ada kiriman yang diterima untuk rekap kabupaten/kota tahun 2024: tidak ada berkas pada PATH yang diberikan."

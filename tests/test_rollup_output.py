@@ -77,7 +77,7 @@ def test_lampiran4_rekap_equals_the_consolidation_row_by_row(rollup, book, catal
                 assert fill.endswith(BAND_FILL[rec[f"kategori_{s}"]])
                 compared += 1
         if ind.tingkat_pengamatan == "desa" and rec["laporan_1"]:
-            assert f"dari {int(rec['laporan_1'])} dari 177 desa/kelurahan" in shown["keterangan"]
+            assert f"{int(rec['laporan_1'])} dari 177 desa/kelurahan melapor" in shown["keterangan"]
     assert compared > 40
     conflicted = next(c.kode_indikator for c in rollup.conflicts)
     assert "konflik OPD ditahan" in ws.cell(first + [i.kode for i in catalogue.active].index(conflicted), 12).value
@@ -123,7 +123,9 @@ def test_sign_off_never_stands_on_a_page_without_figures(rollup, catalogue, wila
     widths, header = rekap_form.column_widths("f4"), 50.0
     layout, breaks, closing_break = rekap_form._plan_pages(rows, widths, 1e6, header, header)
     assert (breaks, closing_break) == ([], False)
-    table = header + sum(height for _, height in layout)
+    table = header
+    for _, height in layout:  # added up in the planner's order: a float sum in another order may differ in its last bit
+        table += height
     closing = rekap_form.LINE_PT * 17 + 3
     # a page holding the whole table but not the closing block: the last row moves to the sign-off page
     layout, breaks, closing_break = rekap_form._plan_pages(rows, widths, table + closing / 2, header, header)

@@ -458,7 +458,7 @@ def nothing_accepted(rollup: Rollup) -> str | None:
     hints += [f"{n} berkas untuk wilayah {k}, di luar --wilayah {rollup.wilayah}; periksa --wilayah" for k, n in places.most_common(3)]
     rejected = rollup.counts()[DITOLAK]
     if rejected:
-        hints.append(f"{rejected} berkas ditolak (lihat lembar Ditolak atau jalankan kkb-excel validate)")
+        hints.append(f"{rejected} berkas ditolak (jalankan kkb-excel validate untuk daftar perbaikannya)")
     if not rollup.manifest:
         hints.append("tidak ada berkas pada PATH yang diberikan")
     label = LABEL[rollup.tingkat].lower()

@@ -96,9 +96,9 @@ def _keterangan(rollup: Rollup, index: WilayahIndex, kode: str, ind: Indicator, 
         unit = LABEL[observed_at].lower()
         counts = {s: int(sums.get(f"laporan_{s}", 0)) for s in semesters(rollup)}
         if len(set(counts.values())) == 1:
-            notes.append(f"dari {next(iter(counts.values()))} dari {expected:,} {unit}".replace(",", "."))
+            notes.append(f"{next(iter(counts.values()))} dari {expected:,} {unit} melapor".replace(",", "."))
         else:
-            notes.append("; ".join(f"Sem {SEMESTER_NAME[s]}: dari {n} dari {expected:,} {unit}".replace(",", ".")
+            notes.append("; ".join(f"Sem {SEMESTER_NAME[s]}: {n} dari {expected:,} {unit} melapor".replace(",", ".")
                                    for s, n in counts.items()))  # fmt: skip
     waiting = max((int(sums.get(f"belum_tersedia_{s}", 0)) for s in semesters(rollup)), default=0)
     if waiting:
