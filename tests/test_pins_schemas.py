@@ -110,6 +110,8 @@ def test_v12_a_count_is_whole_a_percentage_need_not_be():
         cap, num, den = f"capaian_{s}", f"pembilang_{s}", f"penyebut_{s}"
         cases += [
             (row(**{cap: 1234.0}), []), (row(**{cap: 1234.5}), [("V12", cap)]), (row(**{cap: 0.001}), [("V12", cap)]),
+            (row(**{cap: 12.000000000001}), []), (row(**{cap: 11.999999999999}), []), (row(**{cap: 1e7 + 0.5}), [("V12", cap)]),
+            (row(**{cap: 2.9999999}), [("V12", cap)]),
             (row(persentase=True, **{cap: 66.5}), []),  # a percentage typed in a count row's place (S3.Pc.K4.a)
             (row("status", **{cap: 0.5}), []),  # not an angka row: its capaian is computed
             (rasio(10.0, 20.0, 50.0, s=s), []), (rasio(10.5, 20.0, 52.5, s=s), [("V12", num)]),

@@ -74,7 +74,8 @@ def _implausible_capaian(d: pd.DataFrame, s: int) -> pd.Series:
 
 
 def _fraction(column: pd.Series) -> pd.Series:
-    return column.mod(1).gt(0)  # NaN: not a fraction
+    """A value off a whole number by more than float noise (12.000000000001 from a formula is 12); NaN is none."""
+    return (column - column.round()).abs().gt(1e-9 * column.abs().clip(lower=1))
 
 
 def _count_fraction(d: pd.DataFrame, s: int) -> pd.Series:
