@@ -163,6 +163,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("N03_tautan", c.write("n03t.xlsx", _with_formula(n03, ref("capaian_1", r[COUNT]), "[1]Lembar1!A1")), "N03",
          ref("capaian_1", r[COUNT]), Status.DITERIMA)  # fmt: skip
 
+    case("N06", c.write("n06.xlsx", c.bytes({ref("capaian_1", r[COUNT]): "-"})), "N06", ref("capaian_1", r[COUNT]), Status.DITERIMA)
+
     def percent(wb):
         cell = wb[SHEET_MAIN][ref("capaian_1", r[COUNT])]
         cell.value, cell.number_format = 0.5, "0%"
@@ -306,7 +308,7 @@ def _galat(result) -> set[str]:
 CASE_NAMES = [
     "bersih", "V01", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "V12", "V12_rasio", "V12_batas", "V13", "V13_batas",
-    "N01", "N01_persen", "N02", "N03", "N03_tautan", "N04", "I01", "I02", "I03", "I04",
+    "N01", "N01_persen", "N02", "N03", "N03_tautan", "N04", "N06", "I01", "I02", "I03", "I04",
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam",
     "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",

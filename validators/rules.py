@@ -102,6 +102,8 @@ _RULES = [
     Rule("N04", GALAT, "Rumus di sel isian tanpa nilai tersimpan",
          "Sel isian berisi rumus '={rumus}'{tautan} tanpa nilai tersimpan; buka dan simpan berkas di Excel, atau ketik angkanya."),
     Rule("N05", INFO, "Persen diketik dengan tanda %", "'{nilai}%' (format persen Excel) dibaca sebagai {dibaca}."),
+    Rule("N06", PERINGATAN, "Tanda '-' atau 'nihil' dibaca kosong, bukan 0",
+         "'{nilai}' dibaca sebagai kosong (tidak dihitung), bukan 0."),
     # Values (V).
     Rule("V01", GALAT, "Nilai negatif", "{kolom} bernilai negatif ({nilai})."),
     Rule("V02", GALAT, "Persentase di luar 0-100", "Persentase {nilai} di luar 0-100."),
@@ -156,6 +158,7 @@ _ADVICE = {  # what the clerk should do, where the message itself does not say i
     "I11": "Ketik tanggal pengisian yang benar (hari ini atau sebelumnya).",
     "N03": "Ganti rumus dengan angkanya.",
     "N04": "Buka dan simpan berkas di Excel, atau ganti rumus dengan angkanya.",
+    "N06": "Ketik 0 bila nihil; bila datanya belum ada, kosongkan dan pilih 'Belum tersedia' di Keterangan.",
     "N05": "Tidak perlu tindakan; lain kali ketik angkanya tanpa tanda %.",
     "V02": "Isi persentase antara 0 dan 100.",
     "V03": "Pembilang tidak boleh lebih besar dari penyebut.",

@@ -26,6 +26,10 @@ def parse_value(sub: Submission, key: str, raw, where: dict):
     except NumberFormatError:
         sub.findings.append(finding("N01", sub.berkas, nilai=raw, **where))
         return None
+    if parsed.value is None:  # '-', 'nihil', 'n/a': read as empty, which a clerk may have meant as 0
+        if str(raw).strip():
+            sub.findings.append(finding("N06", sub.berkas, nilai=raw, **where))
+        return None
     if parsed.ambiguous:
         plain = str(int(parsed.value)) if parsed.value.is_integer() else tampil(parsed.value)  # "1234": no separator to misread
         cara = "koma = pemisah desimal" if "," in str(raw) else "titik = pemisah ribuan"  # '12,345' is 12,345; '1.234' is 1234
