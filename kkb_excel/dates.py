@@ -30,7 +30,7 @@ _DAY_NAME = re.compile(r"([a-z']+),? (?=\d)")  # 'Senin, 4 November 2024': a lon
 
 def parse_tanggal(value) -> date | None:
     """The date a person meant, or None when the value is empty or not a date (day first, never US order)."""
-    if value is None or value == "":
+    if value is None or value == "" or year_typed(value) is not None:
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -77,6 +77,28 @@ def _month(word: str) -> int | None:
         return MONTHS[word]
     close = get_close_matches(word, [m for m in MONTHS if len(m) > 4], n=1, cutoff=0.85) if len(word) > 4 else []
     return MONTHS[close[0]] if close else None
+
+
+def tanggal_cell(value) -> object:
+    """What a tanggal pengisian cell holds, as the forms read it: the date meant, a year typed alone (2024),
+    or the value as it is (text that is no date, a time)."""
+    parsed = parse_tanggal(value)
+    if parsed is not None:
+        return parsed
+    year = year_typed(value)
+    return value if year is None else year
+
+
+def year_typed(value) -> int | None:
+    """A year typed alone where a date belongs: 2024, which a date cell shows as 16/07/1905 (serial 2024)."""
+    if isinstance(value, datetime | date):
+        moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        if moment.time() != datetime.min.time():
+            return None
+        value = (moment.date() - EXCEL_EPOCH).days
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1900 <= value <= 2100 and float(value).is_integer():
+        return int(value)
+    return None
 
 
 def _serial(number: float) -> date | None:

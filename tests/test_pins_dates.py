@@ -34,6 +34,11 @@ def test_not_dates(typed):
     assert parse_tanggal(typed) is None
 
 
+def test_a_year_typed_alone_is_no_serial():
+    assert [parse_tanggal(n) for n in (1899, 1900, 2024, 2024.0, 2100, 2101, 2024.5)] == [
+        date(1905, 3, 13), None, None, None, None, date(1905, 10, 1), date(1905, 7, 16)]
+
+
 def test_serials_around_excel_fictitious_leap_day():
     assert parse_tanggal(1) == date(1900, 1, 1)
     assert parse_tanggal(59) == date(1900, 2, 28)

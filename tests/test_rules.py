@@ -173,6 +173,7 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("I05", c.write("i05.xlsx", c.bytes({identity_cell("opd"): None})), "I05", identity_cell("opd"), Status.DITOLAK)
     case("I06", c.write("i06.xlsx", c.bytes({identity_cell("petugas"): None})), "I06", identity_cell("petugas"), Status.DITERIMA)
     case("I09", c.write("i09.xlsx", c.bytes({identity_cell("tanggal"): "kemarin sore"})), "I09", identity_cell("tanggal"), Status.DITERIMA)
+    case("I09_tahun", c.write("i09t.xlsx", c.bytes({identity_cell("tanggal"): 2024})), "I09", identity_cell("tanggal"), Status.DITERIMA)
     case("I09_kosong", c.write("i09k.xlsx", c.bytes({identity_cell("tanggal"): None})), "I09", identity_cell("tanggal"), Status.DITERIMA)
 
     def clock(wb):  # a time typed in the date cell, and a date cell holding a negative number (Excel shows ####)
@@ -309,7 +310,7 @@ CASE_NAMES = [
     "bersih", "V01", "V02_batas", "V03", "V05", "V06", "V06_batas", "V07", "V07_batas", "V08",
     "V08_batas", "V10", "V10_baris", "V11", "V11_orang", "V12", "V12_rasio", "V12_batas", "V13", "V13_batas",
     "N01", "N01_persen", "N02", "N03", "N03_tautan", "N04", "N06", "I01", "I02", "I03", "I04",
-    "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam",
+    "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam", "I09_tahun",
     "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",
     "S10", "S11", "S12", "S12_rumus",
@@ -446,10 +447,11 @@ def test_messages_show_what_the_clerk_typed(corpus, catalogue):
     comma = Submission("koma.xlsx")
     assert parse_value(comma, "capaian_1", "12,345", {}) == 12.345
     assert comma.findings[0].pesan == "'12,345' dibaca sebagai 12,345 (koma = pemisah desimal)."
-    i09 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "I09"] for name in ("I09", "I09_kosong", "I09_jam")}
+    i09 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "I09"] for name in ("I09", "I09_kosong", "I09_jam", "I09_tahun")}
     assert i09 == {"I09": ["Tanggal pengisian 'kemarin sore' bukan tanggal; tulis seperti 15/07/2024."],
                    "I09_kosong": ["Tanggal pengisian belum diisi; tulis seperti 15/07/2024."],
-                   "I09_jam": ["Tanggal pengisian berisi jam 00:00 tanpa tanggal; tulis seperti 15/07/2024."]}  # fmt: skip
+                   "I09_jam": ["Tanggal pengisian berisi jam 00:00 tanpa tanggal; tulis seperti 15/07/2024."],
+                   "I09_tahun": ["Tanggal pengisian berisi angka 2024, bukan tanggal; tulis seperti 15/07/2024."]}  # fmt: skip
     v12 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "V12"] for name in ("V12", "V12_rasio")}
     assert v12 == {
         "V12": ["Capaian Semester I berisi 12,5, padahal yang dihitung (Pasangan) selalu utuh; nilai ini tetap dipakai dalam rekap."],

@@ -153,6 +153,8 @@ def _not_a_date(value) -> str:
         return "belum diisi"
     if isinstance(value, time):  # a time-formatted cell, or a date cell holding 0 or a negative number
         return f"berisi jam {value:%H:%M} tanpa tanggal"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"berisi angka {int(value) if float(value).is_integer() else tampil(value)}, bukan tanggal"
     return f"'{tampil(value)}' bukan tanggal"
 
 

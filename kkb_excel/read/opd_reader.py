@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, Indicator
-from kkb_excel.dates import parse_tanggal
+from kkb_excel.dates import tanggal_cell
 from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, SEMESTERS, VALUE_KEYS
 from kkb_excel.read.cells import formula_finding, parse_value
@@ -201,8 +202,8 @@ def _read_identity(sub: Submission, grid: list[list]) -> None:
             row, col = int(str(ref)[len(letters) :]), column_index(letters)
             value = grid[row - 1][col] if row - 1 < len(grid) and col < len(grid[row - 1]) else ""
             if key == "sel_tanggal":
-                parsed = parse_tanggal(value)
-                value = parsed.isoformat() if parsed else value
+                value = tanggal_cell(value)
+                value = value.isoformat() if isinstance(value, date) else value
             sub.identity[key[4:]] = value
             sub.identity[key] = ref
 

@@ -21,7 +21,7 @@ from python_calamine import CalamineError
 
 from kkb_excel import capaian
 from kkb_excel.catalogue import Catalogue, load_catalogue
-from kkb_excel.dates import parse_tanggal
+from kkb_excel.dates import tanggal_cell
 from kkb_excel.files import NotAFileError, file_bytes
 from kkb_excel.findings import finding
 from kkb_excel.keys import COLUMN_LABEL, NUMBER_KEYS, VALUE_KEYS
@@ -315,8 +315,7 @@ def _read_identity(sub: Submission, grid: list[list]) -> None:
         if key.startswith("sel_"):
             value = _at(grid, str(ref))
             if key == "sel_tanggal":  # dates as people type them: a date cell, a serial, 15/07/2024, 15 Juli 2024
-                parsed = parse_tanggal(value)
-                value = parsed if parsed is not None else value
+                value = tanggal_cell(value)
             elif isinstance(value, datetime):
                 value = value.date()
             sub.identity[key[4:]] = value.isoformat() if isinstance(value, date) else value
