@@ -220,6 +220,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
         a, b = ref("kode", 20), ref("kode", 21)
         ws[a], ws[b] = ws[b].value, ws[a].value
     case("S10", c.edited("s10.xlsx", swap), "S10", ref("kode", 20), Status.DITOLAK)
+    case("S11_kosong", c.edited("s11k.xlsx", lambda wb: wb[SHEET_MAIN].__setitem__(ref("persen_1", r[RASIO]), None)), "S11",
+         ref("persen_1", r[RASIO]), Status.DITOLAK)  # fmt: skip
     case("S11", c.edited("s11.xlsx", lambda wb: wb[SHEET_MAIN].__setitem__(ref("persen_1", r[RASIO]), 5)), "S11",
          ref("persen_1", r[RASIO]), Status.DITOLAK)  # fmt: skip
 
@@ -313,7 +315,7 @@ CASE_NAMES = [
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam", "I09_tahun",
     "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",
-    "S10", "S11", "S12", "S12_rumus",
+    "S10", "S11", "S11_kosong", "S12", "S12_rumus",
     "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
     "S16_sel", "S17", "S18", "S19",
     "K01", "K02",
@@ -459,6 +461,10 @@ def test_messages_show_what_the_clerk_typed(corpus, catalogue):
                       for kolom, nilai, dihitung in (("Pembilang Sem I", "10,5", catalogue.get(RASIO).definisi_pembilang),
                                                      ("Penyebut Sem I", "20,5", "jumlah Kampung KB"))],
     }  # the satuan of a count; the definition of a ratio's penyebut
+    s11 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "S11"] for name in ("S11", "S11_kosong")}
+    persen = ref("persen_1", row_of(catalogue, RASIO))
+    assert s11 == {"S11": [f"Rumus % Capaian Sem I di {persen} ditimpa dengan nilai 5; kembalikan dari templat asli."],
+                   "S11_kosong": [f"Rumus % Capaian Sem I di {persen} dihapus (sel kosong); kembalikan dari templat asli."]}
     [n03] = [f.pesan for f in cases["N03"][0].findings if f.aturan == "N03"]
     [linked] = [f.pesan for f in cases["N03_tautan"][0].findings if f.aturan == "N03"]
     assert n03 == "Sel isian berisi rumus '=10+5'; nilai tersimpannya 15 dipakai. Sebaiknya ketik angkanya."

@@ -235,7 +235,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
         xml = archive.read(parts[sheet])
         if "xl/styles.xml" in archive.namelist():
             _percent_typed(sub, styled_cells(xml, percent_styles(archive.read("xl/styles.xml"))), catalogue)
-        _check_formulas(sub, xml, catalogue)
+        _check_formulas(sub, xml, catalogue, grid)
 
 
 _COLUMN = re.compile(r"[A-Z]{1,3}")
@@ -412,7 +412,7 @@ def _expected_formulas(
                                                            order[item[0].rstrip("0123456789")])))  # fmt: skip
 
 
-def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
+def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue, grid: list[list]) -> None:
     """Locked formulas unchanged, and no Excel error values (dqchecks-style template check)."""
     where = {"lembar": sub.sheet}
     if has_error_cells(xml):
@@ -424,7 +424,11 @@ def _check_formulas(sub: Submission, xml: bytes, catalogue: Catalogue) -> None:
     changed = changed_formulas(xml, {ref: item[0] for ref, item in expected.items()})
     for ref, text in changed.items():
         _, kode, key = expected[ref]
-        perubahan = "ditimpa dengan nilai" if text is None else f"diubah (='{text}')"
+        if text is not None:
+            perubahan = f"diubah (='{text}')"
+        else:  # no formula left: overwritten, or emptied
+            typed = _at(grid, ref)
+            perubahan = "dihapus (sel kosong)" if typed in ("", None) else f"ditimpa dengan nilai {tampil(typed)}"
         sub.findings.append(finding("S11", sub.berkas, perubahan=perubahan, sel=ref, kode_indikator=kode, kolom=COLUMN_LABEL[key],
                                     nilai=text, **where))  # fmt: skip
     _input_formulas(sub, xml, expected)
