@@ -160,6 +160,38 @@ def test_provinsi_from_one_kota_rollup(kab, tmp_path, wilayah):
     assert [Path(r.berkas).name for r in prov.rejected] == ["f_ditolak.xlsx"]
 
 
+def test_a_rollup_saved_again_in_another_program_says_its_visible_sheets_are_not_read(kec_rollups, tmp_path):
+    """A figure edited on a visible sheet of a kecamatan rollup was ignored without a word; kkb-excel reads the
+    hidden data sheet. A rollup saved again (Excel, LibreOffice, openpyxl set 'modified') now says so."""
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    edited = tmp_path / "rekap-33.74.01.xlsx"
+    wb = load_workbook(kec_rollups["33.74.01"])
+    wb["Lampiran 4"]["H6"] = 99  # an analyst 'corrects' the rollup
+    wb.save(edited)
+    with zipfile.ZipFile(edited) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    made = re.search(rb"<dcterms:created[^>]*>([^<]*)<", parts["docProps/core.xml"]).group(1)
+    assert made.startswith(b"20") and made.endswith(b"Z")  # the time kkb-excel wrote, kept by the program saving it again
+    later = made[:11] + (b"23:59:00Z" if made[11:] != b"23:59:00Z" else b"23:58:00Z")  # a save in the same second looks unsaved
+    parts["docProps/core.xml"] = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + later, parts["docProps/core.xml"])
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    kab = run([edited, kec_rollups["33.74.02"]], "kabupaten", "33.74", targets=TARGETS)
+    reasons = {Path(m.berkas).name: (str(m.status), m.alasan) for m in kab.manifest}
+    day = f"{made[8:10].decode()}/{made[5:7].decode()}/{made[:4].decode()}"
+    assert reasons["rekap-33.74.01.xlsx"] == ("diterima", f"Rekap ini disimpan ulang di program lain ({day} {later[11:16].decode()} UTC; "
+        f"dibuat kkb-excel {day} {made[11:16].decode()} UTC); yang dibaca hanya lembar data tersembunyi, jadi ubahan di lembar yang "
+        "terlihat, bila ada, tidak dipakai.")  # fmt: skip
+    assert reasons["rekap-33.74.02.xlsx"] == ("diterima", "")  # as kkb-excel wrote it
+    same = run([kec_rollups["33.74.01"], kec_rollups["33.74.02"]], "kabupaten", "33.74", targets=TARGETS)
+    assert rec(kab, "kabupaten", "33.74", RATIO) == rec(same, "kabupaten", "33.74", RATIO)  # the edit is not read
+
+
 def test_a_newer_desa_file_replaces_that_desa_inside_a_kecamatan_rollup(catalogue, kec_rollups, tmp_path):
     corrected = tmp_path / "koreksi"
     submit(catalogue, corrected, "a_koreksi.xlsx", A, {RATIO: ratio(4, 16)}, tanggal=date(2024, 12, 20))

@@ -75,6 +75,9 @@ _RULES = [
          "{jumlah} nilai di luar kolom dan baris isian tidak dibaca ({contoh}); pindahkan ke sel isiannya bila itu data."),
     # Identity (I): who reports, for which wilayah and year.
     Rule("S19", PERINGATAN, "Bukan workbook Excel (dilewati)", "{sebab}; dilewati."),
+    Rule("S20", INFO, "Rekap disimpan ulang di program lain",
+         "Rekap ini disimpan ulang di program lain ({disimpan}; dibuat kkb-excel {dibuat}); yang dibaca hanya lembar data "
+         "tersembunyi, jadi ubahan di lembar yang terlihat, bila ada, tidak dipakai."),
     Rule("I01", GALAT, "Kode wilayah tidak dikenal", "Kode wilayah {kode} tidak ada dalam referensi Kemendagri."),
     Rule("I02", GALAT, "Kode wilayah tidak sesuai tingkat", "Kode wilayah {kode} bukan wilayah tingkat {tingkat}."),
     Rule("I03", PERINGATAN, "Nama wilayah tidak sesuai kode",
@@ -149,6 +152,7 @@ _ADVICE = {  # what the clerk should do, where the message itself does not say i
     "S07": "Tidak perlu tindakan.",
     "S13": "Tidak perlu tindakan bila isian benar; templat baru dapat diminta ke sekretariat.",
     "S17": "Pindahkan isian ke lembar Daftar Tilik, lalu hapus lembar salinannya.",
+    "S20": "Bila angka rekap perlu diubah, perbaiki kiriman asalnya lalu buat ulang rekap dengan kkb-excel consolidate.",
     "S19": "Bila ini kiriman, minta OPD mengirim ulang sebagai .xlsx (File > Save As > Excel Workbook); "
            "bila bukan, pindahkan dari folder kiriman.",
     "S18": "Bila itu data, ketik di sel isian indikatornya; bila bukan, hapus.",

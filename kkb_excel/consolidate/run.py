@@ -161,6 +161,7 @@ def _classify_rollup(sub: Submission, entry: ManifestEntry, config: RunConfig, r
         entry.alasan = f"rekap wilayah {entry.kode_wilayah} di luar cakupan {config.wilayah}"
     else:
         entry.status = DITERIMA
+        entry.alasan = _first_message([f for f in sub.findings if f.aturan == "S20"])  # saved again: visible edits unused
         rollup_inputs.append(sub)
 
 

@@ -191,7 +191,7 @@ def _read_workbook(path: Path, sub: Submission, catalogue: Catalogue, archive: z
     sub.meta = {str(r[0]): _meta_value(r[1]) for r in meta_rows[1:] if len(r) > 1 and r[0] not in ("", None)}
     meta_sheet = {"lembar": SHEET_META}
     if sub.meta.get("template_id") == ROLLUP_ID:
-        _read_rollup(workbook, sub, meta_sheet)
+        _read_rollup(workbook, sub, meta_sheet, archive)
         return
     if sub.meta.get("template_id") == OPD_ID:  # one workbook per OPD: one submission per desa row
         read_opd_workbook(workbook, sub, catalogue, lambda name: archive.read(parts[name]) if name in parts else None)
@@ -271,7 +271,7 @@ def _indicator_rows(sub: Submission, meta_rows: list[list]) -> list[tuple[str, i
     return rows
 
 
-def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
+def _read_rollup(workbook, sub: Submission, meta_sheet: dict, archive: zipfile.ZipFile | None) -> None:
     """A rollup made by `kkb-excel consolidate`: its machine sheet of per-unit partial sums."""
     sub.kind = "rekap"
     version = str(sub.meta.get("template_versi", ""))
@@ -290,6 +290,27 @@ def _read_rollup(workbook, sub: Submission, meta_sheet: dict) -> None:
               "ditulis kkb-excel); buat ulang rekap ini dengan kkb-excel consolidate", lembar=SHEET_ROLLUP_DATA, sel=ref,
               nilai=str(bad[2]))  # fmt: skip
     sub.rekap = [tuple(r) for r in rows[1:] if r and r[0] not in ("", None)]
+    saved = _saved_again(archive)
+    if saved:
+        sub.findings.append(finding("S20", sub.berkas, dibuat=saved[0], disimpan=saved[1], lembar=SHEET_ROLLUP_DATA))
+
+
+_CORE_TIME = re.compile(rb"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:")
+
+
+def _saved_again(archive: zipfile.ZipFile | None) -> tuple[str, str] | None:
+    """(made, saved) when a rollup was saved again after kkb-excel wrote it (Excel, LibreOffice and openpyxl
+    set 'modified'; kkb-excel writes it equal to 'created'), shown as 29/11/2026 16:34 UTC."""
+    if archive is None or "docProps/core.xml" not in archive.namelist():
+        return None
+    times = dict(_CORE_TIME.findall(archive.read("docProps/core.xml")))
+    made, saved = times.get(b"created"), times.get(b"modified")
+    if not made or not saved or made == saved:
+        return None
+    try:
+        return tuple(f"{datetime.fromisoformat(t.decode().replace('Z', '+00:00')):%d/%m/%Y %H:%M} UTC" for t in (made, saved))
+    except ValueError:
+        return made.decode(errors="replace"), saved.decode(errors="replace")
 
 
 def _meta_value(value):
