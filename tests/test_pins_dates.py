@@ -66,3 +66,20 @@ def test_what_people_write_around_a_date_is_dropped(typed, meant):
                                    "2 Desember 2024 pukul", "31 - 02 - 2024"])  # fmt: skip
 def test_still_no_date(typed):
     assert parse_tanggal(typed) is None
+
+
+def test_a_misspelt_month_is_guessed_only_from_five_letters_and_never_as_juni_or_juli():
+    """Juni and Juli are one letter apart: names of four letters are never guessed, nor words of four letters."""
+    assert [parse_tanggal(f"15 {w} 2024") for w in ("Augst", "Mart", "Julli", "Junii", "Nopembr")] == [
+        date(2024, 8, 15), None, None, None, date(2024, 11, 15)]
+
+
+def test_a_date_cell_of_1905_with_a_time_is_a_date_not_a_year():
+    from datetime import datetime
+
+    from kkb_excel.dates import tanggal_cell, year_typed
+
+    assert year_typed(datetime(1905, 7, 16)) == 2024 and year_typed(date(1905, 7, 16)) == 2024
+    assert year_typed(datetime(1905, 7, 16, 10, 0)) is None and parse_tanggal(datetime(1905, 7, 16, 10, 0)) == date(1905, 7, 16)
+    assert tanggal_cell(datetime(1905, 7, 16)) == 2024 and tanggal_cell("15/07/2024") == date(2024, 7, 15)
+    assert tanggal_cell("kemarin") == "kemarin" and tanggal_cell(True) is True
