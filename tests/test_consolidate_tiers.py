@@ -323,16 +323,19 @@ def test_a_file_used_while_its_newer_revision_was_rejected_says_so(catalogue, tm
     """Before: the older form was used with an empty Keterangan and nothing linked it to the rejected revision."""
     folder = tmp_path / "revisi"
     submit(catalogue, folder, "a.xlsx", A, {RATIO: ratio(1, 2)}, tanggal=date(2024, 7, 15))
-    submit(catalogue, folder, "a_revisi.xlsx", A, {RATIO: ratio(5, 2)}, tanggal=date(2024, 10, 1))  # V02/V03: rejected
+    for day in (1, 2, 3, 4):  # four newer revisions, each rejected (V03): the first three are named
+        submit(catalogue, folder, f"a_revisi{day}.xlsx", A, {RATIO: ratio(5, 2)}, tanggal=date(2024, 10, day))
+    submit(catalogue, folder, "a_kembar.xlsx", A, {RATIO: ratio(5, 2)}, tanggal=date(2024, 7, 15))  # rejected, not newer
     submit(catalogue, folder, "a_lama.xlsx", A, {RATIO: ratio(1, 3)}, tanggal=date(2024, 6, 1))
     submit(catalogue, folder, "b.xlsx", B, {RATIO: ratio(1, 2)}, tanggal=date(2024, 7, 15))
     submit(catalogue, folder, "b_puskesmas.xlsx", B, {RATIO: ratio(5, 2)}, opd="Puskesmas", tanggal=date(2024, 10, 1))  # another OPD
     submit(catalogue, folder, "b_dulu.xlsx", B, {RATIO: ratio(5, 2)}, tanggal=date(2024, 3, 1))  # an older rejected one
     kec = run([folder], "kecamatan", "33.74.01")
     reasons = {Path(m.berkas).name: (str(m.status), m.alasan) for m in kec.manifest}
-    assert reasons["a.xlsx"] == ("diterima", "dipakai karena kiriman lebih baru OPD ini ditolak (revisi/a_revisi.xlsx); angka berkas ini "
+    named = ", ".join(f"revisi/a_revisi{day}.xlsx" for day in (1, 2, 3))
+    assert reasons["a.xlsx"] == ("diterima", f"dipakai karena kiriman lebih baru OPD ini ditolak ({named}); angka berkas ini "
                                              "tetap di rekap sampai kiriman itu diperbaiki")  # fmt: skip
-    assert reasons["a_lama.xlsx"][0] == "digantikan" and reasons["a_revisi.xlsx"][0] == "ditolak"
+    assert reasons["a_lama.xlsx"][0] == "digantikan" and reasons["a_revisi4.xlsx"][0] == reasons["a_kembar.xlsx"][0] == "ditolak"
     assert reasons["b.xlsx"] == ("diterima", "") and rec(kec, "desa", A, RATIO)["pembilang_1"] == 1
 
 
