@@ -385,12 +385,12 @@ def test_values_outside_the_opd_table_are_named_s18(blank, tmp_path):
     wb = load_workbook(fill_openpyxl(blank, tmp_path / "luar.xlsx", typed_values(random.Random(2), ["33.74.01.1001"])))
     ws = wb[SHEET_OPD]
     width = ws.max_column
-    ws.cell(OPD_FIRST_ROW, width + 2, 77)
+    ws.cell(OPD_FIRST_ROW, width + 1, 77)  # the first column right of the table
     ws[f"A{last + 1}"], ws[f"C{last + 1}"] = "33.74.01.9999", "Desa Baru"
     wb.save(tmp_path / "luar.xlsx")
     [result] = validate_submissions(read_all(discover([str(tmp_path / "luar.xlsx")]))).files
     [s18] = [f for f in result.findings if f.aturan == "S18"]
-    right = f"{column_letter(width + 1)}{OPD_FIRST_ROW}"
+    right = f"{column_letter(width)}{OPD_FIRST_ROW}"
     assert (s18.lembar, s18.sel) == (SHEET_OPD, right)
     shown = f"({right} = 77, A{last + 1} = 33.74.01.9999, C{last + 1} = Desa Baru)"
     assert s18.pesan.startswith(f"3 nilai di luar kolom dan baris isian tidak dibaca {shown}")
