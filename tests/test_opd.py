@@ -23,7 +23,7 @@ from kkb_excel.opd import OpdFileError, desa_indicators, load_opd_map
 from kkb_excel.output.rollup_workbook import write_xlsx
 from kkb_excel.read.discover import discover
 from kkb_excel.read.pool import read_all
-from kkb_excel.read.xlsxscan import column_letter
+from kkb_excel.read.xlsxscan import column_index, column_letter
 from kkb_excel.template.blueprint import Blueprint
 from kkb_excel.template.generate import plan_units
 from kkb_excel.template.layout import COL, FIRST_DATA_ROW, identity_cell
@@ -358,6 +358,7 @@ def test_what_holds_for_the_whole_opd_workbook_is_told_on_every_row(blank, tmp_p
     desa = ["33.74.01.1001", "33.74.01.1002"]
     values = typed_values(random.Random(4), desa)
     for name, edit in (("tahun.xlsx", lambda wb: wb[SHEET_OPD].__setitem__("B6", 2023)),
+                       ("tahun_teks.xlsx", lambda wb: wb[SHEET_OPD].__setitem__("B6", "2024 (revisi)")),
                        ("katalog.xlsx", lambda wb: wb["_kkb"].__setitem__("B4", "lama"))):  # fmt: skip
         wb = load_workbook(fill_openpyxl(blank, tmp_path / name, values))
         assert wb["_kkb"]["A4"].value == "katalog_versi"
@@ -370,19 +371,24 @@ def test_what_holds_for_the_whole_opd_workbook_is_told_on_every_row(blank, tmp_p
     i07 = "Tahun pada blok identitas '2023' tidak sesuai templat ('2024'); kembalikan isian aslinya."
     s13 = next(f.pesan for r in report.files for f in r.findings if f.aturan == "S13")
     assert "lama" in s13
+    i07_teks = "Tahun pada blok identitas '2024 (revisi)' tidak sesuai templat ('2024'); kembalikan isian aslinya."
     assert seen == {*((f"tahun.xlsx!baris {row}", "I07", SHEET_OPD, "B6", i07) for row in (14, 15)),
+                    *((f"tahun_teks.xlsx!baris {row}", "I07", SHEET_OPD, "B6", i07_teks) for row in (14, 15)),
                     *((f"katalog.xlsx!baris {row}", "S13", "_kkb", "B4", s13) for row in (14, 15))}  # fmt: skip
     assert {Path(r.berkas).name: str(r.status) for r in report.files} == {
         "tahun.xlsx!baris 14": "ditolak", "tahun.xlsx!baris 15": "ditolak",
+        "tahun_teks.xlsx!baris 14": "ditolak", "tahun_teks.xlsx!baris 15": "ditolak",
         "katalog.xlsx!baris 14": "diterima", "katalog.xlsx!baris 15": "diterima",
     }  # fmt: skip
 
 
 def test_values_outside_the_opd_table_are_named_s18(blank, tmp_path):
     """Right of the table, a desa row appended by hand, a note below: read by no one, so told (before: silence)."""
-    _, rows = column_map(blank)
+    columns, rows = column_map(blank)
     last = max(rows.values())
-    wb = load_workbook(fill_openpyxl(blank, tmp_path / "luar.xlsx", typed_values(random.Random(2), ["33.74.01.1001"])))
+    values = typed_values(random.Random(2), ["33.74.01.1001"])
+    values["33.74.01.1001"][max(columns, key=lambda k: column_index(columns[k]))] = "catatan"  # the table's last column: read
+    wb = load_workbook(fill_openpyxl(blank, tmp_path / "luar.xlsx", values))
     ws = wb[SHEET_OPD]
     width = ws.max_column
     ws.cell(OPD_FIRST_ROW, width + 1, 77)  # the first column right of the table
