@@ -541,6 +541,23 @@ def test_defects_survive_a_libreoffice_save(corpus, tmp_path):
         assert result.status == (Status.DITERIMA if code == "N03" else status), name
 
 
+def test_a_computed_capaian_only_repeats_its_inputs(catalogue, tmp_path):
+    """A ratio's % capaian is a locked formula: a negative pembilang is V01 at the pembilang only, and a pembilang typed
+    as 55% (no count: N01) leaves no V09 on the formula cell the clerk never typed."""
+    c = Corpus(catalogue, tmp_path)
+    row = c.rows[RASIO]
+    capaian, pembilang = ref("capaian_1", row), ref("pembilang_1", row)
+    negative = c.write("negatif.xlsx", c.bytes(_ratio_cells(c, RASIO, -5, 50)))
+
+    def percent(wb):
+        cell = wb[SHEET_MAIN][pembilang]
+        cell.value, cell.number_format = 0.55, "0%"
+    typed = c.edited("persen.xlsx", percent, _ratio_cells(c, RASIO, 1, 50))
+    report = validate_submissions(read_all(discover([str(negative), str(typed)])))
+    found = {Path(r.berkas).name: sorted((f.aturan, f.sel) for f in r.findings if f.sel in (capaian, pembilang)) for r in report.files}
+    assert found == {"negatif.xlsx": [("V01", pembilang)], "persen.xlsx": [("N01", pembilang)]}
+
+
 def test_version_1_ratio_rules(corpus, catalogue, tmp_path):
     """Template version 1 (still read) had a typed Capaian for ratio rows: V04, V09 and N05 apply there."""
     c = Corpus(catalogue, tmp_path)
