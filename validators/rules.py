@@ -90,11 +90,12 @@ _RULES = [
     Rule("I08", PERINGATAN, "Nama berkas menyebut wilayah lain",
          "Nama berkas menyebut kode wilayah {kode_berkas}, tetapi isinya untuk {kode}; periksa apakah berkas tertukar."),
     Rule("I09", PERINGATAN, "Tanggal pengisian kosong atau bukan tanggal",
-         "Tanggal pengisian {keadaan}; tulis seperti 15/07/2024."),
+         "Tanggal pengisian {keadaan}; tulis seperti 15/07/2024. Tanpa tanggal, kiriman ini kalah dari kiriman bertanggal."),
     Rule("I10", PERINGATAN, "Tanggal pengisian di luar tahun pelaporan",
          "Tanggal pengisian {tanggal} di luar tahun pelaporan {tahun}."),
     Rule("I11", PERINGATAN, "Tanggal pengisian di masa depan",
-         "Tanggal pengisian {tanggal} belum terjadi (hari ini {hari_ini}); perbaiki tanggalnya."),
+         "Tanggal pengisian {tanggal} belum terjadi (hari ini {hari_ini}); perbaiki tanggalnya. Sampai diperbaiki, kiriman ini "
+         "kalah dari kiriman bertanggal."),
     Rule("I12", GALAT, "Teks terlalu panjang", "{kolom} berisi {panjang} karakter; paling banyak {batas}."),
     # Numbers typed by people (N).
     Rule("N01", GALAT, "Bukan angka", "'{nilai}' bukan angka."),
