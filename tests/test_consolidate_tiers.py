@@ -192,6 +192,31 @@ def test_a_rollup_saved_again_in_another_program_says_its_visible_sheets_are_not
     assert rec(kab, "kabupaten", "33.74", RATIO) == rec(same, "kabupaten", "33.74", RATIO)  # the edit is not read
 
 
+def test_saved_again_is_told_from_the_core_properties_alone():
+    """No archive (.xls) or no docProps/core.xml: nothing to tell (and no crash); times that are no ISO text are shown as they are."""
+    import io
+    import zipfile
+
+    from kkb_excel.read.reader import _saved_again
+
+    def archive(core: str | None) -> zipfile.ZipFile:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            z.writestr("xl/workbook.xml", "<workbook/>")
+            if core is not None:
+                z.writestr("docProps/core.xml", core)
+        return zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+
+    def core(made: str, saved: str) -> str:
+        return (f'<cp:coreProperties><dcterms:created xsi:type="dcterms:W3CDTF">{made}</dcterms:created>'
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{saved}</dcterms:modified></cp:coreProperties>')  # fmt: skip
+
+    assert _saved_again(None) is None and _saved_again(archive(None)) is None
+    assert _saved_again(archive(core("2024-12-01T10:00:00Z", "2024-12-01T10:00:00Z"))) is None
+    assert _saved_again(archive(core("2024-12-01T10:00:00Z", "2024-12-02T08:05:00Z"))) == ("01/12/2024 10:00 UTC", "02/12/2024 08:05 UTC")
+    assert _saved_again(archive(core("kemarin", "hari ini"))) == ("kemarin", "hari ini")
+
+
 def test_a_newer_desa_file_replaces_that_desa_inside_a_kecamatan_rollup(catalogue, kec_rollups, tmp_path):
     corrected = tmp_path / "koreksi"
     submit(catalogue, corrected, "a_koreksi.xlsx", A, {RATIO: ratio(4, 16)}, tanggal=date(2024, 12, 20))

@@ -220,6 +220,8 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
         a, b = ref("kode", 20), ref("kode", 21)
         ws[a], ws[b] = ws[b].value, ws[a].value
     case("S10", c.edited("s10.xlsx", swap), "S10", ref("kode", 20), Status.DITOLAK)
+    case("S11_rumus", c.edited("s11r.xlsx", lambda wb: wb[SHEET_MAIN].__setitem__(ref("persen_1", r[RASIO]), "=1+1")), "S11",
+         ref("persen_1", r[RASIO]), Status.DITOLAK)  # fmt: skip
     case("S11_kosong", c.edited("s11k.xlsx", lambda wb: wb[SHEET_MAIN].__setitem__(ref("persen_1", r[RASIO]), None)), "S11",
          ref("persen_1", r[RASIO]), Status.DITOLAK)  # fmt: skip
     case("S11", c.edited("s11.xlsx", lambda wb: wb[SHEET_MAIN].__setitem__(ref("persen_1", r[RASIO]), 5)), "S11",
@@ -244,6 +246,11 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S09", c.edited("s09.xlsx", lambda wb: setattr(wb[SHEET_MAIN], "title", "Isian")), "S09", None, Status.DITOLAK)
     case("S14", c.write("s14.xlsx", _rollup_file()), "S14", None, Status.DILEWATI)
     case("S19", c.write("surat.pdf", b"%PDF-1.4 surat pengantar"), "S19", None, Status.DILEWATI)
+    case("S19_xlsb", c.write("biner.xlsb", _zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x00" * 32})), "S19", None,
+         Status.DILEWATI)  # fmt: skip
+    opendocument = {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office:document-content/>"}
+    case("S01_ods", c.write("s01o.xlsx", _zip_of(opendocument)), "S01", None, Status.DITOLAK)
+    case("S01_zip", c.write("s01z.xlsx", _zip_of({"a.txt": b"bukan workbook"})), "S01", None, Status.DITOLAK)
     case("K01", c.write("k01.xlsx", c.bytes({ref("capaian_1", r[COUNT]): None})), "K01", None, Status.DITERIMA)
     identity = {identity_cell(k) for k in ("opd", "petugas", "tanggal")}
     empty = {k: (v if k in identity else None) for k, v in c.base.items()}
@@ -285,6 +292,14 @@ def _with_cell(data: bytes, cell: str, xml: str) -> bytes:
     return out.getvalue()
 
 
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
 def _encrypted(data: bytes) -> bytes:
     from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -315,9 +330,9 @@ CASE_NAMES = [
     "I05", "I06", "I07", "I07_tahun", "I08", "I09", "I09_kosong", "I09_jam", "I09_tahun",
     "I10", "I11", "I12", "S01", "S01_lembar", "S02", "S03", "S04", "S05", "S07", "S08",
     "S09",
-    "S10", "S11", "S11_kosong", "S12", "S12_rumus",
+    "S10", "S11", "S11_rumus", "S11_kosong", "S12", "S12_rumus",
     "S13", "S14", "S15_kolom", "S15_baris", "S15_hapus", "S15_baris_hapus", "S16_meta", "S16_target", "S16_kolom",
-    "S16_sel", "S17", "S18", "S19",
+    "S16_sel", "S17", "S18", "S19", "S19_xlsb", "S01_ods", "S01_zip",
     "K01", "K02",
 ]  # fmt: skip
 
@@ -463,10 +478,19 @@ def test_messages_show_what_the_clerk_typed(corpus, catalogue):
                       for kolom, nilai, dihitung in (("Pembilang Sem I", "10,5", catalogue.get(RASIO).definisi_pembilang),
                                                      ("Penyebut Sem I", "20,5", "jumlah Kampung KB"))],
     }  # the satuan of a count; the definition of a ratio's penyebut
-    s11 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "S11"] for name in ("S11", "S11_kosong")}
+    s11 = {name: [f.pesan for f in cases[name][0].findings if f.aturan == "S11"] for name in ("S11", "S11_rumus", "S11_kosong")}
     persen = ref("persen_1", row_of(catalogue, RASIO))
     assert s11 == {"S11": [f"Rumus % Capaian Sem I di {persen} ditimpa dengan nilai 5; kembalikan dari templat asli."],
+                   "S11_rumus": [f"Rumus % Capaian Sem I di {persen} diubah (='1+1'); kembalikan dari templat asli."],
                    "S11_kosong": [f"Rumus % Capaian Sem I di {persen} dihapus (sel kosong); kembalikan dari templat asli."]}
+    unread = {name: [f.pesan for f in cases[name][0].findings] for name in ("S01", "S01_ods", "S01_zip", "S19", "S19_xlsb")}
+    assert unread == {
+        "S01": ["Berkas tidak dapat dibaca: bukan berkas Excel (.xlsx/.xlsm/.xls)."],
+        "S01_ods": ["Berkas tidak dapat dibaca: berkas OpenDocument (LibreOffice, .ods); buka lalu simpan sebagai .xlsx (Excel 2007-365)."],
+        "S01_zip": ["Berkas tidak dapat dibaca: arsip zip ini bukan workbook Excel (tidak ada xl/workbook.xml)."],
+        "S19": ["Bukan workbook Excel (.pdf); dilewati."],
+        "S19_xlsb": ["Workbook biner Excel (.xlsb) tidak dapat diperiksa; simpan sebagai .xlsx (Excel Workbook); dilewati."],
+    }
     [n03] = [f.pesan for f in cases["N03"][0].findings if f.aturan == "N03"]
     [linked] = [f.pesan for f in cases["N03_tautan"][0].findings if f.aturan == "N03"]
     assert n03 == "Sel isian berisi rumus '=10+5'; nilai tersimpannya 15 dipakai. Sebaiknya ketik angkanya."
