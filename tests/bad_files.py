@@ -33,3 +33,12 @@ def cut_part(data: bytes, name: str) -> bytes:
             body = zin.read(info)
             zout.writestr(info, body[: len(body) // 2] if info.filename == name else body)
     return out.getvalue()
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip holding these members (no workbook unless they make one)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return out.getvalue()

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from bad_files import with_part, zip_bomb
+from bad_files import with_part, zip_bomb, zip_of
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
@@ -171,10 +171,10 @@ def corpus() -> dict[str, tuple[bytes | None, str]]:
         "makro.xlsm": (with_part(good, "xl/vbaProject.bin", b"\x00" * 64), "diterima"),
         "lembar.ods": (ods(), "dilewati"),
         "ods berakhiran xlsx.xlsx": (ods(), "ditolak"),
-        "biner.xlsb": (_zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x00" * 32}), "dilewati"),
+        "biner.xlsb": (zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x00" * 32}), "dilewati"),
         "~$baik 1.xlsx": (b"\x0bPetugas" + b"\x00" * 150, "dilewati"),
         "bom.xlsx": (zip_bomb(), "ditolak"),
-        "arsip.zip": (_zip_of({"a.xlsx": good}), "dilewati"),
+        "arsip.zip": (zip_of({"a.xlsx": good}), "dilewati"),
         "catatan.txt": (b"kiriman menyusul", "dilewati"),
         "foto.jpg": (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "dilewati"),
         # a workbook, but not a daftar tilik, or one whose structure was broken
@@ -241,14 +241,6 @@ def corpus() -> dict[str, tuple[bytes | None, str]]:
         "boolean di sel angka.xlsx": (cell_xml(good, f"H{J}", b'<c r="H%d"@S@ t="b"><v>1</v></c>' % J), "ditolak"),
     }
     return files
-
-
-def _zip_of(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, body in members.items():
-            z.writestr(name, body)
-    return out.getvalue()
 
 
 def sha(path: Path) -> str:

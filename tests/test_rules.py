@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from bad_files import cut_part, with_part, zip_bomb
+from bad_files import cut_part, with_part, zip_bomb, zip_of
 from conftest import DESA
 from openpyxl import Workbook, load_workbook
 
@@ -246,11 +246,11 @@ def build_cases(c: Corpus) -> dict[str, tuple[Path, str, str | None, Status]]:
     case("S09", c.edited("s09.xlsx", lambda wb: setattr(wb[SHEET_MAIN], "title", "Isian")), "S09", None, Status.DITOLAK)
     case("S14", c.write("s14.xlsx", _rollup_file()), "S14", None, Status.DILEWATI)
     case("S19", c.write("surat.pdf", b"%PDF-1.4 surat pengantar"), "S19", None, Status.DILEWATI)
-    case("S19_xlsb", c.write("biner.xlsb", _zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x00" * 32})), "S19", None,
+    case("S19_xlsb", c.write("biner.xlsb", zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x00" * 32})), "S19", None,
          Status.DILEWATI)  # fmt: skip
     opendocument = {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office:document-content/>"}
-    case("S01_ods", c.write("s01o.xlsx", _zip_of(opendocument)), "S01", None, Status.DITOLAK)
-    case("S01_zip", c.write("s01z.xlsx", _zip_of({"a.txt": b"bukan workbook"})), "S01", None, Status.DITOLAK)
+    case("S01_ods", c.write("s01o.xlsx", zip_of(opendocument)), "S01", None, Status.DITOLAK)
+    case("S01_zip", c.write("s01z.xlsx", zip_of({"a.txt": b"bukan workbook"})), "S01", None, Status.DITOLAK)
     case("K01", c.write("k01.xlsx", c.bytes({ref("capaian_1", r[COUNT]): None})), "K01", None, Status.DITERIMA)
     identity = {identity_cell(k) for k in ("opd", "petugas", "tanggal")}
     empty = {k: (v if k in identity else None) for k, v in c.base.items()}
@@ -289,14 +289,6 @@ def _with_cell(data: bytes, cell: str, xml: str) -> bytes:
                 assert pattern.search(content)
                 content = pattern.sub(xml.encode(), content, count=1)
             zout.writestr(info, content)
-    return out.getvalue()
-
-
-def _zip_of(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, body in members.items():
-            z.writestr(name, body)
     return out.getvalue()
 
 
