@@ -142,7 +142,7 @@ def classic_files(tmp_path_factory):
 
 
 def settings_of(xlsm: Path) -> dict:
-    conf = load_workbook(xlsm, keep_vba=True)[classic.CONF_SHEET]
+    conf = load_workbook(xlsm)[classic.CONF_SHEET]
     return {r[0].value: r[1].value for r in conf.iter_rows(max_col=2) if r[0].value}
 
 
@@ -154,7 +154,7 @@ def test_config_names_this_interpreter_and_the_udf_module(classic_files):
 
 
 def test_workbook_texts_are_indonesian(classic_files):
-    wb = load_workbook(classic_files / "kkb_analis.xlsm", keep_vba=True)
+    wb = load_workbook(classic_files / "kkb_analis.xlsm")
     assert wb.sheetnames[0] == classic.GUIDE_SHEET
     texts = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not [t for t in texts if re.search(r"\b(If you|Rename this|these settings|delete)\b", t)]

@@ -262,7 +262,7 @@ def test_addin_command_prepares_both_kinds(tmp_path):
 
     runner = CliRunner()
     assert runner.invoke(main, ["addin", "-o", str(tmp_path)], catch_exceptions=False).exit_code == 0
-    conf = load_workbook(tmp_path / "kkb_analis.xlsm", keep_vba=True)["xlwings.conf"]
+    conf = load_workbook(tmp_path / "kkb_analis.xlsm")["xlwings.conf"]
     settings = {r[0].value: r[1].value for r in conf.iter_rows(max_col=2)}
     assert settings["UDF Modules"] == "kkb_excel.udfs"
     assert "def main():" in (tmp_path / "kkb_analis.py").read_text(encoding="utf-8")
