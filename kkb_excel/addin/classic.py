@@ -163,6 +163,7 @@ def write_classic(out_dir: Path, name: str = "kkb_analis") -> list[Path]:
     _guide(wb.worksheets[0], name)
     buffer = io.BytesIO()
     wb.save(buffer)
+    wb.vba_archive.close()  # openpyxl keeps the macros in an open zip (keep_vba); closed here, not by a late collection
     paths = [out_dir / f"{name}.xlsm", out_dir / f"{name}.py"]
     write_atomic(paths[0], buffer.getvalue())
     write_atomic(paths[1], MODULE.format(name=name).encode("utf-8"))
